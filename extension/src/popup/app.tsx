@@ -1,0 +1,36 @@
+import { useEffect } from 'preact/hooks';
+import { t } from '../lib/i18n';
+import { send } from '../lib/messages';
+import { Header } from '../components/header';
+import { session, sessionLoaded } from '../stores/session';
+import { lang } from '../stores/settings';
+import { go, route } from '../stores/route';
+import { resetDossierStore } from '../stores/dossier';
+import { LoginScreen } from './login-screen';
+import { HomeScreen } from './home-screen';
+import { HulpvraagScreen } from './hulpvraag-screen';
+import { AccessLogScreen } from './access-log-screen';
+
+export function App() {
+  const current = session.value;
+  void lang.value; // re-render everything when the language changes
+
+  // A new login (or a logout) starts from the home screen with fresh data.
+  useEffect(() => {
+    resetDossierStore();
+    go({ name: 'home' });
+  }, [current?.token]);
+
+  if (!sessionLoaded.value) return <p class="screen muted">{t('loading')}</p>;
+  if (!current) return <LoginScreen />;
+
+  const r = route.value;
+  return (
+    <>
+      <Header name={current.user.displayName} onLogout={() => void send({ type: 'logout', reason: 'user' })} />
+      {r.name === 'home' && <HomeScreen session={current} />}
+      {r.name === 'hulpvraag' && <HulpvraagScreen id={r.id} />}
+      {r.name === 'access-log' && <AccessLogScreen dossierId={r.dossierId} />}
+    </>
+  );
+}
