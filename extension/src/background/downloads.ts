@@ -8,7 +8,7 @@ import type { DownloadReply } from '../lib/messages';
 
 /** A file name the browser accepts: no folders, no reserved characters. */
 export function safeFilename(name: string): string {
-  const cleaned = name
+  const cleaned = (name.split(/[\\/]/).pop() ?? '')
     .replace(/[\u0000-\u001f\u007f<>:"/\\|?*~]+/g, '_')
     .replace(/^[.\s]+|[.\s]+$/g, '')
     .slice(0, 180);

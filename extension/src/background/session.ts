@@ -95,7 +95,8 @@ export async function stayLoggedIn(): Promise<void> {
 /** Ends the session everywhere: local wipe first, then the server; remembers what to say. */
 export async function logout(reason: LogoutReason): Promise<void> {
   const [session, downloads] = await Promise.all([getSession('session'), getSession('downloads')]);
-  await browser.storage.session.clear();
+  // Without a session there is nothing to wipe, and the first reason stays on screen.
+  if (session) await browser.storage.session.clear();
   await Promise.all([ALARM_REMINDER, ALARM_IDLE, ALARM_EXPIRY].map((name) => browser.alarms.clear(name)));
   await showBadge(null);
   await clearReminder();

@@ -59,7 +59,7 @@ export function OptionsForm() {
 
   if (!settings) return <p class="muted">{t('loading')}</p>;
   return (
-    <form class="form options-form" onSubmit={submit}>
+    <form class="form options-form" onSubmit={submit} noValidate>
       <label for="server">{t('serverUrl')}</label>
       <input id="server" type="url" required value={server} aria-describedby="server-hint"
         onInput={(e) => setServer(e.currentTarget.value)} />

@@ -1,11 +1,9 @@
-import { useEffect } from 'preact/hooks';
 import { t } from '../lib/i18n';
 import { send } from '../lib/messages';
 import { Header } from '../components/header';
 import { session, sessionLoaded } from '../stores/session';
 import { lang } from '../stores/settings';
-import { go, route } from '../stores/route';
-import { resetDossierStore } from '../stores/dossier';
+import { route } from '../stores/route';
 import { LoginScreen } from './login-screen';
 import { HomeScreen } from './home-screen';
 import { HulpvraagScreen } from './hulpvraag-screen';
@@ -14,12 +12,6 @@ import { AccessLogScreen } from './access-log-screen';
 export function App() {
   const current = session.value;
   void lang.value; // re-render everything when the language changes
-
-  // A new login (or a logout) starts from the home screen with fresh data.
-  useEffect(() => {
-    resetDossierStore();
-    go({ name: 'home' });
-  }, [current?.token]);
 
   if (!sessionLoaded.value) return <p class="screen muted">{t('loading')}</p>;
   if (!current) return <LoginScreen />;

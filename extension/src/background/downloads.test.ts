@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { safeFilename, startDownload, onDownloadChanged } from './downloads';
+import { getSession } from '../lib/storage';
+import { startSession } from './session';
+import { demoHulpvraag, demoLogin } from '../../test/fake-server';
+
+describe('downloads', () => {
+  it('keeps file names the browser accepts', () => {
+    expect(safeFilename('verslag observatie.pdf')).toBe('verslag observatie.pdf');
+    expect(safeFilename('../../etc/passwd')).toBe('passwd');
+    expect(safeFilename('a:b*c?.pdf')).toBe('a_b_c_.pdf');
+    expect(safeFilename('...')).toBe('bijlage');
+  });
+
+  it('refuses without a session', async () => {
+    expect(await startDownload(demoHulpvraag.attachments[0]!)).toEqual({ ok: false, error: 'session_expired' });
+  });
+
+  it('remembers each file of this session under its final name', async () => {
+    await startSession(demoLogin());
+    const reply = await startDownload(demoHulpvraag.attachments[0]!);
+    expect(reply.ok).toBe(true);
+    const id = reply.ok ? reply.downloadId : -1;
+    await onDownloadChanged({ id, filename: { current: '/home/ouder/Downloads/verslag observatie (1).pdf' } });
+    await onDownloadChanged({ id, state: { current: 'complete' } });
+    expect(await getSession('downloads')).toEqual([
+      { downloadId: id, attachmentId: 'a1', filename: 'verslag observatie (1).pdf', state: 'complete' },
+    ]);
+  });
+});
