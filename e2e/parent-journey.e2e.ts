@@ -1,0 +1,180 @@
+// The parent journey of issue 5 against the real server: a school invites a parent, the
+// parent activates through the e-mail link, logs in through the popup, reads the dossier,
+// downloads the attachment, is reminded, logs out, and is logged out automatically.
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { activateAndLogin, ARTIFACTS, startKindkans } from './helpers/server';
+import { launchWithExtension, type ExtensionBrowser } from './helpers/extension';
+import { checkScreen, loginInPopup } from './helpers/popup';
+import { Phone } from './helpers/totp';
+
+const IDLE_MINUTES = 0.5; // the server's idle timeout in this run: 30 s
+const PARENT_EMAIL = 'ouder@example.org';
+const PARENT_PASSWORD = 'zonnebloem-kastanje-42';
+
+let server: Awaited<ReturnType<typeof startKindkans>>;
+let browser: ExtensionBrowser;
+let adminToken = '';
+let parent = { username: '', phone: null as unknown as Phone };
+let popup: Page;
+let firstToken = '';
+let downloadedName = '';
+
+interface Page1<T> { items: T[]; total: number }
+interface Dossier { id: string; firstName: string; lastName: string }
+
+describe('parent journey in the extension', () => {
+  beforeAll(async () => {
+    [server, browser] = await Promise.all([
+      startKindkans({ port: inject('serverPort'), idleMinutes: IDLE_MINUTES, name: 'parent-journey' }),
+      launchWithExtension(inject('extensionDir')),
+    ]);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('the school invites a parent, who receives the activation mail', async () => {
+    const adminMailToken = await server.smtp.activationToken('a@example.org');
+    ({ token: adminToken } = await activateAndLogin(server.api, adminMailToken, 'beheer-wachtwoord-2024'));
+    const dossiers = await server.api.call<Page1<Dossier>>('GET', '/dossiers', undefined, adminToken);
+    expect(dossiers.total).toBeGreaterThan(0);
+    const created = await server.api.call<{ id: string; username: string; status: string }>('POST', '/users', {
+      role: 'parent', email: PARENT_EMAIL, displayName: 'Anna de Ouder', dossierIds: [dossiers.items[0]!.id],
+    }, adminToken);
+    expect(created.status).toBe('invited');
+    parent.username = created.username;
+  });
+
+  it('activates the account on the page behind the e-mail link', async () => {
+    const token = await server.smtp.activationToken(PARENT_EMAIL);
+    const page = await browser.context.newPage();
+    await page.setViewportSize({ width: 800, height: 1000 });
+    await page.goto(`${server.url}/activate/${token}`);
+    const grouped = /(?:[a-z2-7]{4} ){7,}[a-z2-7]{4}/i.exec(await page.locator('body').innerText());
+    expect(grouped, 'the key in groups of four').not.toBeNull();
+    parent.phone = new Phone(grouped![0].replace(/\s+/g, '').toUpperCase());
+    const passwords = page.locator('input[type=password]');
+    await passwords.nth(0).fill(PARENT_PASSWORD);
+    await passwords.nth(1).fill(PARENT_PASSWORD);
+    await page.getByLabel(/code/i).fill(await parent.phone.nextCode());
+    await page.screenshot({ path: join(ARTIFACTS, 'activate-page.png'), fullPage: true });
+    await page.getByRole('button', { name: 'Opslaan' }).click();
+    await page.waitForLoadState();
+    await page.screenshot({ path: join(ARTIFACTS, 'activate-done.png'), fullPage: true });
+    expect(await server.api.status('GET', `/activation/${token}`)).toBe(410);
+    await page.close();
+  });
+
+  it('logs in through the popup with the labels of the instruction card', async () => {
+    popup = await browser.openPopup();
+    await popup.getByRole('option', { name: 'PO2507 Stromenland' }).waitFor({ state: 'attached' });
+    await checkScreen(popup, '1-login');
+    await popup.getByRole('button', { name: 'Wachtwoord vergeten?' }).click();
+    await popup.getByRole('button', { name: 'Link aanvragen' }).waitFor();
+    await checkScreen(popup, '2-wachtwoord-vergeten');
+    await popup.getByRole('button', { name: 'Terug naar aanmelden' }).click();
+
+    await loginInPopup(popup, parent.username, PARENT_PASSWORD, await parent.phone.nextCode());
+    await popup.getByText('U bent succesvol aangemeld als Anna de Ouder in regio PO2507 Stromenland.').waitFor();
+    await expect.poll(() => popup.getByRole('banner').innerText()).toContain('Anna de Ouder');
+    await popup.getByRole('button', { name: 'Uitloggen' }).waitFor();
+
+    const stored = await browser.storage();
+    firstToken = (stored.session.session as { token: string }).token;
+    expect(firstToken).toMatch(/.{20,}/);
+    expect(JSON.stringify(stored.local)).not.toContain(firstToken);
+    expect(await browser.worker.evaluate(() => (globalThis as any).chrome.action.getBadgeText({}))).not.toBe('');
+  });
+
+  it('shows the hulpvragen table with "Preventief SCP observatie"', async () => {
+    const table = popup.getByTestId('hulpvragen-table');
+    await table.getByRole('button', { name: 'Preventief SCP observatie' }).waitFor();
+    expect(await table.locator('thead th').allInnerTexts()).toEqual(['Datum', 'Hulpvraag', 'Status']);
+    expect(await table.locator('tbody tr').first().innerText()).toMatch(/12-06-2020\s+Preventief SCP observatie\s+Aanmelding/);
+    await popup.getByText('1/1 (1 van 1)').waitFor();
+    await checkScreen(popup, '3-hulpvragen');
+  });
+
+  it('opens the hulpvraag and downloads its attachment intact', async () => {
+    await popup.getByRole('button', { name: 'Preventief SCP observatie' }).click();
+    await popup.getByText('Hulpvraagdatum').waitFor();
+    for (const term of ['Hulpvraagdatum', 'Status', 'Titel', 'Omschrijving', 'Coördinator', 'Labels', 'Bijlagen']) {
+      await popup.locator('dt', { hasText: new RegExp(`^${term}$`) }).waitFor();
+    }
+    await checkScreen(popup, '4-hulpvraag');
+
+    const download = popup.getByRole('button', { name: /downloaden$/ }).first();
+    await download.click();
+    await popup.getByText('Opgeslagen in uw map Downloads.').waitFor({ timeout: 20_000 });
+    await checkScreen(popup, '5-gedownload');
+
+    const [item] = await browser.worker.evaluate(() => (globalThis as any).chrome.downloads.search({ state: 'complete' }));
+    expect(item).toBeTruthy();
+    const bytes = readFileSync(item.filename);
+    downloadedName = String(item.filename).split('/').pop()!;
+    const hulpvragen = await server.api.call<Page1<{ id: string; title: string }>>(
+      'GET', `/dossiers/${(await server.api.call<Page1<Dossier>>('GET', '/dossiers', undefined, adminToken)).items[0]!.id}/hulpvragen`, undefined, adminToken);
+    const hulpvraag = await server.api.call<{ attachments: { id: string; filename: string; sha256: string }[] }>(
+      'GET', `/hulpvragen/${hulpvragen.items.find((h) => h.title === 'Preventief SCP observatie')!.id}`, undefined, adminToken);
+    const attachment = hulpvraag.attachments[0]!;
+    const fromApi = await server.api.bytes(`/attachments/${attachment.id}/content`, adminToken);
+    const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+    expect(sha(bytes)).toBe(sha(fromApi));
+    expect(sha(bytes)).toBe(attachment.sha256);
+    expect(downloadedName).toBe(attachment.filename);
+  });
+
+  it('shows who has looked at the dossier', async () => {
+    await popup.getByRole('button', { name: /Terug/ }).click();
+    await popup.getByRole('button', { name: 'Wie heeft meegekeken' }).click();
+    await popup.getByRole('heading', { name: 'Wie heeft meegekeken' }).waitFor();
+    await popup.locator('table tbody tr').first().waitFor();
+    expect(await popup.locator('table tbody').innerText()).toContain('Anna de Ouder');
+    await checkScreen(popup, '6-wie-heeft-meegekeken');
+  });
+
+  it('logs out: back at the login, the files named, no token anywhere', async () => {
+    await popup.getByRole('button', { name: 'Uitloggen' }).click();
+    await popup.getByRole('heading', { name: 'U bent afgemeld' }).waitFor();
+    await popup.getByText(downloadedName, { exact: true }).waitFor();
+    await popup.getByRole('button', { name: 'Aanmelden' }).waitFor();
+    await checkScreen(popup, '7-afgemeld');
+    const stored = await browser.storage();
+    expect(stored.session.session).toBeUndefined();
+    expect(JSON.stringify(stored)).not.toContain(firstToken);
+    expect(await browser.worker.evaluate(() => (globalThis as any).chrome.action.getBadgeText({}))).toBe('');
+    await expect.poll(() => server.api.status('GET', '/auth/session', firstToken)).toBe(401);
+  });
+
+  it('reminds after the chosen minutes and logs out by itself at the idle timeout', async () => {
+    // A 6-second reminder (the options page offers whole minutes; storage takes any number).
+    await browser.worker.evaluate(async () => {
+      const c = (globalThis as any).chrome;
+      const { settings } = await c.storage.local.get('settings');
+      await c.storage.local.set({ settings: { ...settings, reminderMinutes: 0.1 } });
+    });
+    await loginInPopup(popup, parent.username, PARENT_PASSWORD, await parent.phone.nextCode());
+    await popup.getByText(/U bent succesvol aangemeld/).waitFor();
+    const token = ((await browser.storage()).session.session as { token: string }).token;
+    const notifications = () => browser.worker.evaluate(() => (globalThis as any).chrome.notifications.getAll());
+    await expect.poll(notifications, { timeout: 15_000, interval: 500 }).toHaveProperty('kindkans-reminder');
+
+    // "Aangemeld blijven" (the notification's second button runs this same handler).
+    await popup.evaluate(() => (globalThis as any).chrome.runtime.sendMessage({ type: 'stay-logged-in' }));
+    await expect.poll(notifications).toEqual({});
+    expect(await server.api.status('GET', '/auth/session', token)).toBe(200);
+
+    // Nothing more happens: the background logs out at the server's idle timeout.
+    await popup.getByRole('heading', { name: 'U bent afgemeld' }).waitFor({ timeout: IDLE_MINUTES * 60_000 + 15_000 });
+    await popup.getByText('U bent automatisch afgemeld omdat u een tijd niets heeft gedaan.').waitFor();
+    await checkScreen(popup, '8-automatisch-afgemeld');
+    expect(JSON.stringify(await browser.storage())).not.toContain(token);
+    expect(await server.api.status('GET', '/auth/session', token)).toBe(401);
+  });
+});
