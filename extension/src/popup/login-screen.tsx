@@ -50,7 +50,10 @@ export function LoginScreen() {
   return (
     <main class="screen screen-login">
       <FarewellNotice />
-      <h1 class="brand">{t('loginTitle')}</h1>
+      <h1 class="brand">
+        <img src="icons/icon-32.png" width={28} height={28} alt="" />
+        {t('loginTitle')}
+      </h1>
       {organisations.error ? (
         <Alert kind="error">
           {t('organisationsFailed')} {errorMessage(organisations.error)}{' '}
