@@ -10,6 +10,12 @@ import { go } from '../stores/route';
 
 const PAGE_SIZE = 10;
 
+/** `download` → Gedownload; an action the extension does not know is shown as it is. */
+export function actionLabel(action: string): string {
+  const word = action.toLowerCase().split(/[._:]/).pop() ?? action;
+  return ['view', 'read', 'download'].includes(word) ? t(`action_${word}` as MessageKey) : action;
+}
+
 /** Wie heeft meegekeken: the dossier's access log. */
 export function AccessLogScreen({ dossierId }: { dossierId: string }) {
   const [page, setPage] = useState(1);
@@ -42,7 +48,7 @@ export function AccessLogScreen({ dossierId }: { dossierId: string }) {
                     {entry.actor.displayName}
                     <span class="muted"> ({t(`role_${entry.actor.role}` as MessageKey)})</span>
                   </td>
-                  <td>{entry.subject ? `${entry.action}: ${entry.subject}` : entry.action}</td>
+                  <td>{entry.subject ? `${actionLabel(entry.action)}: ${entry.subject}` : actionLabel(entry.action)}</td>
                 </tr>
               ))}
             </tbody>
