@@ -10,6 +10,7 @@ interface Props {
 export function Header({ name, onLogout }: Props) {
   return (
     <header class="app-header">
+      <h1 class="sr-only">Kindkans</h1>
       <span class="user">
         <PersonIcon />
         <span class="user-name" title={t('signedInAs', { name })}>{name}</span>

@@ -81,3 +81,19 @@ describe('login screen', () => {
     expect(server.calls.find((c) => c.path === '/auth/password-reset')!.body).toEqual({ organisation: 'PO2507', username: 'j.jansen' });
   });
 });
+
+describe('login screen in English', () => {
+  it('follows the language chosen in the options', async () => {
+    parentServer();
+    const { setLocal } = await import('../lib/storage');
+    const { loadLanguage } = await import('../stores/settings');
+    await setLocal('settings', { serverUrl: 'http://kindkans.test', language: 'en', reminderMinutes: 10 });
+    await loadLanguage();
+    await openPopup();
+    expect(await screen.findByLabelText('Organisation')).toBeTruthy();
+    expect(screen.getByLabelText('Password')).toBeTruthy();
+    expect(screen.getByRole('button', { name: 'Sign in' })).toBeTruthy();
+    await setLocal('settings', { serverUrl: 'http://kindkans.test', language: 'nl', reminderMinutes: 10 });
+    expect(await screen.findByLabelText('Organisatie')).toBeTruthy();
+  });
+});

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api } from '../lib/api';
+import { browser } from '../lib/browser';
 import type { Organisation } from '../lib/api-types';
 import { errorMessage } from '../lib/errors';
 import { t } from '../lib/i18n';
@@ -90,6 +91,11 @@ export function LoginScreen() {
       </form>
       <p class="below-form">
         <button type="button" class="link" onClick={() => setForgot(true)}>{t('forgotPassword')}</button>
+      </p>
+      <p class="below-form muted">
+        <button type="button" class="link link-quiet" onClick={() => void browser.runtime.openOptionsPage()}>
+          {t('settings')}
+        </button>
       </p>
     </main>
   );

@@ -80,6 +80,7 @@ export const en: Record<MessageKey, string> = {
   reminderMessage: 'You are still signed in to Kindkans. Always sign out after use.',
   stayLoggedIn: 'Stay signed in',
   badgeTitle: 'Kindkans: signed in as {name}',
+  settings: 'Settings',
   optionsTitle: 'Kindkans: settings',
   serverUrl: 'Server address',
   serverUrlHint: 'The address your partnership gave you. For another address the browser asks for permission.',

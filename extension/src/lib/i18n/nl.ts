@@ -86,6 +86,7 @@ export const nl = {
   stayLoggedIn: 'Aangemeld blijven',
   badgeTitle: 'Kindkans: aangemeld als {name}',
   // options
+  settings: 'Instellingen',
   optionsTitle: 'Kindkans: instellingen',
   serverUrl: 'Serveradres',
   serverUrlHint: 'Het adres dat u van uw samenwerkingsverband heeft gekregen. Voor een ander adres vraagt de browser om toestemming.',
