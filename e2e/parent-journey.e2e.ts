@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { activateAndLogin, ARTIFACTS, startKindkans } from './helpers/server';
-import { launchWithExtension, type ExtensionBrowser } from './helpers/extension';
+import { EXTENSION_ID, launchWithExtension, type ExtensionBrowser } from './helpers/extension';
 import { checkScreen, loginInPopup } from './helpers/popup';
 import { Phone } from './helpers/totp';
 
@@ -37,6 +37,16 @@ describe('parent journey in the extension', () => {
   afterAll(async () => {
     await browser?.close();
     await server?.stop();
+  });
+
+  it('has an options page with the built-in server address', async () => {
+    const page = await browser.context.newPage();
+    await page.goto(`chrome-extension://${EXTENSION_ID}/options.html`);
+    expect(await page.getByLabel('Serveradres').inputValue()).toBe(server.url);
+    expect(await page.getByLabel('Taal').inputValue()).toBe('auto');
+    expect(await page.getByLabel(/Herinnering na/).inputValue()).toBe('10');
+    await checkScreen(page, '0-instellingen');
+    await page.close();
   });
 
   it('the school invites a parent, who receives the activation mail', async () => {
