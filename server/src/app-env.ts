@@ -1,0 +1,46 @@
+import type { Database, Db } from './db/client.ts';
+import type { Env } from './env.ts';
+import type { Clock } from './lib/clock.ts';
+import type { Logger } from './lib/logger.ts';
+import type { Mailer } from './mail/types.ts';
+import type { Role } from './db/schema/users.ts';
+
+/** What every handler can reach through `c.var.deps`. */
+export interface AppDeps {
+  db: Db;
+  database?: Database;
+  env: Env;
+  mailer: Mailer;
+  clock: Clock;
+  logger: Logger;
+}
+
+/** The signed-in caller, as the API's `user` plus what the policy needs. */
+export interface AuthUser {
+  id: string;
+  username: string;
+  displayName: string;
+  email: string;
+  role: Role;
+  organisationId: string;
+  organisation: { code: string; name: string };
+}
+
+export interface AuthSession {
+  id: string;
+  createdAt: Date;
+  lastSeenAt: Date;
+  expiresAt: Date;
+  idleExpiresAt: Date;
+}
+
+export interface AppEnv {
+  Variables: {
+    deps: AppDeps;
+    requestId: string;
+    clientIp: string;
+    userAgent: string;
+    user: AuthUser;
+    session: AuthSession;
+  };
+}

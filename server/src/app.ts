@@ -1,0 +1,87 @@
+import { HTTPException } from 'hono/http-exception';
+import type { Context } from 'hono';
+import type { AppDeps, AppEnv } from './app-env.ts';
+import { renderDocs } from './features/docs/render.ts';
+import { healthRoutes } from './features/health/routes.ts';
+import { organisationRoutes } from './features/organisations/routes.ts';
+import { AppError, toProblem, type ErrorCode } from './lib/errors.ts';
+import { silentLogger } from './lib/logger.ts';
+import { systemClock } from './lib/clock.ts';
+import { createRouter } from './lib/router.ts';
+import { accessLog } from './middleware/access-log.ts';
+import { bodyLimit } from './middleware/body-limit.ts';
+import { cors } from './middleware/cors.ts';
+import { requestContext } from './middleware/request-context.ts';
+import { securityHeaders } from './middleware/security-headers.ts';
+
+export type CreateAppOptions = Omit<AppDeps, 'clock' | 'logger'> & Partial<Pick<AppDeps, 'clock' | 'logger'>>;
+
+/** JSON bodies are small; uploads stream with their own limit (UPLOAD_MAX_MB). */
+export const JSON_BODY_LIMIT = 1024 * 1024;
+const STREAMED_UPLOAD = /^\/api\/v1\/hulpvragen\/[^/]+\/attachments$/;
+
+const openApiConfig = {
+  openapi: '3.1.0',
+  info: {
+    title: 'Kindkans',
+    version: '1.0.0',
+    description: 'The dossier of a child in special-needs education, for parents, schools and the partnership.',
+  },
+};
+
+/** The whole HTTP application. Everything it needs comes in: the database, env, mailer and clock. */
+export function createApp(options: CreateAppOptions) {
+  const deps: AppDeps = { clock: systemClock, logger: silentLogger, ...options };
+  const app = createRouter();
+
+  app.use('*', async (c, next) => {
+    c.set('deps', deps);
+    await next();
+  });
+  app.use('*', requestContext({ trustProxy: deps.env.TRUST_PROXY }));
+  app.use('*', accessLog());
+  app.use('*', securityHeaders({ hsts: deps.env.PUBLIC_URL.startsWith('https://') }));
+  app.use('*', cors({ origins: deps.env.EXTENSION_ORIGINS }));
+  app.use('*', bodyLimit({ maxBytes: JSON_BODY_LIMIT, skip: (method, path) => method === 'POST' && STREAMED_UPLOAD.test(path) }));
+
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer', description: 'A session token from POST /api/v1/auth/login' });
+
+  const routes = app
+    .route('/', healthRoutes)
+    .route('/api/v1', organisationRoutes);
+
+  app.doc31('/openapi.json', openApiConfig);
+  app.get('/docs', (c) => c.html(renderDocs(app.getOpenAPI31Document(openApiConfig) as never), 200, { 'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'" }));
+
+  app.notFound((c) => problemResponse(c, new AppError('not_found', `No route for ${c.req.method} ${c.req.path}.`)));
+  app.onError((err, c) => problemResponse(c, toAppError(err, c)));
+  return routes;
+}
+
+export type AppType = ReturnType<typeof createApp>;
+
+function toAppError(err: Error, c: Context<AppEnv>): AppError {
+  if (err instanceof AppError) return err;
+  if (err instanceof HTTPException) {
+    const byStatus: Record<number, ErrorCode> = { 400: 'invalid_request', 401: 'unauthorized', 403: 'forbidden', 404: 'not_found', 413: 'payload_too_large', 415: 'unsupported_media_type' };
+    const code = byStatus[err.status];
+    if (code) return new AppError(code, err.status === 400 ? safeDetail(err.message) : undefined);
+  }
+  c.var.deps?.logger.error('unhandled error', { requestId: c.var.requestId, method: c.req.method, path: c.req.path, err });
+  return new AppError('internal_error', 'Please try again. If it keeps happening, mention the request id to the helpdesk.');
+}
+
+/** Hono's own 400 messages (malformed JSON, bad content type) are safe to show. */
+function safeDetail(message: string): string {
+  return /^[\w\s.,:'"-]{1,200}$/.test(message) ? message : 'The request could not be read.';
+}
+
+export function problemResponse(c: Context<AppEnv>, err: AppError) {
+  const requestId = c.var.requestId ?? 'unknown';
+  const body = toProblem(err, requestId);
+  return c.body(JSON.stringify(body), err.status, {
+    'Content-Type': 'application/problem+json',
+    'Cache-Control': 'no-store',
+    ...err.headers,
+  });
+}

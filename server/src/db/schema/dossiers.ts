@@ -1,0 +1,35 @@
+import { date, index, pgTable, primaryKey, text, uuid } from 'drizzle-orm/pg-core';
+import { createdAt, updatedAt, id } from './columns.ts';
+import { organisations } from './organisations.ts';
+import { schools } from './schools.ts';
+import { users } from './users.ts';
+
+/** A child's dossier at one school of the organisation. */
+export const dossiers = pgTable(
+  'dossiers',
+  {
+    id: id(),
+    organisationId: uuid('organisation_id').notNull().references(() => organisations.id, { onDelete: 'cascade' }),
+    schoolId: uuid('school_id').notNull().references(() => schools.id, { onDelete: 'restrict' }),
+    firstName: text('first_name').notNull(),
+    lastName: text('last_name').notNull(),
+    birthDate: date('birth_date', { mode: 'string' }).notNull(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    index('dossiers_org_name_idx').on(t.organisationId, t.lastName, t.firstName),
+    index('dossiers_school_idx').on(t.schoolId, t.lastName, t.firstName),
+  ],
+);
+
+/** A parent (user with role `parent`) linked to a dossier as guardian. */
+export const guardians = pgTable(
+  'guardians',
+  {
+    dossierId: uuid('dossier_id').notNull().references(() => dossiers.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.dossierId, t.userId] }), index('guardians_user_idx').on(t.userId)],
+);

@@ -1,0 +1,91 @@
+import { eq } from 'drizzle-orm';
+import type { Db } from './db/client.ts';
+import { appMeta, attachmentChunks, attachments, dossiers, hulpvraagStatusHistory, hulpvragen, news, schools } from './db/schema/index.ts';
+import { sha256Hex } from './lib/crypto.ts';
+import { makePdf } from './lib/demo-pdf.ts';
+import { createOrganisation } from './features/organisations/service.ts';
+
+export interface DemoSeed {
+  organisation: { id: string; code: string; name: string };
+  school: { id: string; brin: string; name: string };
+  dossier: { id: string; firstName: string; lastName: string };
+  hulpvraag: { id: string; title: string };
+  attachment: { id: string; filename: string; size: number };
+}
+
+const DEMO_KEY = 'demo_seeded';
+
+/** Seeds the demo organisation once (a marker in app_meta); returns null when it was seeded before. */
+export async function seedDemo(db: Db, now = new Date()): Promise<DemoSeed | null> {
+  return db.transaction(async (tx) => {
+    const inserted = await tx.insert(appMeta).values({ key: DEMO_KEY, value: { at: now.toISOString() } }).onConflictDoNothing().returning();
+    if (inserted.length === 0) return null;
+
+    const organisation = await createOrganisation(tx, { code: 'PO2507', name: 'Stromenland' });
+    const [school] = await tx
+      .insert(schools)
+      .values({ organisationId: organisation.id, brin: '12AB00', name: 'De Regenboog', city: 'Nijmegen' })
+      .returning();
+    const [dossier] = await tx
+      .insert(dossiers)
+      .values({ organisationId: organisation.id, schoolId: school!.id, firstName: 'Sam', lastName: 'de Vries', birthDate: '2012-03-04' })
+      .returning();
+    const [hulpvraag] = await tx
+      .insert(hulpvragen)
+      .values({
+        organisationId: organisation.id,
+        dossierId: dossier!.id,
+        date: '2020-06-12',
+        title: 'Preventief SCP observatie',
+        description: 'Observatie in de klas door het schoolondersteuningsprofiel-team, op verzoek van de intern begeleider.',
+        status: 'aanmelding',
+        labels: ['observatie'],
+        createdAt: new Date('2020-06-12T08:00:00Z'),
+      })
+      .returning();
+    await tx.insert(hulpvraagStatusHistory).values({ hulpvraagId: hulpvraag!.id, fromStatus: null, toStatus: 'aanmelding', changedAt: new Date('2020-06-12T08:00:00Z') });
+
+    const pdf = makePdf(['Kindkans - demo', 'Preventief SCP observatie', 'Aanmelding 12-06-2020', 'Dit is een voorbeeldbijlage.']);
+    const [attachment] = await tx
+      .insert(attachments)
+      .values({
+        organisationId: organisation.id,
+        hulpvraagId: hulpvraag!.id,
+        filename: 'Aanmelding SCP observatie.pdf',
+        contentType: 'application/pdf',
+        size: pdf.length,
+        sha256: sha256Hex(pdf),
+        chunkSize: 256 * 1024,
+        chunkCount: 1,
+      })
+      .returning();
+    await tx.insert(attachmentChunks).values({ attachmentId: attachment!.id, seq: 0, data: pdf });
+
+    await tx.insert(news).values([
+      {
+        organisationId: organisation.id,
+        title: 'Helpdesk Stromenland',
+        body: 'Vragen over Kindkans? De helpdesk van Stromenland is bereikbaar op werkdagen van 8.30 tot 16.30 uur via helpdesk@stromenland.example.',
+        publishedAt: new Date(now.getTime() - 86_400_000),
+      },
+      {
+        organisationId: null,
+        title: 'Nieuw in Kindkans',
+        body: 'Aanmelden kan nu met de Kindkans-extensie in uw browser, en u ziet wie het dossier van uw kind heeft ingezien.',
+        publishedAt: now,
+      },
+    ]);
+    return {
+      organisation: { id: organisation.id, code: organisation.code, name: organisation.name },
+      school: { id: school!.id, brin: school!.brin, name: school!.name },
+      dossier: { id: dossier!.id, firstName: dossier!.firstName, lastName: dossier!.lastName },
+      hulpvraag: { id: hulpvraag!.id, title: hulpvraag!.title },
+      attachment: { id: attachment!.id, filename: attachment!.filename, size: attachment!.size },
+    };
+  });
+}
+
+export async function isDemoSeeded(db: Db): Promise<boolean> {
+  const rows = await db.select().from(appMeta).where(eq(appMeta.key, DEMO_KEY)).limit(1);
+  return rows.length > 0;
+}

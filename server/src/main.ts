@@ -1,0 +1,71 @@
+import { serve } from '@hono/node-server';
+import { resolve } from 'node:path';
+import { createApp } from './app.ts';
+import { DataDirLockedError, openDatabase } from './db/client.ts';
+import { migrateDatabase } from './db/migrate.ts';
+import { seedDemo } from './demo.ts';
+import { EnvError, parseEnv } from './env.ts';
+import { systemClock } from './lib/clock.ts';
+import { createLogger } from './lib/logger.ts';
+import { createLogMailer } from './mail/mailer.ts';
+import { deleteExpiredSessions, sessionPolicy } from './features/auth/session.ts';
+
+const SHUTDOWN_GRACE_MS = 10_000;
+
+async function main() {
+  const env = parseEnv();
+  const logger = createLogger(env.LOG_LEVEL);
+  const database = await openDatabase(env);
+  await migrateDatabase(database);
+  const { db } = database;
+
+  const wantDemo = process.argv.includes('--demo') || (database.kind === 'pglite' && !process.argv.includes('--no-demo'));
+  const demo = wantDemo ? await seedDemo(db, systemClock.now()) : null;
+
+  const mailer = createLogMailer(logger);
+  const app = createApp({ db, database, env, mailer, clock: systemClock, logger });
+
+  const server = serve({ fetch: app.fetch, port: env.PORT, hostname: env.HOST }, (info) => {
+    const where = database.kind === 'pglite' ? `embedded PGlite in ${resolve(env.DATA_DIR)}` : 'PostgreSQL (DATABASE_URL)';
+    console.log(`Kindkans listens on http://localhost:${info.port}  (database: ${where})`);
+    if (demo) {
+      console.log(`Demo organisation ${demo.organisation.code} ${demo.organisation.name} created: school ${demo.school.brin} ${demo.school.name}, dossier of ${demo.dossier.firstName} ${demo.dossier.lastName}, hulpvraag "${demo.hulpvraag.title}" with ${demo.attachment.filename}.`);
+    }
+    console.log(`API reference: http://localhost:${info.port}/docs`);
+  });
+
+  const housekeeping = setInterval(() => {
+    deleteExpiredSessions(db, systemClock.now(), sessionPolicy(env)).catch((err) => logger.warn('housekeeping failed', { err }));
+  }, 10 * 60_000);
+  housekeeping.unref();
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`${signal}: finishing requests in flight, then stopping.`);
+    clearInterval(housekeeping);
+    const force = setTimeout(() => {
+      console.error('Shutdown took too long; exiting.');
+      process.exit(1);
+    }, SHUTDOWN_GRACE_MS);
+    force.unref();
+    server.close(async () => {
+      await mailer.close().catch(() => {});
+      await database.close().catch((err) => logger.error('closing the database failed', { err }));
+      process.exit(0);
+    });
+    if ('closeIdleConnections' in server) (server as { closeIdleConnections(): void }).closeIdleConnections();
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+main().catch((err) => {
+  if (err instanceof EnvError || err instanceof DataDirLockedError) {
+    console.error(err.message);
+  } else {
+    console.error('Kindkans could not start:', err);
+  }
+  process.exit(1);
+});
