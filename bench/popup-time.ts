@@ -21,7 +21,7 @@ export async function measurePopupTime(runs = 10) {
   });
   const [server, browser] = await Promise.all([startKindkans({ port, name: 'bench' }), launchWithExtension(dir)]);
   try {
-    const { token: admin } = await activateAndLogin(server.api, await server.smtp.activationToken('a@example.org'), 'beheer-wachtwoord-2024');
+    const { token: admin } = await activateAndLogin(server.api, await server.adminActivationToken(), 'beheer-wachtwoord-2024');
     const dossiers = await server.api.call<{ items: { id: string }[] }>('GET', '/dossiers', undefined, admin);
     const invited = await server.api.call<{ username: string }>('POST', '/users', {
       role: 'parent', email: 'bench@example.org', displayName: 'Bench Ouder', dossierIds: [dossiers.items[0]!.id],

@@ -50,7 +50,7 @@ describe('parent journey in the extension', () => {
   });
 
   it('the school invites a parent, who receives the activation mail', async () => {
-    const adminMailToken = await server.smtp.activationToken('a@example.org');
+    const adminMailToken = await server.adminActivationToken();
     ({ token: adminToken } = await activateAndLogin(server.api, adminMailToken, 'beheer-wachtwoord-2024'));
     const dossiers = await server.api.call<Page1<Dossier>>('GET', '/dossiers', undefined, adminToken);
     expect(dossiers.total).toBeGreaterThan(0);

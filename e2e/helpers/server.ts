@@ -1,7 +1,7 @@
 // Starts the real Kindkans server (PGlite in a fresh temp dir) with a local SMTP server, and
 // makes an admin through the operator CLI, as a partnership would on day one.
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, mkdirSync, rmSync, createWriteStream } from 'node:fs';
+import { mkdtempSync, mkdirSync, rmSync, createWriteStream, type WriteStream } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -34,34 +34,47 @@ export async function startKindkans({ port, idleMinutes, name }: ServerOptions) 
   };
   const log = createWriteStream(join(ARTIFACTS, `server-${name}.log`));
 
-  // The embedded database belongs to one process at a time: invite the admin first.
+  // The server seeds the demo organisation on its first start; the embedded database belongs
+  // to one process at a time, so: start once, stop, invite the admin with the CLI, start again.
+  let child = await startServer(env, log, url);
+  await stopServer(child);
   const invite = await run(TSX, ['server/src/cli.ts', 'user:invite', '--org', 'PO2507', '--role', 'admin',
     '--email', 'a@example.org', '--name', 'Beheer'], { env, timeout: 60_000 });
   log.write(`$ user:invite\n${invite.stdout}${invite.stderr}\n`);
-
-  const child: ChildProcess = spawn(TSX, ['server/src/main.ts'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  child.stdout!.pipe(log, { end: false });
-  child.stderr!.pipe(log, { end: false });
-  await waitForHealth(url, child);
+  const printed = /\/activate\/([A-Za-z0-9_-]{16,})/.exec(invite.stdout + invite.stderr)?.[1];
+  child = await startServer(env, log, url);
 
   return {
     url,
     smtp,
     dataDir,
     api: apiClient(url),
+    /** The admin's activation token: printed by the CLI, or else mailed. */
+    adminActivationToken: async () => printed ?? smtp.activationToken('a@example.org'),
     async stop() {
-      if (child.exitCode === null) {
-        child.kill('SIGTERM');
-        await new Promise((done) => {
-          const timer = setTimeout(() => { child.kill('SIGKILL'); done(null); }, 5000);
-          child.once('exit', () => { clearTimeout(timer); done(null); });
-        });
-      }
+      await stopServer(child);
       await smtp.close();
       log.end();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+async function startServer(env: NodeJS.ProcessEnv, log: WriteStream, url: string): Promise<ChildProcess> {
+  const child = spawn(TSX, ['server/src/main.ts'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout!.pipe(log, { end: false });
+  child.stderr!.pipe(log, { end: false });
+  await waitForHealth(url, child);
+  return child;
+}
+
+async function stopServer(child: ChildProcess) {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  child.kill('SIGTERM');
+  await new Promise((done) => {
+    const timer = setTimeout(() => { child.kill('SIGKILL'); done(null); }, 10_000);
+    child.once('exit', () => { clearTimeout(timer); done(null); });
+  });
 }
 
 async function waitForHealth(url: string, child: ChildProcess) {
