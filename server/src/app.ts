@@ -4,6 +4,12 @@ import type { AppDeps, AppEnv } from './app-env.ts';
 import { renderDocs } from './features/docs/render.ts';
 import { healthRoutes } from './features/health/routes.ts';
 import { organisationRoutes } from './features/organisations/routes.ts';
+import { accessLogRoutes } from './features/access-log/routes.ts';
+import { attachmentRoutes } from './features/attachments/routes.ts';
+import { dossierRoutes } from './features/dossiers/routes.ts';
+import { hulpvraagRoutes } from './features/hulpvragen/routes.ts';
+import { newsRoutes } from './features/news/routes.ts';
+import { schoolRoutes } from './features/schools/routes.ts';
 import { AppError, toProblem, type ErrorCode } from './lib/errors.ts';
 import { silentLogger } from './lib/logger.ts';
 import { systemClock } from './lib/clock.ts';
@@ -48,7 +54,13 @@ export function createApp(options: CreateAppOptions) {
 
   const routes = app
     .route('/', healthRoutes)
-    .route('/api/v1', organisationRoutes);
+    .route('/api/v1', organisationRoutes)
+    .route('/api/v1', newsRoutes)
+    .route('/api/v1', schoolRoutes)
+    .route('/api/v1', dossierRoutes)
+    .route('/api/v1', hulpvraagRoutes)
+    .route('/api/v1', attachmentRoutes)
+    .route('/api/v1', accessLogRoutes);
 
   app.doc31('/openapi.json', openApiConfig);
   app.get('/docs', (c) => c.html(renderDocs(app.getOpenAPI31Document(openApiConfig) as never), 200, { 'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'" }));

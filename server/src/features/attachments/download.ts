@@ -1,0 +1,73 @@
+import { and, eq, sql } from 'drizzle-orm';
+import type { Db } from '../../db/client.ts';
+import { attachmentChunks } from '../../db/schema/index.ts';
+
+export interface ByteRange { start: number; end: number }
+
+/**
+ * `Range: bytes=a-b | a- | -n` (one range) → the range; 'unsatisfiable' when it lies outside
+ * the file; null when there is no usable Range header (serve the whole file, RFC 9110 §14.2).
+ */
+export function parseRange(header: string | undefined, size: number): ByteRange | 'unsatisfiable' | null {
+  if (!header) return null;
+  const m = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
+  if (!m || (m[1] === '' && m[2] === '')) return null;
+  if (m[1] === '') {
+    const suffix = Number(m[2]);
+    if (suffix === 0) return 'unsatisfiable';
+    return { start: Math.max(0, size - suffix), end: size - 1 };
+  }
+  const start = Number(m[1]);
+  const end = m[2] === '' ? size - 1 : Math.min(Number(m[2]), size - 1);
+  if (m[2] !== '' && Number(m[2]) < start) return null;
+  if (start >= size) return 'unsatisfiable';
+  return { start, end };
+}
+
+/** Does `If-None-Match` name this ETag (or `*`)? */
+export function etagMatches(header: string | undefined, etag: string): boolean {
+  if (!header) return false;
+  return header.split(',').some((t) => {
+    const tag = t.trim().replace(/^W\//, '');
+    return tag === '*' || tag === etag;
+  });
+}
+
+/**
+ * The bytes [start, end] of an attachment as a stream that reads ONE chunk row per pull: the
+ * consumer's pace (the socket) sets the pace of the queries, and a cancelled stream (client gone)
+ * stops querying. Only the needed part of the first and last chunk leaves the database.
+ */
+export function streamChunks(db: Db, attachment: { id: string; chunkSize: number }, range: ByteRange): ReadableStream<Uint8Array> {
+  let position = range.start;
+  let cancelled = false;
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        if (cancelled) return;
+        if (position > range.end) {
+          controller.close();
+          return;
+        }
+        const seq = Math.floor(position / attachment.chunkSize);
+        const offset = position - seq * attachment.chunkSize;
+        const length = Math.min(attachment.chunkSize - offset, range.end - position + 1);
+        const [row] = await db
+          .select({ data: sql<Uint8Array>`substring(${attachmentChunks.data} from ${offset + 1} for ${length})` })
+          .from(attachmentChunks)
+          .where(and(eq(attachmentChunks.attachmentId, attachment.id), eq(attachmentChunks.seq, seq)));
+        if (cancelled) return;
+        if (!row || row.data.length !== length) {
+          controller.error(new Error(`attachment ${attachment.id}: chunk ${seq} is missing or short`));
+          return;
+        }
+        position += length;
+        controller.enqueue(row.data instanceof Uint8Array ? row.data : new Uint8Array(row.data));
+      },
+      cancel() {
+        cancelled = true;
+      },
+    },
+    { highWaterMark: 1 },
+  );
+}

@@ -1,0 +1,26 @@
+/** File names are data only: cleaned for display and for Content-Disposition, never a path. */
+
+const UNSAFE = /[\u0000-\u001F\u007F-\u009F\u200E\u200F\u202A-\u202E\u2066-\u2069]/g;
+
+/** Control and bidi characters removed, path separators replaced, no leading dots, at most 200 characters. */
+export function cleanFilename(raw: string | null | undefined): string {
+  let name = (raw ?? '').normalize('NFC').replace(UNSAFE, '').replace(/[/\\]/g, '_').trim();
+  name = name.replace(/^[.\s]+/, '');
+  if ([...name].length > 200) {
+    const dot = name.lastIndexOf('.');
+    const ext = dot > 0 && name.length - dot <= 10 ? name.slice(dot) : '';
+    name = [...name].slice(0, 200 - ext.length).join('') + ext;
+  }
+  return name || 'bijlage';
+}
+
+/** RFC 6266 / RFC 8187: an ASCII fallback plus the exact name percent-encoded as UTF-8. */
+export function contentDisposition(filename: string): string {
+  const ascii = filename
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/[^\x20-\x7e]/g, '_')
+    .replace(/["\\%]/g, '_');
+  const encoded = encodeURIComponent(filename).replace(/['()*]/g, (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase()}`);
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${encoded}`;
+}

@@ -1,0 +1,137 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { eq } from 'drizzle-orm';
+import { attachments } from '../../db/schema/index.ts';
+import { AppError } from '../../lib/errors.ts';
+import { IdParam, authResponses, bearerSecurity, json, problem } from '../../lib/openapi.ts';
+import { createRouter } from '../../lib/router.ts';
+import { auditContext, recordAudit } from '../audit/service.ts';
+import { requireAuth } from '../auth/middleware.ts';
+import { Attachment } from '../hulpvragen/schemas.ts';
+import { attachmentColumns, toAttachmentView } from '../hulpvragen/service.ts';
+import { findVisibleAttachment, findVisibleHulpvraag, loadVisible, staffOnly } from '../policy/policy.ts';
+import { etagMatches, parseRange, streamChunks } from './download.ts';
+import { contentDisposition } from './filename.ts';
+import { boundaryOf } from './multipart.ts';
+import { storeUpload } from './upload.ts';
+
+const readResponses = { ...authResponses, 404: problem('No such attachment, or not visible to you') };
+/** Room for the multipart framing around the file itself. */
+const MULTIPART_OVERHEAD = 64 * 1024;
+
+// The upload body is described with a plain schema (not zod) on purpose: a zod form schema would make
+// the validator read the whole body into memory before the handler runs. The handler streams it.
+const uploadBody = {
+  required: true,
+  content: { 'multipart/form-data': { schema: { type: 'object' as const, required: ['file'], properties: { file: { type: 'string' as const, format: 'binary' } } } } },
+};
+
+export const attachmentRoutes = createRouter()
+  .openapi(
+    createRoute({
+      method: 'get', path: '/attachments/{id}', tags: ['Attachments'], summary: "An attachment's metadata",
+      middleware: [requireAuth] as const, security: bearerSecurity,
+      request: { params: IdParam },
+      responses: { 200: json(Attachment, 'The attachment'), ...readResponses },
+    }),
+    async (c) => {
+      const found = await loadVisible(c, findVisibleAttachment, c.req.valid('param').id, { action: 'attachment.read', subjectType: 'attachment' });
+      const { db } = c.var.deps;
+      const [row] = await db.select(attachmentColumns).from(attachments).where(eq(attachments.id, found.id));
+      if (!row) throw new AppError('not_found', 'No attachment with this id.');
+      await recordAudit(db, { ...auditContext(c), action: 'attachment.read', outcome: 'success', subjectType: 'attachment', subjectId: found.id, subjectLabel: found.filename, dossierId: found.dossierId });
+      return c.json(toAttachmentView(row), 200, { 'Cache-Control': 'no-store' });
+    },
+  )
+  .openapi(
+    createRoute({
+      method: 'get', path: '/attachments/{id}/content', tags: ['Attachments'], summary: 'Download the bytes (Range and If-None-Match supported)',
+      middleware: [requireAuth] as const, security: bearerSecurity,
+      request: { params: IdParam },
+      responses: {
+        200: { description: 'The whole file', content: { 'application/octet-stream': { schema: z.string().openapi({ format: 'binary' }) } } },
+        206: { description: 'The requested range', content: { 'application/octet-stream': { schema: z.string().openapi({ format: 'binary' }) } } },
+        304: { description: 'Not modified (If-None-Match)' },
+        416: problem('Range not satisfiable'),
+        ...readResponses,
+      },
+    }),
+    async (c) => {
+      const found = await loadVisible(c, findVisibleAttachment, c.req.valid('param').id, { action: 'attachment.download', subjectType: 'attachment' });
+      const { db } = c.var.deps;
+      const [file] = await db
+        .select({ id: attachments.id, filename: attachments.filename, contentType: attachments.contentType, size: attachments.size, sha256: attachments.sha256, chunkSize: attachments.chunkSize })
+        .from(attachments)
+        .where(eq(attachments.id, found.id));
+      if (!file) throw new AppError('not_found', 'No attachment with this id.');
+      const etag = `"${file.sha256}"`;
+      const common = { ETag: etag, 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff', 'Accept-Ranges': 'bytes' };
+      if (etagMatches(c.req.header('if-none-match'), etag)) return c.body(null, 304, common);
+
+      const ifRange = c.req.header('if-range');
+      const range = ifRange && ifRange !== etag ? null : parseRange(c.req.header('range'), file.size);
+      if (range === 'unsatisfiable') {
+        throw new AppError('range_not_satisfiable', `The file has ${file.size} bytes.`, {}, { 'Content-Range': `bytes */${file.size}`, ...common });
+      }
+      const bytes = range ?? { start: 0, end: file.size - 1 };
+      await recordAudit(db, {
+        ...auditContext(c), action: 'attachment.download', outcome: 'success', subjectType: 'attachment', subjectId: file.id, subjectLabel: file.filename,
+        dossierId: found.dossierId, ...(range ? { detail: { range: `${range.start}-${range.end}` } } : {}),
+      });
+      const headers: Record<string, string> = {
+        ...common,
+        'Content-Type': file.contentType,
+        'Content-Length': String(bytes.end - bytes.start + 1),
+        'Content-Disposition': contentDisposition(file.filename),
+        ...(range ? { 'Content-Range': `bytes ${range.start}-${range.end}/${file.size}` } : {}),
+      };
+      return c.body(streamChunks(db, file, bytes), range ? 206 : 200, headers);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: 'post', path: '/hulpvragen/{id}/attachments', tags: ['Attachments'], summary: 'Upload an attachment (staff; multipart field `file`)',
+      middleware: [requireAuth, staffOnly] as const, security: bearerSecurity,
+      request: { params: IdParam, body: uploadBody },
+      responses: {
+        201: json(Attachment, 'The stored attachment'),
+        400: problem('No file, an empty file, or a broken body'),
+        403: problem('Parents may not upload'),
+        413: problem('Larger than UPLOAD_MAX_MB'),
+        415: problem('Not an accepted type (decided on the bytes)'),
+        ...authResponses,
+        404: problem('No such hulpvraag, or not visible to you'),
+      },
+    }),
+    async (c) => {
+      const hulpvraag = await loadVisible(c, findVisibleHulpvraag, c.req.valid('param').id, { action: 'attachment.create', subjectType: 'hulpvraag' });
+      const { db, env, clock } = c.var.deps;
+      const maxBytes = Math.floor(env.UPLOAD_MAX_MB * 1024 * 1024);
+      const boundary = boundaryOf(c.req.header('content-type'));
+      if (!boundary) throw new AppError('unsupported_media_type', 'Send the file as multipart/form-data with a field named "file".');
+      const declared = Number(c.req.header('content-length'));
+      if (declared > maxBytes + MULTIPART_OVERHEAD) throw new AppError('payload_too_large', `The file is larger than ${env.UPLOAD_MAX_MB} MB.`);
+      const body = c.req.raw.body;
+      if (!body) throw new AppError('validation_failed', 'file: send the file in a multipart field named "file".');
+      const stored = await storeUpload(db, {
+        user: c.var.user, hulpvraagId: hulpvraag.id, body: body as unknown as AsyncIterable<Uint8Array>, boundary, maxBytes, now: clock.now(),
+        audit: { ...auditContext(c), action: 'attachment.create', outcome: 'success', dossierId: hulpvraag.dossierId },
+      });
+      return c.json(toAttachmentView(stored), 201, { 'Cache-Control': 'no-store', Location: `/api/v1/attachments/${stored.id}` });
+    },
+  )
+  .openapi(
+    createRoute({
+      method: 'delete', path: '/attachments/{id}', tags: ['Attachments'], summary: 'Delete an attachment (staff)',
+      middleware: [requireAuth, staffOnly] as const, security: bearerSecurity,
+      request: { params: IdParam },
+      responses: { 204: { description: 'Deleted, with its bytes' }, 403: problem('Parents may not delete'), ...readResponses },
+    }),
+    async (c) => {
+      const found = await loadVisible(c, findVisibleAttachment, c.req.valid('param').id, { action: 'attachment.delete', subjectType: 'attachment' });
+      await c.var.deps.db.transaction(async (tx) => {
+        await tx.delete(attachments).where(eq(attachments.id, found.id));
+        await recordAudit(tx, { ...auditContext(c), action: 'attachment.delete', outcome: 'success', subjectType: 'attachment', subjectId: found.id, subjectLabel: found.filename, dossierId: found.dossierId });
+      });
+      return c.body(null, 204);
+    },
+  );

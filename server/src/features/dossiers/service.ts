@@ -1,0 +1,90 @@
+import { and, asc, count, eq, ilike, or, type SQL } from 'drizzle-orm';
+import type { AuthUser } from '../../app-env.ts';
+import type { DbOrTx } from '../../db/client.ts';
+import { dossiers, guardians, schools, users } from '../../db/schema/index.ts';
+import { AppError } from '../../lib/errors.ts';
+import type { Page, PageQuery } from '../../lib/openapi.ts';
+import { visibleDossiers } from '../policy/policy.ts';
+import type { DossierCreate, DossierPatch } from './schemas.ts';
+
+export interface DossierSummary { id: string; firstName: string; lastName: string; birthDate: string; school: { brin: string; name: string } }
+export interface DossierDetail extends DossierSummary { guardians: { id: string; displayName: string }[] }
+
+/** `%`, `_` and `\` in a search term are literal. */
+export const likePattern = (q: string) => `%${q.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
+
+const summaryColumns = {
+  id: dossiers.id,
+  firstName: dossiers.firstName,
+  lastName: dossiers.lastName,
+  birthDate: dossiers.birthDate,
+  school: { brin: schools.brin, name: schools.name },
+};
+
+export async function listDossiers(db: DbOrTx, user: AuthUser, q: string | undefined, page: PageQuery): Promise<Page<DossierSummary>> {
+  const conditions: SQL[] = [visibleDossiers(user)];
+  const term = q?.trim();
+  if (term) {
+    const p = likePattern(term);
+    conditions.push(or(ilike(dossiers.firstName, p), ilike(dossiers.lastName, p), ilike(schools.name, p), eq(schools.brin, term.toUpperCase()))!);
+  }
+  const where = and(...conditions);
+  const [items, [total]] = await Promise.all([
+    db.select(summaryColumns).from(dossiers).innerJoin(schools, eq(schools.id, dossiers.schoolId)).where(where)
+      .orderBy(asc(dossiers.lastName), asc(dossiers.firstName), asc(dossiers.id))
+      .limit(page.pageSize).offset((page.page - 1) * page.pageSize),
+    db.select({ n: count() }).from(dossiers).innerJoin(schools, eq(schools.id, dossiers.schoolId)).where(where),
+  ]);
+  return { items, page: page.page, pageSize: page.pageSize, total: total?.n ?? 0 };
+}
+
+/** One dossier by id (the caller has passed the policy already). */
+export async function getDossier(db: DbOrTx, id: string): Promise<DossierDetail> {
+  const [row] = await db.select(summaryColumns).from(dossiers).innerJoin(schools, eq(schools.id, dossiers.schoolId)).where(eq(dossiers.id, id));
+  if (!row) throw new AppError('not_found', 'No dossier with this id.');
+  const linked = await db
+    .select({ id: users.id, displayName: users.displayName })
+    .from(guardians)
+    .innerJoin(users, eq(users.id, guardians.userId))
+    .where(eq(guardians.dossierId, id))
+    .orderBy(asc(users.displayName), asc(users.id));
+  return { ...row, guardians: linked };
+}
+
+/** The school with this BRIN in the user's organisation, or 400. */
+export async function findSchoolByBrin(db: DbOrTx, user: AuthUser, brin: string) {
+  const [school] = await db.select().from(schools).where(and(eq(schools.organisationId, user.organisationId), eq(schools.brin, brin.toUpperCase()))).limit(1);
+  if (!school) throw new AppError('validation_failed', 'schoolBrin: no school with this BRIN in your organisation.', { errors: [{ path: 'schoolBrin', message: 'unknown school' }] });
+  return school;
+}
+
+export async function createDossier(db: DbOrTx, user: AuthUser, schoolId: string, input: DossierCreate): Promise<DossierDetail> {
+  const [row] = await db
+    .insert(dossiers)
+    .values({ organisationId: user.organisationId, schoolId, firstName: input.firstName, lastName: input.lastName, birthDate: input.birthDate })
+    .returning({ id: dossiers.id });
+  return getDossier(db, row!.id);
+}
+
+export async function updateDossier(db: DbOrTx, id: string, schoolId: string | undefined, input: DossierPatch, now: Date): Promise<DossierDetail> {
+  const { schoolBrin: _, ...fields } = input;
+  await db.update(dossiers).set({ ...fields, ...(schoolId ? { schoolId } : {}), updatedAt: now }).where(eq(dossiers.id, id));
+  return getDossier(db, id);
+}
+
+/** Links a parent of the same organisation; linking twice is a no-op. */
+export async function linkGuardian(db: DbOrTx, user: AuthUser, dossierId: string, userId: string): Promise<void> {
+  const [parent] = await db
+    .select({ id: users.id })
+    .from(users)
+    .where(and(eq(users.id, userId), eq(users.organisationId, user.organisationId), eq(users.role, 'parent')))
+    .limit(1);
+  if (!parent) throw new AppError('validation_failed', 'userId: no parent account with this id in your organisation.', { errors: [{ path: 'userId', message: 'not a parent of this organisation' }] });
+  await db.insert(guardians).values({ dossierId, userId }).onConflictDoNothing();
+}
+
+/** Unlinks a guardian; 404 when they were not linked. Effective on the very next request (no cache). */
+export async function unlinkGuardian(db: DbOrTx, dossierId: string, userId: string): Promise<void> {
+  const removed = await db.delete(guardians).where(and(eq(guardians.dossierId, dossierId), eq(guardians.userId, userId))).returning({ userId: guardians.userId });
+  if (removed.length === 0) throw new AppError('not_found', 'This parent is not linked to the dossier.');
+}

@@ -1,0 +1,85 @@
+import { and, asc, count, desc, eq, inArray, sql } from 'drizzle-orm';
+import type { AuthUser } from '../../app-env.ts';
+import type { DbOrTx } from '../../db/client.ts';
+import { attachments, hulpvraagStatusHistory, hulpvragen, users } from '../../db/schema/index.ts';
+import { AppError } from '../../lib/errors.ts';
+import type { Page, PageQuery } from '../../lib/openapi.ts';
+import type { HulpvraagCreate, HulpvraagPatch } from './schemas.ts';
+
+export interface AttachmentView { id: string; hulpvraagId: string; filename: string; contentType: string; size: number; sha256: string; createdAt: string }
+export interface HulpvraagSummary { id: string; date: string; title: string; status: string; attachmentCount: number }
+export interface HulpvraagView {
+  id: string; dossierId: string; date: string; title: string; status: string; description: string;
+  coordinator: { id: string; displayName: string } | null; labels: string[]; attachments: AttachmentView[];
+}
+
+export const attachmentColumns = {
+  id: attachments.id, hulpvraagId: attachments.hulpvraagId, filename: attachments.filename, contentType: attachments.contentType,
+  size: attachments.size, sha256: attachments.sha256, createdAt: attachments.createdAt,
+};
+export const toAttachmentView = (row: { createdAt: Date } & Omit<AttachmentView, 'createdAt'>): AttachmentView => ({ ...row, createdAt: row.createdAt.toISOString() });
+
+/** A dossier's hulpvragen, newest first (the caller has passed the policy for the dossier). */
+export async function listHulpvragen(db: DbOrTx, dossierId: string, page: PageQuery): Promise<Page<HulpvraagSummary>> {
+  const attachmentCount = sql<number>`(select count(*)::int from ${attachments} where ${attachments.hulpvraagId} = ${hulpvragen.id})`;
+  const [items, [total]] = await Promise.all([
+    db.select({ id: hulpvragen.id, date: hulpvragen.date, title: hulpvragen.title, status: hulpvragen.status, attachmentCount })
+      .from(hulpvragen).where(eq(hulpvragen.dossierId, dossierId))
+      .orderBy(desc(hulpvragen.date), desc(hulpvragen.createdAt), desc(hulpvragen.id))
+      .limit(page.pageSize).offset((page.page - 1) * page.pageSize),
+    db.select({ n: count() }).from(hulpvragen).where(eq(hulpvragen.dossierId, dossierId)),
+  ]);
+  return { items: items.map((i) => ({ ...i, attachmentCount: Number(i.attachmentCount) })), page: page.page, pageSize: page.pageSize, total: total?.n ?? 0 };
+}
+
+export async function getHulpvraag(db: DbOrTx, id: string): Promise<HulpvraagView> {
+  const [row] = await db
+    .select({
+      id: hulpvragen.id, dossierId: hulpvragen.dossierId, date: hulpvragen.date, title: hulpvragen.title, status: hulpvragen.status,
+      description: hulpvragen.description, labels: hulpvragen.labels, coordinatorId: users.id, coordinatorName: users.displayName,
+    })
+    .from(hulpvragen)
+    .leftJoin(users, eq(users.id, hulpvragen.coordinatorId))
+    .where(eq(hulpvragen.id, id));
+  if (!row) throw new AppError('not_found', 'No hulpvraag with this id.');
+  const files = await db.select(attachmentColumns).from(attachments).where(eq(attachments.hulpvraagId, id)).orderBy(asc(attachments.createdAt), asc(attachments.id));
+  const { coordinatorId, coordinatorName, ...rest } = row;
+  return { ...rest, coordinator: coordinatorId ? { id: coordinatorId, displayName: coordinatorName! } : null, attachments: files.map(toAttachmentView) };
+}
+
+/** A coordinator must be staff of the partnership (coordinator or admin) in the same organisation. */
+async function checkCoordinator(db: DbOrTx, user: AuthUser, coordinatorId: string | null | undefined) {
+  if (!coordinatorId) return;
+  const [found] = await db.select({ id: users.id }).from(users)
+    .where(and(eq(users.id, coordinatorId), eq(users.organisationId, user.organisationId), inArray(users.role, ['coordinator', 'admin']))).limit(1);
+  if (!found) throw new AppError('validation_failed', 'coordinatorId: not a coordinator or admin of your organisation.', { errors: [{ path: 'coordinatorId', message: 'not a coordinator of this organisation' }] });
+}
+
+/** Today in the Netherlands, as YYYY-MM-DD. */
+const today = (now: Date) => now.toLocaleDateString('sv-SE', { timeZone: 'Europe/Amsterdam' });
+
+export async function createHulpvraag(db: DbOrTx, user: AuthUser, dossierId: string, input: HulpvraagCreate, now: Date): Promise<string> {
+  await checkCoordinator(db, user, input.coordinatorId);
+  const status = input.status ?? 'aanmelding';
+  const [row] = await db
+    .insert(hulpvragen)
+    .values({
+      organisationId: user.organisationId, dossierId, date: input.date ?? today(now), title: input.title, description: input.description ?? '',
+      status, coordinatorId: input.coordinatorId ?? null, labels: input.labels ?? [], createdBy: user.id, createdAt: now, updatedAt: now,
+    })
+    .returning({ id: hulpvragen.id });
+  await db.insert(hulpvraagStatusHistory).values({ hulpvraagId: row!.id, fromStatus: null, toStatus: status, changedBy: user.id, changedAt: now });
+  return row!.id;
+}
+
+/** Edits a hulpvraag; a status change is kept in the history (who, when, from, to, note). */
+export async function updateHulpvraag(db: DbOrTx, user: AuthUser, id: string, input: HulpvraagPatch, now: Date): Promise<{ from: string; to: string } | null> {
+  await checkCoordinator(db, user, input.coordinatorId);
+  const [current] = await db.select({ status: hulpvragen.status }).from(hulpvragen).where(eq(hulpvragen.id, id)).for('update');
+  if (!current) throw new AppError('not_found', 'No hulpvraag with this id.');
+  const { statusNote, ...fields } = input;
+  await db.update(hulpvragen).set({ ...fields, updatedAt: now }).where(eq(hulpvragen.id, id));
+  if (input.status === undefined || input.status === current.status) return null;
+  await db.insert(hulpvraagStatusHistory).values({ hulpvraagId: id, fromStatus: current.status, toStatus: input.status, changedBy: user.id, note: statusNote ?? null, changedAt: now });
+  return { from: current.status, to: input.status };
+}

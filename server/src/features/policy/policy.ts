@@ -1,0 +1,112 @@
+import { and, eq, sql, type SQL } from 'drizzle-orm';
+import type { Context } from 'hono';
+import { createMiddleware } from 'hono/factory';
+import type { AppEnv, AuthUser } from '../../app-env.ts';
+import type { DbOrTx } from '../../db/client.ts';
+import { attachments, dossiers, guardians, hulpvragen, schools, staffSchools } from '../../db/schema/index.ts';
+import { AppError } from '../../lib/errors.ts';
+import { isUuid } from '../../lib/openapi.ts';
+import { auditContext, recordAudit } from '../audit/service.ts';
+import { requireStaff } from '../auth/middleware.ts';
+
+/**
+ * Who may see and change what: the ONE place. Every query for dossier data filters with
+ * `visibleDossiers(user)`; nothing ever crosses organisations.
+ * - parent: dossiers they are a guardian of
+ * - school: dossiers of their own schools (staff_schools)
+ * - coordinator, admin: every dossier of their organisation
+ * Staff may change what they can see; parents change nothing. Invisible is 404, like nonexistent.
+ */
+export function visibleDossiers(user: AuthUser): SQL {
+  const sameOrganisation = eq(dossiers.organisationId, user.organisationId);
+  switch (user.role) {
+    case 'parent':
+      return and(sameOrganisation, sql`exists (select 1 from ${guardians} where ${guardians.dossierId} = ${dossiers.id} and ${guardians.userId} = ${user.id})`)!;
+    case 'school':
+      return and(sameOrganisation, sql`${dossiers.schoolId} in (select ${staffSchools.schoolId} from ${staffSchools} where ${staffSchools.userId} = ${user.id})`)!;
+    case 'coordinator':
+    case 'admin':
+      return sameOrganisation;
+  }
+}
+
+export const isStaff = (user: AuthUser) => user.role !== 'parent';
+
+/** May this staff member place a dossier at this school? (school staff: only their own schools) */
+export async function mayUseSchool(db: DbOrTx, user: AuthUser, schoolId: string): Promise<boolean> {
+  if (!isStaff(user)) return false;
+  if (user.role !== 'school') return true;
+  const rows = await db.select({ id: staffSchools.schoolId }).from(staffSchools).where(and(eq(staffSchools.userId, user.id), eq(staffSchools.schoolId, schoolId))).limit(1);
+  return rows.length > 0;
+}
+
+/** Schools this user may search: school staff their own, coordinators and admins the organisation's. */
+export function visibleSchools(user: AuthUser): SQL {
+  const sameOrganisation = eq(schools.organisationId, user.organisationId);
+  if (user.role !== 'school') return sameOrganisation;
+  return and(sameOrganisation, sql`${schools.id} in (select ${staffSchools.schoolId} from ${staffSchools} where ${staffSchools.userId} = ${user.id})`)!;
+}
+
+export interface VisibleDossier { id: string; organisationId: string; schoolId: string; label: string }
+export interface VisibleHulpvraag { id: string; dossierId: string; organisationId: string; title: string }
+export interface VisibleAttachment { id: string; hulpvraagId: string; dossierId: string; filename: string }
+
+export async function findVisibleDossier(db: DbOrTx, user: AuthUser, id: string): Promise<VisibleDossier | null> {
+  if (!isUuid(id)) return null;
+  const [row] = await db
+    .select({ id: dossiers.id, organisationId: dossiers.organisationId, schoolId: dossiers.schoolId, firstName: dossiers.firstName, lastName: dossiers.lastName })
+    .from(dossiers)
+    .where(and(eq(dossiers.id, id), visibleDossiers(user)))
+    .limit(1);
+  return row ? { id: row.id, organisationId: row.organisationId, schoolId: row.schoolId, label: `${row.firstName} ${row.lastName}` } : null;
+}
+
+export async function findVisibleHulpvraag(db: DbOrTx, user: AuthUser, id: string): Promise<VisibleHulpvraag | null> {
+  if (!isUuid(id)) return null;
+  const [row] = await db
+    .select({ id: hulpvragen.id, dossierId: hulpvragen.dossierId, organisationId: hulpvragen.organisationId, title: hulpvragen.title })
+    .from(hulpvragen)
+    .innerJoin(dossiers, eq(dossiers.id, hulpvragen.dossierId))
+    .where(and(eq(hulpvragen.id, id), eq(hulpvragen.organisationId, user.organisationId), visibleDossiers(user)))
+    .limit(1);
+  return row ?? null;
+}
+
+export async function findVisibleAttachment(db: DbOrTx, user: AuthUser, id: string): Promise<VisibleAttachment | null> {
+  if (!isUuid(id)) return null;
+  const [row] = await db
+    .select({ id: attachments.id, hulpvraagId: attachments.hulpvraagId, dossierId: hulpvragen.dossierId, filename: attachments.filename })
+    .from(attachments)
+    .innerJoin(hulpvragen, eq(hulpvragen.id, attachments.hulpvraagId))
+    .innerJoin(dossiers, eq(dossiers.id, hulpvragen.dossierId))
+    .where(and(eq(attachments.id, id), eq(attachments.organisationId, user.organisationId), visibleDossiers(user)))
+    .limit(1);
+  return row ?? null;
+}
+
+type Finder<T> = (db: DbOrTx, user: AuthUser, id: string) => Promise<T | null>;
+
+/**
+ * Loads what the caller may see, or records the refusal in the audit log and answers 404
+ * (the same for invisible, nonexistent and malformed ids).
+ */
+export async function loadVisible<T>(c: Context<AppEnv>, find: Finder<T>, id: string, audit: { action: string; subjectType: string }): Promise<T> {
+  const found = await find(c.var.deps.db, c.var.user, id);
+  if (found) return found;
+  await recordAudit(c.var.deps.db, { ...auditContext(c), action: audit.action, outcome: 'denied', subjectType: audit.subjectType, subjectId: id.slice(0, 100) });
+  throw new AppError('not_found', `No ${audit.subjectType} with this id.`);
+}
+
+/** `requireStaff`, with the refusal recorded in the audit log first. Use after `requireAuth`. */
+export const staffOnly = createMiddleware<AppEnv>(async (c, next) => {
+  if (!isStaff(c.var.user)) {
+    await recordAudit(c.var.deps.db, { ...auditContext(c), action: `${c.req.method} ${c.req.routePath}`, outcome: 'denied', subjectType: 'route', detail: { reason: 'role' } });
+  }
+  return requireStaff(c, next);
+});
+
+/** A refused action on something the caller can see (403), recorded in the audit log. */
+export async function refuse(c: Context<AppEnv>, action: string, subject: { type: string; id: string; dossierId?: string }, detail: string): Promise<never> {
+  await recordAudit(c.var.deps.db, { ...auditContext(c), action, outcome: 'denied', subjectType: subject.type, subjectId: subject.id, dossierId: subject.dossierId ?? null, detail: { reason: detail } });
+  throw new AppError('forbidden', detail);
+}
