@@ -85,7 +85,7 @@ export async function* parseMultipart(body: AsyncIterable<Uint8Array>, boundary:
     }
     if (state === 'done') return;
   }
-  if (state !== 'done') throw new MultipartError('the body ended before the closing boundary');
+  if ((state as string) !== 'done') throw new MultipartError('the body ended before the closing boundary');
 }
 
 function parsePartHeaders(block: string): { name: string; filename: string | null; contentType: string | null } {

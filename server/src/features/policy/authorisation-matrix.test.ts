@@ -1,0 +1,153 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bearer, createTestApp, jsonRequest, type TestContext } from '../../../test/app.ts';
+import { guardians } from '../../db/schema/index.ts';
+import { actors, addAttachment, createWorld, multipartBody, multipartHeaders, targets, type Actor, type Target, type World } from './test-world.ts';
+
+/**
+ * The authorisation matrix: route × caller × target → status.
+ * Targets: own = the parent's child at the school of the `school` user; otherSchool = another school
+ * of the same organisation; otherOrg = another organisation; otherChild = another parent's child at
+ * the same school. `unlinkedParent` is a parent of the organisation linked to no dossier.
+ * Columns in every row: [own, otherSchool, otherOrg, otherChild].
+ */
+type Row = Record<Actor, [number, number, number, number]>;
+const read: Row = {
+  parent: [200, 404, 404, 404],
+  unlinkedParent: [404, 404, 404, 404],
+  school: [200, 404, 404, 200],
+  coordinator: [200, 200, 404, 200],
+  admin: [200, 200, 404, 200],
+};
+const everyone = (s: number): Row => ({ parent: [s, s, s, s], unlinkedParent: [s, s, s, s], school: [s, s, s, s], coordinator: [s, s, s, s], admin: [s, s, s, s] });
+const staffOnly = (s: number): Row => ({ parent: [403, 403, 403, 403], unlinkedParent: [403, 403, 403, 403], school: [s, s, s, s], coordinator: [s, s, s, s], admin: [s, s, s, s] });
+const write = (ok: number): Row => ({
+  parent: [403, 403, 403, 403],
+  unlinkedParent: [403, 403, 403, 403],
+  school: [ok, 404, 404, ok],
+  coordinator: [ok, ok, 404, ok],
+  admin: [ok, ok, 404, ok],
+});
+
+const matrix: Record<string, Row> = {
+  'GET /api/v1/news': everyone(200),
+  'GET /api/v1/dossiers': everyone(200),
+  'GET /api/v1/dossiers/{id}': read,
+  'GET /api/v1/dossiers/{id}/hulpvragen': read,
+  'GET /api/v1/dossiers/{id}/access-log': read,
+  'GET /api/v1/hulpvragen/{id}': read,
+  'GET /api/v1/attachments/{id}': read,
+  'GET /api/v1/attachments/{id}/content': read,
+  'GET /api/v1/schools': staffOnly(200),
+  // The target is the school in `schoolBrin`: another organisation's BRIN is unknown here (400);
+  // school staff may not create at another school of their organisation (403: visible, not theirs).
+  'POST /api/v1/dossiers': { ...staffOnly(201), school: [201, 403, 400, 201], coordinator: [201, 201, 400, 201], admin: [201, 201, 400, 201] },
+  'PATCH /api/v1/dossiers/{id}': write(200),
+  'POST /api/v1/dossiers/{id}/guardians': write(204),
+  'DELETE /api/v1/dossiers/{id}/guardians/{userId}': write(204),
+  'POST /api/v1/dossiers/{id}/hulpvragen': write(201),
+  'PATCH /api/v1/hulpvragen/{id}': write(200),
+  'POST /api/v1/hulpvragen/{id}/attachments': write(201),
+  'DELETE /api/v1/attachments/{id}': write(204),
+};
+
+/**
+ * Authenticated routes owned by the accounts feature (their own tests cover their rules).
+ * Anything else that needs a token must have a row above, or the coverage test fails.
+ */
+const exempt = [
+  /^(GET|POST|DELETE) \/api\/v1\/auth\//, // sessions, logout
+  /^(GET|PATCH|POST) \/api\/v1\/me\b/, // the caller's own account
+  /^(GET|POST|PATCH|DELETE) \/api\/v1\/users\b/, // account management
+];
+
+let t: TestContext;
+let w: World;
+
+/** The request for one cell; some cells first set up what they consume (a link, an attachment). */
+async function requestFor(route: string, target: Target): Promise<[string, RequestInit]> {
+  const d = w.dossiers[target].id;
+  const h = w.hulpvraag[target];
+  const a = w.attachment[target];
+  switch (route) {
+    case 'GET /api/v1/news': return ['/api/v1/news', {}];
+    case 'GET /api/v1/dossiers': return ['/api/v1/dossiers?q=a', {}];
+    case 'GET /api/v1/dossiers/{id}': return [`/api/v1/dossiers/${d}`, {}];
+    case 'GET /api/v1/dossiers/{id}/hulpvragen': return [`/api/v1/dossiers/${d}/hulpvragen`, {}];
+    case 'GET /api/v1/dossiers/{id}/access-log': return [`/api/v1/dossiers/${d}/access-log`, {}];
+    case 'GET /api/v1/hulpvragen/{id}': return [`/api/v1/hulpvragen/${h}`, {}];
+    case 'GET /api/v1/attachments/{id}': return [`/api/v1/attachments/${a}`, {}];
+    case 'GET /api/v1/attachments/{id}/content': return [`/api/v1/attachments/${a}/content`, {}];
+    case 'GET /api/v1/schools': return ['/api/v1/schools', {}];
+    case 'POST /api/v1/dossiers':
+      return ['/api/v1/dossiers', jsonRequest('POST', { firstName: 'Nieuw', lastName: 'Kind', birthDate: '2016-01-02', schoolBrin: w.brin[target] })];
+    case 'PATCH /api/v1/dossiers/{id}': return [`/api/v1/dossiers/${d}`, jsonRequest('PATCH', { firstName: 'Gewijzigd' })];
+    case 'POST /api/v1/dossiers/{id}/guardians': return [`/api/v1/dossiers/${d}/guardians`, jsonRequest('POST', { userId: w.users.spareParent.id })];
+    case 'DELETE /api/v1/dossiers/{id}/guardians/{userId}':
+      await t.db.insert(guardians).values({ dossierId: d, userId: w.users.spareParent.id }).onConflictDoNothing();
+      return [`/api/v1/dossiers/${d}/guardians/${w.users.spareParent.id}`, { method: 'DELETE' }];
+    case 'POST /api/v1/dossiers/{id}/hulpvragen': return [`/api/v1/dossiers/${d}/hulpvragen`, jsonRequest('POST', { title: 'Nieuwe hulpvraag' })];
+    case 'PATCH /api/v1/hulpvragen/{id}': return [`/api/v1/hulpvragen/${h}`, jsonRequest('PATCH', { status: 'in behandeling' })];
+    case 'POST /api/v1/hulpvragen/{id}/attachments':
+      return [`/api/v1/hulpvragen/${h}/attachments`, { method: 'POST', headers: multipartHeaders(), body: multipartBody(Buffer.from('tekst\n'), 'notitie.txt') }];
+    case 'DELETE /api/v1/attachments/{id}': {
+      const fresh = await addAttachment(t.db, w.staffOf(target), h);
+      return [`/api/v1/attachments/${fresh.id}`, { method: 'DELETE' }];
+    }
+  }
+  throw new Error(`no request for ${route}`);
+}
+
+describe('authorisation matrix', () => {
+  beforeAll(async () => {
+    t = await createTestApp();
+    w = await createWorld(t.db, t.env, t.clock.now());
+  });
+  afterAll(() => t.close());
+
+  it('has a row for every authenticated /api/v1 route in the OpenAPI document', () => {
+    const doc = t.app.getOpenAPI31Document({ openapi: '3.1.0', info: { title: 'Kindkans', version: '1' } });
+    const needed: string[] = [];
+    for (const [path, item] of Object.entries(doc.paths ?? {})) {
+      for (const [method, op] of Object.entries(item as Record<string, { security?: unknown[] }>)) {
+        if (!path.startsWith('/api/v1/') || !op?.security?.length) continue;
+        needed.push(`${method.toUpperCase()} ${path}`);
+      }
+    }
+    const missing = needed.filter((r) => !(r in matrix) && !exempt.some((re) => re.test(r)));
+    expect(missing).toEqual([]);
+    expect(Object.keys(matrix).filter((r) => !needed.includes(r))).toEqual([]); // no stale rows
+  });
+
+  for (const route of Object.keys(matrix)) {
+    it(route, async () => {
+      const got: string[] = [];
+      const want: string[] = [];
+      for (const actor of actors) {
+        for (const [i, target] of targets.entries()) {
+          const [url, init] = await requestFor(route, target);
+          const res = await t.app.request(url, { ...init, headers: { ...(init.headers as Record<string, string>), ...bearer(w.tokens[actor]) } });
+          await res.arrayBuffer();
+          got.push(`${actor} ${target} ${res.status}`);
+          want.push(`${actor} ${target} ${matrix[route]![actor][i]}`);
+        }
+      }
+      expect(got).toEqual(want);
+    });
+  }
+
+  it('answers 401 without a token on every row', async () => {
+    for (const route of Object.keys(matrix)) {
+      const [url, init] = await requestFor(route, 'own');
+      const res = await t.app.request(url, init);
+      expect([route, res.status]).toEqual([route, 401]);
+    }
+  });
+
+  it('answers 404 for a malformed id, never 500', async () => {
+    const token = bearer(w.tokens.admin);
+    for (const url of ['/api/v1/dossiers/nope', '/api/v1/hulpvragen/1%27%20or%201=1', '/api/v1/attachments/../x/content', '/api/v1/attachments/123/content', '/api/v1/dossiers/zzz/access-log']) {
+      const res = await t.app.request(url, { headers: token });
+      expect([url, res.status]).toEqual([url, 404]);
+    }
+  });
+});

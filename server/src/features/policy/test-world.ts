@@ -1,0 +1,89 @@
+// Test helper (not a test): two organisations with schools, dossiers, hulpvragen, attachments and
+// one account per role, each signed in with a real session (`signIn`), for the dossier API tests.
+import { Readable } from 'node:stream';
+import type { AuthUser } from '../../app-env.ts';
+import type { Db } from '../../db/client.ts';
+import { hulpvragen } from '../../db/schema/index.ts';
+import type { Env } from '../../env.ts';
+import { linkGuardian, linkStaffSchool, makeDossier, makeOrganisation, makeSchool, makeUser, signIn } from '../../../test/fixtures.ts';
+import { storeUpload } from '../attachments/upload.ts';
+
+export const BOUNDARY = '----kindkans-test-boundary';
+
+/** A multipart body with one `file` part (and an unrelated field in front). */
+export function multipartBody(bytes: Uint8Array, filename: string, boundary = BOUNDARY): Buffer {
+  const name = filename.replace(/"/g, '%22').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+  return Buffer.concat([
+    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="note"\r\n\r\nhallo\r\n`),
+    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${name}"\r\nContent-Type: application/octet-stream\r\n\r\n`),
+    Buffer.from(bytes),
+    Buffer.from(`\r\n--${boundary}--\r\n`),
+  ]);
+}
+
+export const multipartHeaders = (boundary = BOUNDARY) => ({ 'content-type': `multipart/form-data; boundary=${boundary}` });
+
+export type Target = 'own' | 'otherSchool' | 'otherOrg' | 'otherChild';
+export type Actor = 'parent' | 'unlinkedParent' | 'school' | 'coordinator' | 'admin';
+export const targets: Target[] = ['own', 'otherSchool', 'otherOrg', 'otherChild'];
+export const actors: Actor[] = ['parent', 'unlinkedParent', 'school', 'coordinator', 'admin'];
+
+const asAuthUser = (u: { id: string; username: string; displayName: string; email: string; role: AuthUser['role']; organisationId: string }): AuthUser => ({
+  id: u.id, username: u.username, displayName: u.displayName, email: u.email, role: u.role, organisationId: u.organisationId, organisation: { code: 'T', name: 'T' },
+});
+
+/** Stores a small text attachment through the real upload service. */
+export async function addAttachment(db: Db, uploader: AuthUser, hulpvraagId: string, text = 'Verslag van het gesprek.\n', filename = 'verslag.txt') {
+  return storeUpload(db, {
+    user: uploader, hulpvraagId, boundary: BOUNDARY, maxBytes: 1024 * 1024, now: new Date(),
+    body: Readable.from([multipartBody(Buffer.from(text), filename)]),
+    audit: { action: 'attachment.create', outcome: 'success' },
+  });
+}
+
+export async function createWorld(db: Db, env: Env, now: Date) {
+  const orgA = await makeOrganisation(db);
+  const orgB = await makeOrganisation(db);
+  const schoolA1 = await makeSchool(db, orgA.id);
+  const schoolA2 = await makeSchool(db, orgA.id);
+  const schoolB1 = await makeSchool(db, orgB.id);
+
+  const users = {
+    parent: await makeUser(db, orgA.id, 'parent'),
+    unlinkedParent: await makeUser(db, orgA.id, 'parent'),
+    otherParent: await makeUser(db, orgA.id, 'parent'),
+    spareParent: await makeUser(db, orgA.id, 'parent'),
+    school: await makeUser(db, orgA.id, 'school'),
+    coordinator: await makeUser(db, orgA.id, 'coordinator'),
+    admin: await makeUser(db, orgA.id, 'admin'),
+    coordinatorB: await makeUser(db, orgB.id, 'coordinator'),
+  };
+  await linkStaffSchool(db, users.school.id, schoolA1.id);
+
+  const dossiers = {
+    own: await makeDossier(db, orgA.id, schoolA1.id, { firstName: 'Sam', lastName: 'Eigen' }),
+    otherSchool: await makeDossier(db, orgA.id, schoolA2.id, { firstName: 'Noa', lastName: 'Anderschool' }),
+    otherOrg: await makeDossier(db, orgB.id, schoolB1.id, { firstName: 'Lev', lastName: 'Anderverband' }),
+    otherChild: await makeDossier(db, orgA.id, schoolA1.id, { firstName: 'Mila', lastName: 'Anderkind' }),
+  };
+  await linkGuardian(db, dossiers.own.id, users.parent.id);
+  await linkGuardian(db, dossiers.otherChild.id, users.otherParent.id);
+  await linkGuardian(db, dossiers.otherOrg.id, users.parent.id).catch(() => {}); // a cross-org link must not help
+
+  const staffOf = (t: Target) => asAuthUser(t === 'otherOrg' ? users.coordinatorB : users.coordinator);
+  const hulpvraag = {} as Record<Target, string>;
+  const attachment = {} as Record<Target, string>;
+  for (const t of targets) {
+    const d = dossiers[t];
+    const [h] = await db.insert(hulpvragen).values({ organisationId: d.organisationId, dossierId: d.id, date: '2024-01-15', title: `Hulpvraag ${t}` }).returning();
+    hulpvraag[t] = h!.id;
+    attachment[t] = (await addAttachment(db, staffOf(t), h!.id)).id;
+  }
+
+  const tokens = {} as Record<Actor, string>;
+  for (const a of actors) tokens[a] = await signIn(db, users[a].id, now, env);
+  const brin: Record<Target, string> = { own: schoolA1.brin, otherSchool: schoolA2.brin, otherOrg: schoolB1.brin, otherChild: schoolA1.brin };
+  return { orgA, orgB, schoolA1, schoolA2, schoolB1, users, dossiers, hulpvraag, attachment, tokens, brin, staffOf, asAuthUser };
+}
+
+export type World = Awaited<ReturnType<typeof createWorld>>;
