@@ -108,7 +108,7 @@ describe('the app', () => {
 
     it('gives an unknown origin no CORS headers at all', async () => {
       for (const init of [
-        { headers: { origin: 'https://evil.example' } },
+        { method: 'GET', headers: { origin: 'https://evil.example' } as Record<string, string> },
         { method: 'OPTIONS', headers: { origin: 'https://evil.example', 'access-control-request-method': 'GET' } },
       ]) {
         const res = await t.app.request('/api/v1/organisations', init);
