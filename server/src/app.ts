@@ -10,6 +10,13 @@ import { dossierRoutes } from './features/dossiers/routes.ts';
 import { hulpvraagRoutes } from './features/hulpvragen/routes.ts';
 import { newsRoutes } from './features/news/routes.ts';
 import { schoolRoutes } from './features/schools/routes.ts';
+import { accountRoutes } from './features/account/routes.ts';
+import { activationPages } from './features/activation/pages.ts';
+import { activationRoutes } from './features/activation/routes.ts';
+import { authRoutes } from './features/auth/routes.ts';
+import { passwordResetPages } from './features/password-reset/pages.ts';
+import { passwordResetRoutes } from './features/password-reset/routes.ts';
+import { userRoutes } from './features/users/routes.ts';
 import { AppError, toProblem, type ErrorCode } from './lib/errors.ts';
 import { silentLogger } from './lib/logger.ts';
 import { systemClock } from './lib/clock.ts';
@@ -60,7 +67,14 @@ export function createApp(options: CreateAppOptions) {
     .route('/api/v1', dossierRoutes)
     .route('/api/v1', hulpvraagRoutes)
     .route('/api/v1', attachmentRoutes)
-    .route('/api/v1', accessLogRoutes);
+    .route('/api/v1', accessLogRoutes)
+    .route('/api/v1', authRoutes)
+    .route('/api/v1', passwordResetRoutes)
+    .route('/api/v1', activationRoutes)
+    .route('/api/v1', accountRoutes)
+    .route('/api/v1', userRoutes)
+    .route('/', activationPages)
+    .route('/', passwordResetPages);
 
   app.doc31('/openapi.json', openApiConfig);
   app.get('/docs', (c) => c.html(renderDocs(app.getOpenAPI31Document(openApiConfig) as never), 200, { 'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'" }));

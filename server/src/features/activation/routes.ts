@@ -1,0 +1,62 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { createRouter } from '../../lib/router.ts';
+import { json, jsonBody, problem } from '../../lib/openapi.ts';
+import { auditContext } from '../audit/service.ts';
+import { throttleAddress } from '../auth/throttle.ts';
+import { completeActivation, getActivation } from './service.ts';
+
+export const TokenParam = z.object({ token: z.string().max(200).openapi({ param: { name: 'token', in: 'path' } }) });
+export const NewPasswordBody = z.object({ password: z.string().max(1024), code: z.string().max(64).openapi({ example: '123456' }) });
+
+const Activation = z
+  .object({
+    username: z.string(),
+    organisation: z.object({ code: z.string(), name: z.string() }),
+    totp: z.object({
+      secret: z.string().openapi({ description: 'base32, upper case, no spaces' }),
+      secretGrouped: z.string().openapi({ example: 'gv3f feu4 x32z fn3w sx4j fy6d 2vtx yx77' }),
+      otpauthUri: z.string(),
+      qrSvg: z.string(),
+    }),
+  })
+  .openapi('Activation');
+
+const linkErrors = { 404: problem('Unknown link'), 410: problem('token_expired: used or expired') };
+
+export const activationRoutes = createRouter()
+  .openapi(
+    createRoute({
+      method: 'get',
+      path: '/activation/{token}',
+      tags: ['Public'],
+      summary: 'What the activation page shows: username, organisation and the new authenticator key',
+      request: { params: TokenParam },
+      responses: { 200: json(Activation, 'The activation'), ...linkErrors },
+    }),
+    async (c) => {
+      const { db, env, clock } = c.var.deps;
+      const info = await getActivation(db, env.APP_SECRET, c.req.valid('param').token, clock.now());
+      return c.json({ username: info.username, organisation: info.organisation, totp: info.totp }, 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: 'post',
+      path: '/activation/{token}',
+      tags: ['Public'],
+      summary: 'Activate: the new password and the first code from the authenticator app',
+      request: { params: TokenParam, body: jsonBody(NewPasswordBody) },
+      responses: {
+        204: { description: 'Activated; the link is used up' },
+        400: problem('weak_password or invalid_code (the link stays usable)'),
+        ...linkErrors,
+        429: problem('too_many_attempts'),
+      },
+    }),
+    async (c) => {
+      await throttleAddress(c, 'token');
+      const { db, env, clock } = c.var.deps;
+      await completeActivation(db, env.APP_SECRET, c.req.valid('param').token, c.req.valid('json'), clock.now(), auditContext(c));
+      return c.body(null, 204);
+    },
+  );

@@ -1,0 +1,73 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { createRouter } from '../../lib/router.ts';
+import { json, jsonBody, problem } from '../../lib/openapi.ts';
+import { auditContext } from '../audit/service.ts';
+import { NewPasswordBody, TokenParam } from '../activation/routes.ts';
+import { throttleAddress } from '../auth/throttle.ts';
+import { completePasswordReset, getPasswordReset, requestPasswordReset } from './service.ts';
+
+const pending = new Set<Promise<unknown>>();
+
+/** Waits for reset requests still being handled after their 202 (tests, shutdown). */
+export async function settleResetRequests(): Promise<void> {
+  while (pending.size) await Promise.allSettled([...pending]);
+}
+
+const linkErrors = { 404: problem('Unknown link'), 410: problem('token_expired: used or expired') };
+
+export const passwordResetRoutes = createRouter()
+  .openapi(
+    createRoute({
+      method: 'post',
+      path: '/auth/password-reset',
+      tags: ['Public'],
+      summary: 'Ask for a reset link; 202 always, in the same time whether the account exists or not',
+      request: { body: jsonBody(z.object({ organisation: z.string().max(64), username: z.string().max(254) }).openapi('PasswordResetRequest')) },
+      responses: { 202: { description: 'Accepted (a mail is sent if the account exists)' }, 400: problem('Malformed request'), 429: problem('too_many_attempts') },
+    }),
+    async (c) => {
+      await throttleAddress(c, 'password-reset');
+      const { db, env, clock, mailer, logger } = c.var.deps;
+      const ctx = { appSecret: env.APP_SECRET, publicUrl: env.PUBLIC_URL, now: clock.now(), audit: auditContext(c) };
+      const input = c.req.valid('json');
+      // The work happens after the answer: its duration must not tell whether the account exists.
+      const work = new Promise((r) => setImmediate(r))
+        .then(() => requestPasswordReset(db, ctx, input))
+        .then((queued) => queued && mailer.kick())
+        .catch((err) => logger.error('password reset request failed', { err, requestId: c.var.requestId }))
+        .finally(() => pending.delete(work));
+      pending.add(work);
+      return c.body(null, 202);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: 'get',
+      path: '/password-reset/{token}',
+      tags: ['Public'],
+      summary: 'Whose password the reset link is for',
+      request: { params: TokenParam },
+      responses: { 200: json(z.object({ username: z.string(), organisation: z.object({ code: z.string(), name: z.string() }) }), 'The account'), ...linkErrors },
+    }),
+    async (c) => {
+      const info = await getPasswordReset(c.var.deps.db, c.req.valid('param').token, c.var.deps.clock.now());
+      return c.json({ username: info.username, organisation: info.organisation }, 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: 'post',
+      path: '/password-reset/{token}',
+      tags: ['Public'],
+      summary: 'Set a new password with a current authenticator code; every session of the user ends',
+      request: { params: TokenParam, body: jsonBody(NewPasswordBody) },
+      responses: { 204: { description: 'Password changed' }, 400: problem('weak_password or invalid_code'), ...linkErrors, 429: problem('too_many_attempts') },
+    }),
+    async (c) => {
+      await throttleAddress(c, 'token');
+      const { db, env, clock, mailer } = c.var.deps;
+      await completePasswordReset(db, env.APP_SECRET, c.req.valid('param').token, c.req.valid('json'), clock.now(), auditContext(c));
+      mailer.kick();
+      return c.body(null, 204);
+    },
+  );

@@ -1,0 +1,97 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import type { AppEnv } from '../../app-env.ts';
+import { roles, userStatuses } from '../../db/schema/index.ts';
+import { createRouter } from '../../lib/router.ts';
+import { authResponses, bearerSecurity, IdParam, json, jsonBody, PageQuery, pageOf, problem } from '../../lib/openapi.ts';
+import { auditContext } from '../audit/service.ts';
+import { requireAuth, requireStaff } from '../auth/middleware.ts';
+import { inviteUser, listUsers, manageUser, type UserAction } from './service.ts';
+
+const UserListItem = z
+  .object({
+    id: z.uuid(),
+    username: z.string(),
+    displayName: z.string(),
+    email: z.string(),
+    role: z.enum(roles),
+    status: z.enum(userStatuses),
+    lastLoginAt: z.string().nullable(),
+  })
+  .openapi('UserListItem');
+
+const InviteBody = z
+  .object({
+    role: z.enum(roles),
+    email: z.email().max(254),
+    displayName: z.string().trim().min(1).max(120),
+    dossierIds: z.array(z.string().max(64)).max(50).optional(),
+    schoolBrins: z.array(z.string().trim().min(1).max(12)).max(50).optional(),
+  })
+  .openapi('InviteUser');
+
+const Invited = z.object({ id: z.uuid(), username: z.string(), status: z.literal('invited') }).openapi('InvitedUser');
+
+/** The context the service needs, from the request. */
+export const serviceCtx = (c: Context<AppEnv>) => ({
+  now: c.var.deps.clock.now(),
+  publicUrl: c.var.deps.env.PUBLIC_URL,
+  appSecret: c.var.deps.env.APP_SECRET,
+  audit: auditContext(c),
+});
+
+const errors = { ...authResponses, 403: problem('Not staff, or not allowed for this role'), 404: problem('Unknown user (or not yours to manage)') };
+
+const actionRoute = (action: UserAction, summary: string) =>
+  createRoute({
+    method: 'post',
+    path: `/users/{id}/${action}`,
+    tags: ['Staff'],
+    security: bearerSecurity,
+    middleware: [requireAuth, requireStaff] as const,
+    summary,
+    request: { params: IdParam },
+    responses: { 204: { description: 'Done' }, ...errors, 409: problem('Not possible in the account’s current state') },
+  });
+
+const act = (action: UserAction) => async (c: Context<AppEnv>) => {
+  await manageUser(c.var.deps.db, c.var.user, c.req.param('id') ?? '', action, serviceCtx(c));
+  c.var.deps.mailer.kick();
+  return c.body(null, 204);
+};
+
+export const userRoutes = createRouter()
+  .openapi(
+    createRoute({
+      method: 'get',
+      path: '/users',
+      tags: ['Staff'],
+      security: bearerSecurity,
+      middleware: [requireAuth, requireStaff] as const,
+      summary: 'Accounts this staff member may manage',
+      request: { query: PageQuery.extend({ q: z.string().max(100).optional(), role: z.enum(roles).optional(), status: z.enum(userStatuses).optional() }) },
+      responses: { 200: json(pageOf(UserListItem, 'UserPage'), 'A page of accounts'), ...errors },
+    }),
+    async (c) => c.json(await listUsers(c.var.deps.db, c.var.user, c.req.valid('query')), 200),
+  )
+  .openapi(
+    createRoute({
+      method: 'post',
+      path: '/users',
+      tags: ['Staff'],
+      security: bearerSecurity,
+      middleware: [requireAuth, requireStaff] as const,
+      summary: 'Invite a user: the account gets a generated username and an activation e-mail',
+      request: { body: jsonBody(InviteBody) },
+      responses: { 201: json(Invited, 'Invited'), 400: problem('Invalid input'), ...errors },
+    }),
+    async (c) => {
+      const { user } = await inviteUser(c.var.deps.db, c.var.user, c.var.user.organisationId, c.req.valid('json'), serviceCtx(c));
+      c.var.deps.mailer.kick();
+      return c.json({ id: user.id, username: user.username, status: 'invited' as const }, 201);
+    },
+  )
+  .openapi(actionRoute('resend-invitation', 'Send a new activation link (the old one stops working)'), act('resend-invitation'))
+  .openapi(actionRoute('deactivate', 'Deactivate an account; all its sessions end at once'), act('deactivate'))
+  .openapi(actionRoute('reactivate', 'Reactivate a deactivated account'), act('reactivate'))
+  .openapi(actionRoute('reset-2fa', 'Remove the authenticator and mail a link to set up a new one; all sessions end'), act('reset-2fa'));

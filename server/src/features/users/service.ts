@@ -1,0 +1,170 @@
+import { and, count, desc, eq, ilike, inArray, or, sql, type SQL } from 'drizzle-orm';
+import type { AuthUser } from '../../app-env.ts';
+import type { Db, DbOrTx } from '../../db/client.ts';
+import { dossiers, guardians, oneTimeTokens, organisations, schools, staffSchools, users, type Role, type UserStatus } from '../../db/schema/index.ts';
+import { recordAudit, type AuditEntry } from '../audit/service.ts';
+import { invalidateUserSessions } from '../auth/session.ts';
+import { createOneTimeToken, linkFor } from '../activation/tokens.ts';
+import { enqueueMail } from '../../mail/outbox.ts';
+import { AppError } from '../../lib/errors.ts';
+import type { Page, PageQuery } from '../../lib/openapi.ts';
+import { generateUsername } from './usernames.ts';
+
+export interface InviteInput {
+  role: Role;
+  email: string;
+  displayName: string;
+  dossierIds?: string[];
+  schoolBrins?: string[];
+}
+
+/** Who invites: a signed-in staff member, or the operator at the command line (null). */
+export type Inviter = AuthUser | null;
+type Ctx = { now: Date; publicUrl: string; appSecret: string; audit: Omit<AuditEntry, 'action' | 'outcome'> };
+
+const INVITABLE: Record<Role, Role[]> = { admin: ['parent', 'school', 'coordinator', 'admin'], coordinator: ['parent', 'school', 'coordinator'], school: ['parent'], parent: [] };
+
+/** The ids of the schools a staff member of role `school` belongs to. */
+async function ownSchoolIds(db: DbOrTx, userId: string): Promise<string[]> {
+  return (await db.select({ id: staffSchools.schoolId }).from(staffSchools).where(eq(staffSchools.userId, userId))).map((r) => r.id);
+}
+
+/**
+ * Creates an invited account with a generated username, links it (dossiers for parents,
+ * schools for school staff), makes a 72-hour activation link and writes the welcome mail to
+ * the outbox — all in one transaction. Call `mailer.kick()` afterwards.
+ */
+export async function inviteUser(db: Db, inviter: Inviter, organisationId: string, input: InviteInput, ctx: Ctx) {
+  if (inviter && !INVITABLE[inviter.role].includes(input.role)) throw new AppError('forbidden', `Your role may not invite a ${input.role}.`);
+  const dossierIds = [...new Set(input.dossierIds ?? [])];
+  const brins = [...new Set((input.schoolBrins ?? []).map((b) => b.trim().toUpperCase()))];
+  if (dossierIds.length && input.role !== 'parent') throw new AppError('validation_failed', 'dossierIds: only parents are linked to dossiers.');
+  if (brins.length && input.role !== 'school') throw new AppError('validation_failed', 'schoolBrins: only school staff are linked to schools.');
+  if (inviter?.role === 'school' && dossierIds.length === 0) throw new AppError('validation_failed', 'dossierIds: name the dossier(s) of your school this parent is a guardian of.');
+
+  const result = await db.transaction(async (tx) => {
+    const [org] = await tx.select().from(organisations).where(eq(organisations.id, organisationId)).limit(1);
+    if (!org) throw new AppError('not_found', 'Organisation not found.');
+    if (dossierIds.length) {
+      const found = await tx.select({ id: dossiers.id, schoolId: dossiers.schoolId }).from(dossiers).where(and(eq(dossiers.organisationId, organisationId), inArray(dossiers.id, dossierIds.filter(isUuidLike))));
+      const own = inviter?.role === 'school' ? new Set(await ownSchoolIds(tx, inviter.id)) : null;
+      const allowed = found.filter((d) => !own || own.has(d.schoolId));
+      if (allowed.length !== dossierIds.length) throw new AppError('not_found', 'dossierIds: one or more dossiers do not exist or are not yours to link.');
+    }
+    const schoolRows = brins.length ? await tx.select().from(schools).where(and(eq(schools.organisationId, organisationId), inArray(schools.brin, brins))) : [];
+    if (schoolRows.length !== brins.length) throw new AppError('not_found', 'schoolBrins: one or more schools do not exist in this organisation.');
+
+    const username = await generateUsername(tx, organisationId, input.displayName);
+    const [user] = await tx
+      .insert(users)
+      .values({ organisationId, username, email: input.email.trim(), displayName: input.displayName.trim(), role: input.role, status: 'invited', createdAt: ctx.now, updatedAt: ctx.now })
+      .returning();
+    if (dossierIds.length) await tx.insert(guardians).values(dossierIds.map((dossierId) => ({ dossierId, userId: user!.id })));
+    if (schoolRows.length) await tx.insert(staffSchools).values(schoolRows.map((s) => ({ userId: user!.id, schoolId: s.id })));
+    const token = await createOneTimeToken(tx, user!.id, 'activation', ctx.now);
+    const link = linkFor(ctx.publicUrl, 'activation', token);
+    await enqueueMail(tx, ctx.appSecret, {
+      to: user!.email,
+      organisationId,
+      now: ctx.now,
+      mail: { template: 'welcome', displayName: user!.displayName, organisation: `${org.code} ${org.name}`, username, link },
+    });
+    await recordAudit(tx, { ...ctx.audit, organisationId, action: 'user.invite', outcome: 'success', subjectType: 'user', subjectId: user!.id, subjectLabel: username, detail: { role: input.role } });
+    return { user: user!, link };
+  });
+  return result;
+}
+
+const isUuidLike = (s: string) => /^[0-9a-f-]{36}$/i.test(s);
+
+/** The condition for the users a staff member may see and manage. */
+async function manageableBy(db: DbOrTx, actor: AuthUser): Promise<SQL | undefined> {
+  const inOrg = eq(users.organisationId, actor.organisationId);
+  if (actor.role === 'admin') return inOrg;
+  if (actor.role === 'coordinator') return and(inOrg, sql`${users.role} <> 'admin'`);
+  const own = await ownSchoolIds(db, actor.id);
+  if (own.length === 0) return sql`false`;
+  const parentIds = db
+    .select({ id: guardians.userId })
+    .from(guardians)
+    .innerJoin(dossiers, eq(dossiers.id, guardians.dossierId))
+    .where(inArray(dossiers.schoolId, own));
+  return and(inOrg, eq(users.role, 'parent'), inArray(users.id, parentIds));
+}
+
+export async function listUsers(db: Db, actor: AuthUser, query: PageQuery & { q?: string; role?: Role; status?: UserStatus }): Promise<Page<ReturnType<typeof toListItem>>> {
+  const scope = await manageableBy(db, actor);
+  const q = query.q?.trim();
+  const where = and(
+    scope,
+    query.role ? eq(users.role, query.role) : undefined,
+    query.status ? eq(users.status, query.status) : undefined,
+    q ? or(ilike(users.username, `%${escapeLike(q)}%`), ilike(users.displayName, `%${escapeLike(q)}%`), ilike(users.email, `%${escapeLike(q)}%`)) : undefined,
+  );
+  const [rows, [total]] = await Promise.all([
+    db.select().from(users).where(where).orderBy(desc(users.createdAt), users.username).limit(query.pageSize).offset((query.page - 1) * query.pageSize),
+    db.select({ n: count() }).from(users).where(where),
+  ]);
+  return { items: rows.map(toListItem), page: query.page, pageSize: query.pageSize, total: total?.n ?? 0 };
+}
+
+const escapeLike = (s: string) => s.replace(/[\\%_]/g, (m) => `\\${m}`);
+
+function toListItem(u: typeof users.$inferSelect) {
+  return { id: u.id, username: u.username, displayName: u.displayName, email: u.email, role: u.role, status: u.status, lastLoginAt: u.lastLoginAt?.toISOString() ?? null };
+}
+
+/** The user `actor` may manage, locked for update; anything else is 404 like an unknown id. */
+async function manageable(tx: DbOrTx, actor: AuthUser, userId: string) {
+  if (!isUuidLike(userId)) throw new AppError('not_found', 'User not found.');
+  const [row] = await tx
+    .select({ user: users, organisation: organisations })
+    .from(users)
+    .innerJoin(organisations, eq(organisations.id, users.organisationId))
+    .where(and(eq(users.id, userId), await manageableBy(tx, actor)))
+    .limit(1)
+    .for('update', { of: users });
+  if (!row) throw new AppError('not_found', 'User not found.');
+  return row;
+}
+
+export type UserAction = 'resend-invitation' | 'deactivate' | 'reactivate' | 'reset-2fa';
+
+/** The staff actions on one account. Each is one transaction; mail goes to the outbox (kick after). */
+export async function manageUser(db: Db, actor: AuthUser, userId: string, action: UserAction, ctx: Ctx): Promise<void> {
+  await db.transaction(async (tx) => {
+    const { user, organisation } = await manageable(tx, actor, userId);
+    const org = `${organisation.code} ${organisation.name}`;
+    const audit = (outcome: 'success') => recordAudit(tx, { ...ctx.audit, action: `user.${action}`, outcome, subjectType: 'user', subjectId: user.id, subjectLabel: user.username });
+    switch (action) {
+      case 'resend-invitation': {
+        if (user.status !== 'invited') throw new AppError('conflict', 'Only an invited account that is not yet activated gets a new invitation.');
+        const token = await createOneTimeToken(tx, user.id, 'activation', ctx.now);
+        await enqueueMail(tx, ctx.appSecret, { to: user.email, organisationId: user.organisationId, now: ctx.now, mail: { template: 'welcome', displayName: user.displayName, organisation: org, username: user.username, link: linkFor(ctx.publicUrl, 'activation', token) } });
+        break;
+      }
+      case 'deactivate': {
+        if (user.id === actor.id) throw new AppError('conflict', 'You cannot deactivate your own account.');
+        await tx.update(users).set({ status: 'deactivated', deactivatedAt: ctx.now, updatedAt: ctx.now }).where(eq(users.id, user.id));
+        await tx.delete(oneTimeTokens).where(eq(oneTimeTokens.userId, user.id));
+        await invalidateUserSessions(tx, user.id);
+        break;
+      }
+      case 'reactivate': {
+        if (user.status !== 'deactivated') throw new AppError('conflict', 'The account is not deactivated.');
+        const status = user.passwordHash && user.totpSecretEnc ? 'active' : 'invited';
+        await tx.update(users).set({ status, deactivatedAt: null, failedLogins: 0, lockedUntil: null, updatedAt: ctx.now }).where(eq(users.id, user.id));
+        break;
+      }
+      case 'reset-2fa': {
+        if (user.status !== 'active') throw new AppError('conflict', 'Only an active account has two-factor login to reset.');
+        await tx.update(users).set({ totpSecretEnc: null, totpLastStep: null, updatedAt: ctx.now }).where(eq(users.id, user.id));
+        await invalidateUserSessions(tx, user.id);
+        const token = await createOneTimeToken(tx, user.id, 'totp_enrolment', ctx.now);
+        await enqueueMail(tx, ctx.appSecret, { to: user.email, organisationId: user.organisationId, now: ctx.now, mail: { template: 'totp_reset', displayName: user.displayName, organisation: org, username: user.username, link: linkFor(ctx.publicUrl, 'totp_enrolment', token) } });
+        break;
+      }
+    }
+    await audit('success');
+  });
+}

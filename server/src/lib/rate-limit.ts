@@ -1,0 +1,36 @@
+import { sql } from 'drizzle-orm';
+import type { DbOrTx } from '../db/client.ts';
+import { rateLimits } from '../db/schema/index.ts';
+
+export interface RateLimitRule {
+  /** Requests allowed per window. */
+  max: number;
+  windowSeconds: number;
+}
+
+/**
+ * Counts one hit for `key` in a fixed window kept in `rate_limits` (shared by every server
+ * process). Returns how long to wait when over the limit, else null.
+ */
+export async function hitRateLimit(db: DbOrTx, key: string, rule: RateLimitRule, now: Date): Promise<{ retryAfterSeconds: number } | null> {
+  const windowStart = new Date(Math.floor(now.getTime() / 1000 / rule.windowSeconds) * rule.windowSeconds * 1000);
+  const [row] = await db
+    .insert(rateLimits)
+    .values({ key, windowStart, count: 1 })
+    .onConflictDoUpdate({
+      target: rateLimits.key,
+      set: {
+        count: sql`case when ${rateLimits.windowStart} = ${windowStart.toISOString()}::timestamptz then ${rateLimits.count} + 1 else 1 end`,
+        windowStart,
+      },
+    })
+    .returning({ count: rateLimits.count });
+  if (row!.count <= rule.max) return null;
+  const retryAfterMs = windowStart.getTime() + rule.windowSeconds * 1000 - now.getTime();
+  return { retryAfterSeconds: Math.max(1, Math.ceil(retryAfterMs / 1000)) };
+}
+
+/** Housekeeping: drops windows that ended before `before`. */
+export async function deleteOldRateLimits(db: DbOrTx, before: Date): Promise<void> {
+  await db.delete(rateLimits).where(sql`${rateLimits.windowStart} < ${before.toISOString()}::timestamptz`);
+}

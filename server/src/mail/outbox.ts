@@ -1,0 +1,98 @@
+import { and, asc, eq, inArray, lte, sql } from 'drizzle-orm';
+import type { Db, DbOrTx } from '../db/client.ts';
+import { mailOutbox } from '../db/schema/index.ts';
+import { createSecretBox, type SecretBox } from '../lib/crypto.ts';
+import { renderMail, type MailTemplate } from './templates.ts';
+import type { MailMessage } from './types.ts';
+
+export const mailBox = (appSecret: string): SecretBox => createSecretBox(appSecret, 'mail');
+
+/** After this many failed attempts a mail is marked `failed` (it stays in the table, sealed). */
+export const MAX_ATTEMPTS = 12;
+/** A claimed row is not picked up by another dispatcher for this long. */
+const LEASE_MS = 5 * 60_000;
+
+/** Writes a mail to the outbox in the caller's transaction; the body is sealed. Call `mailer.kick()` after commit. */
+export async function enqueueMail(
+  db: DbOrTx,
+  appSecret: string,
+  entry: { to: string; organisationId?: string | null; now: Date } & { mail: MailTemplate },
+): Promise<string> {
+  const message = renderMail(entry.to, entry.mail);
+  const [row] = await db
+    .insert(mailOutbox)
+    .values({
+      organisationId: entry.organisationId ?? null,
+      template: entry.mail.template,
+      toAddress: entry.to,
+      subject: message.subject,
+      bodyEnc: mailBox(appSecret).encrypt(JSON.stringify({ text: message.text, html: message.html })),
+      nextAttemptAt: entry.now,
+      createdAt: entry.now,
+    })
+    .returning({ id: mailOutbox.id });
+  return row!.id;
+}
+
+/** Backoff after `attempts` failures: 30 s, 1 min, 2 min, … capped at one hour. */
+export const backoffMs = (attempts: number) => Math.min(30_000 * 2 ** Math.max(0, attempts - 1), 3_600_000);
+
+/**
+ * Delivers due mails: claims a batch (SKIP LOCKED, so several processes can dispatch), sends
+ * each, wipes the body of sent ones and records the error and next attempt of failed ones.
+ * Returns how many were sent.
+ */
+export async function dispatchDueMail(
+  db: Db,
+  appSecret: string,
+  send: (message: MailMessage) => Promise<void>,
+  now: () => Date,
+  batch = 20,
+): Promise<{ sent: number; failed: number }> {
+  const box = mailBox(appSecret);
+  const claimed = await db.transaction(async (tx) => {
+    const due = await tx
+      .select({ id: mailOutbox.id })
+      .from(mailOutbox)
+      .where(and(eq(mailOutbox.status, 'pending'), lte(mailOutbox.nextAttemptAt, now())))
+      .orderBy(asc(mailOutbox.nextAttemptAt))
+      .limit(batch)
+      .for('update', { skipLocked: true });
+    if (due.length === 0) return [];
+    return tx
+      .update(mailOutbox)
+      .set({ nextAttemptAt: new Date(now().getTime() + LEASE_MS) })
+      .where(inArray(mailOutbox.id, due.map((d) => d.id)))
+      .returning();
+  });
+  let sent = 0;
+  let failed = 0;
+  for (const row of claimed) {
+    try {
+      if (!row.bodyEnc) throw new Error('the mail has no body');
+      const body = JSON.parse(box.decrypt(row.bodyEnc)) as { text: string; html: string };
+      await send({ to: row.toAddress, subject: row.subject, text: body.text, html: body.html });
+      await db.update(mailOutbox).set({ status: 'sent', sentAt: now(), bodyEnc: null, lastError: null, attempts: row.attempts + 1 }).where(eq(mailOutbox.id, row.id));
+      sent++;
+    } catch (err) {
+      failed++;
+      const attempts = row.attempts + 1;
+      await db
+        .update(mailOutbox)
+        .set({
+          attempts,
+          lastError: String((err as Error).message ?? err).slice(0, 500),
+          status: attempts >= MAX_ATTEMPTS ? 'failed' : 'pending',
+          nextAttemptAt: new Date(now().getTime() + backoffMs(attempts)),
+        })
+        .where(eq(mailOutbox.id, row.id));
+    }
+  }
+  return { sent, failed };
+}
+
+/** How many mails wait for delivery (for health and tests). */
+export async function countPendingMail(db: DbOrTx): Promise<number> {
+  const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(mailOutbox).where(eq(mailOutbox.status, 'pending'));
+  return row?.n ?? 0;
+}

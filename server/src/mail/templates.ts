@@ -1,0 +1,104 @@
+import { html, raw } from 'hono/html';
+import type { MailMessage } from './types.ts';
+
+/** The mails the accounts feature sends: Dutch first, English second. */
+export type MailTemplate =
+  | { template: 'welcome'; displayName: string; organisation: string; username: string; link: string }
+  | { template: 'password_reset'; displayName: string; organisation: string; username: string; link: string }
+  | { template: 'account_locked'; displayName: string; organisation: string; username: string; minutes: number }
+  | { template: 'totp_reset'; displayName: string; organisation: string; username: string; link: string };
+
+interface Parts {
+  subject: string;
+  nl: string[];
+  en: string[];
+  link?: { url: string; nl: string; en: string };
+}
+
+function parts(m: MailTemplate): Parts {
+  switch (m.template) {
+    case 'welcome':
+      return {
+        subject: 'Welkom, nieuwe gebruiker / Welcome to Kindkans',
+        nl: [
+          `Beste ${m.displayName},`,
+          `Welkom, nieuwe gebruiker. Er is een Kindkans-account voor u gemaakt bij ${m.organisation}.`,
+          `Uw gebruikersnaam: ${m.username}`,
+          'Open de link hieronder om een wachtwoord te kiezen en uw authenticator-app te koppelen. De link werkt één keer en is 72 uur geldig.',
+        ],
+        en: [
+          `A Kindkans account was created for you at ${m.organisation}. Your username: ${m.username}.`,
+          'Open the link to choose a password and set up your authenticator app. It works once, for 72 hours.',
+        ],
+        link: { url: m.link, nl: 'Account activeren', en: 'Activate account' },
+      };
+    case 'password_reset':
+      return {
+        subject: 'Nieuw wachtwoord instellen / Reset your password',
+        nl: [
+          `Beste ${m.displayName},`,
+          `Er is gevraagd om een nieuw wachtwoord voor uw account ${m.username} bij ${m.organisation}.`,
+          'Open de link hieronder binnen een uur. U heeft ook een code uit uw authenticator-app nodig. Heeft u dit niet zelf gevraagd? Dan kunt u deze e-mail negeren.',
+        ],
+        en: [
+          `Someone asked for a new password for your account ${m.username} at ${m.organisation}.`,
+          "Open the link within one hour; you also need a code from your authenticator app. If this wasn't you, ignore this e-mail.",
+        ],
+        link: { url: m.link, nl: 'Nieuw wachtwoord instellen', en: 'Set a new password' },
+      };
+    case 'account_locked':
+      return {
+        subject: 'Uw account is tijdelijk geblokkeerd / Your account was locked',
+        nl: [
+          `Beste ${m.displayName},`,
+          `Er is te vaak verkeerd aangemeld op uw account ${m.username} bij ${m.organisation}. Het account is daarom ${m.minutes} minuten geblokkeerd.`,
+          'Was u dit niet zelf? Neem dan contact op met de beheerder van uw organisatie.',
+        ],
+        en: [
+          `Too many failed logins on your account ${m.username} at ${m.organisation}: it is locked for ${m.minutes} minutes.`,
+          "If this wasn't you, contact your organisation's administrator.",
+        ],
+      };
+    case 'totp_reset':
+      return {
+        subject: 'Nieuwe authenticator koppelen / Set up a new authenticator',
+        nl: [
+          `Beste ${m.displayName},`,
+          `De tweestapsverificatie van uw account ${m.username} bij ${m.organisation} is opnieuw ingesteld door een beheerder. Alle sessies zijn beëindigd.`,
+          'Open de link hieronder om uw authenticator-app opnieuw te koppelen. De link werkt één keer en is 72 uur geldig.',
+        ],
+        en: [
+          `An administrator reset the two-factor login of your account ${m.username} at ${m.organisation}; every session was ended.`,
+          'Open the link to set up your authenticator app again. It works once, for 72 hours.',
+        ],
+        link: { url: m.link, nl: 'Authenticator koppelen', en: 'Set up authenticator' },
+      };
+  }
+}
+
+/** Renders a template as a text and an HTML body (the HTML escapes every value). */
+export function renderMail(to: string, m: MailTemplate): MailMessage {
+  const p = parts(m);
+  const text = [
+    ...p.nl.flatMap((l) => [l, '']),
+    ...(p.link ? [`${p.link.nl}: ${p.link.url}`, ''] : []),
+    'Met vriendelijke groet,',
+    `Kindkans — ${m.organisation}`,
+    '',
+    '— English —',
+    '',
+    ...p.en.flatMap((l) => [l, '']),
+    ...(p.link ? [`${p.link.en}: ${p.link.url}`, ''] : []),
+  ].join('\n');
+  const button = (label: string, url: string) =>
+    html`<p><a href="${url}" style="display:inline-block;padding:10px 16px;background:#1d4e89;color:#fff;text-decoration:none;border-radius:6px">${label}</a></p><p style="font-size:13px;color:#555">${url}</p>`;
+  const body = html`<!doctype html><html lang="nl"><head><meta charset="utf-8"><title>${p.subject}</title></head>
+<body style="font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;line-height:1.5;color:#1a1a1a;max-width:560px;margin:0 auto;padding:16px">
+${raw(p.nl.map((l) => html`<p>${l}</p>`).join(''))}
+${p.link ? button(p.link.nl, p.link.url) : ''}
+<p>Met vriendelijke groet,<br>Kindkans — ${m.organisation}</p>
+<hr style="border:none;border-top:1px solid #ddd">
+<div lang="en" style="color:#444;font-size:14px">${raw(p.en.map((l) => html`<p>${l}</p>`).join(''))}${p.link ? html`<p><a href="${p.link.url}">${p.link.en}</a></p>` : ''}</div>
+</body></html>`;
+  return { to, subject: p.subject, text, html: body.toString() };
+}
