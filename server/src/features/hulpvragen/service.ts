@@ -21,7 +21,7 @@ export const toAttachmentView = (row: { createdAt: Date } & Omit<AttachmentView,
 
 /** A dossier's hulpvragen, newest first (the caller has passed the policy for the dossier). */
 export async function listHulpvragen(db: DbOrTx, dossierId: string, page: PageQuery): Promise<Page<HulpvraagSummary>> {
-  const attachmentCount = sql<number>`(select count(*)::int from ${attachments} where ${attachments.hulpvraagId} = ${hulpvragen.id})`;
+  const attachmentCount = sql<number>`(select count(*)::int from attachments a where a.hulpvraag_id = "hulpvragen"."id")`;
   const [items, [total]] = await Promise.all([
     db.select({ id: hulpvragen.id, date: hulpvragen.date, title: hulpvragen.title, status: hulpvragen.status, attachmentCount })
       .from(hulpvragen).where(eq(hulpvragen.dossierId, dossierId))

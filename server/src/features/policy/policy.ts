@@ -3,7 +3,7 @@ import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import type { AppEnv, AuthUser } from '../../app-env.ts';
 import type { DbOrTx } from '../../db/client.ts';
-import { attachments, dossiers, guardians, hulpvragen, schools, staffSchools } from '../../db/schema/index.ts';
+import { attachments, dossiers, hulpvragen, schools, staffSchools } from '../../db/schema/index.ts';
 import { AppError } from '../../lib/errors.ts';
 import { isUuid } from '../../lib/openapi.ts';
 import { auditContext, recordAudit } from '../audit/service.ts';
@@ -15,15 +15,16 @@ import { requireStaff } from '../auth/middleware.ts';
  * - parent: dossiers they are a guardian of
  * - school: dossiers of their own schools (staff_schools)
  * - coordinator, admin: every dossier of their organisation
+ * (Column references are written out table-qualified: drizzle leaves them bare in single-table selects.)
  * Staff may change what they can see; parents change nothing. Invisible is 404, like nonexistent.
  */
 export function visibleDossiers(user: AuthUser): SQL {
   const sameOrganisation = eq(dossiers.organisationId, user.organisationId);
   switch (user.role) {
     case 'parent':
-      return and(sameOrganisation, sql`exists (select 1 from ${guardians} where ${guardians.dossierId} = ${dossiers.id} and ${guardians.userId} = ${user.id})`)!;
+      return and(sameOrganisation, sql`exists (select 1 from guardians g where g.dossier_id = "dossiers"."id" and g.user_id = ${user.id})`)!;
     case 'school':
-      return and(sameOrganisation, sql`${dossiers.schoolId} in (select ${staffSchools.schoolId} from ${staffSchools} where ${staffSchools.userId} = ${user.id})`)!;
+      return and(sameOrganisation, sql`"dossiers"."school_id" in (select ss.school_id from staff_schools ss where ss.user_id = ${user.id})`)!;
     case 'coordinator':
     case 'admin':
       return sameOrganisation;
@@ -44,7 +45,7 @@ export async function mayUseSchool(db: DbOrTx, user: AuthUser, schoolId: string)
 export function visibleSchools(user: AuthUser): SQL {
   const sameOrganisation = eq(schools.organisationId, user.organisationId);
   if (user.role !== 'school') return sameOrganisation;
-  return and(sameOrganisation, sql`${schools.id} in (select ${staffSchools.schoolId} from ${staffSchools} where ${staffSchools.userId} = ${user.id})`)!;
+  return and(sameOrganisation, sql`"schools"."id" in (select ss.school_id from staff_schools ss where ss.user_id = ${user.id})`)!;
 }
 
 export interface VisibleDossier { id: string; organisationId: string; schoolId: string; label: string }

@@ -11,14 +11,14 @@ import { storeUpload } from '../attachments/upload.ts';
 export const BOUNDARY = '----kindkans-test-boundary';
 
 /** A multipart body with one `file` part (and an unrelated field in front). */
-export function multipartBody(bytes: Uint8Array, filename: string, boundary = BOUNDARY): Buffer {
+export function multipartBody(bytes: Uint8Array, filename: string, boundary = BOUNDARY): Uint8Array<ArrayBuffer> {
   const name = filename.replace(/"/g, '%22').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
-  return Buffer.concat([
+  return new Uint8Array(Buffer.concat([
     Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="note"\r\n\r\nhallo\r\n`),
     Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${name}"\r\nContent-Type: application/octet-stream\r\n\r\n`),
     Buffer.from(bytes),
     Buffer.from(`\r\n--${boundary}--\r\n`),
-  ]);
+  ]));
 }
 
 export const multipartHeaders = (boundary = BOUNDARY) => ({ 'content-type': `multipart/form-data; boundary=${boundary}` });
