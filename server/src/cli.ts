@@ -4,11 +4,12 @@ import { migrateDatabase } from './db/migrate.ts';
 import { EnvError, parseEnv } from './env.ts';
 import { AppError } from './lib/errors.ts';
 import { createLogger } from './lib/logger.ts';
-import { createLogMailer } from './mail/mailer.ts';
+import { createMailer } from './mail/mailer.ts';
 import { CliUsageError, type CliCommand, type CliOptions } from './cli/context.ts';
 import { orgCommands } from './cli/org-commands.ts';
+import { userCommands } from './cli/user-commands.ts';
 
-export const commands: Record<string, CliCommand> = { ...orgCommands };
+export const commands: Record<string, CliCommand> = { ...orgCommands, ...userCommands };
 
 export interface CliIo {
   out(line: string): void;
@@ -55,7 +56,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     database ??= await openDatabase(env);
     try {
       if (owned) await migrateDatabase(database);
-      const mailer = createLogMailer(createLogger(env.LOG_LEVEL));
+      const mailer = createMailer({ db: database.db, env, logger: createLogger(env.LOG_LEVEL) });
       await command.run({ database, db: database.db, env, mailer, out: io.out }, parsed.values as CliOptions, parsed.positionals);
       await mailer.close();
     } finally {

@@ -7,7 +7,9 @@ import { seedDemo } from './demo.ts';
 import { EnvError, parseEnv } from './env.ts';
 import { systemClock } from './lib/clock.ts';
 import { createLogger } from './lib/logger.ts';
-import { createLogMailer } from './mail/mailer.ts';
+import { createMailer } from './mail/mailer.ts';
+import { describeDemoLogins, ensureDemoAccounts } from './demo-accounts.ts';
+import { deleteOldRateLimits } from './lib/rate-limit.ts';
 import { deleteExpiredSessions, sessionPolicy } from './features/auth/session.ts';
 
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -22,7 +24,9 @@ async function main() {
   const wantDemo = process.argv.includes('--demo') || (database.kind === 'pglite' && !process.argv.includes('--no-demo'));
   const demo = wantDemo ? await seedDemo(db, systemClock.now()) : null;
 
-  const mailer = createLogMailer(logger);
+  const demoLogins = wantDemo ? await ensureDemoAccounts(db, env.APP_SECRET, systemClock.now()) : null;
+
+  const mailer = createMailer({ db, env, logger, clock: systemClock });
   const app = createApp({ db, database, env, mailer, clock: systemClock, logger });
 
   const server = serve({ fetch: app.fetch, port: env.PORT, hostname: env.HOST }, (info) => {
@@ -31,11 +35,18 @@ async function main() {
     if (demo) {
       console.log(`Demo organisation ${demo.organisation.code} ${demo.organisation.name} created: school ${demo.school.brin} ${demo.school.name}, dossier of ${demo.dossier.firstName} ${demo.dossier.lastName}, hulpvraag "${demo.hulpvraag.title}" with ${demo.attachment.filename}.`);
     }
+    if (demoLogins) for (const line of describeDemoLogins(demoLogins)) console.log(line);
     console.log(`API reference: http://localhost:${info.port}/docs`);
+    mailer.kick();
   });
+
+  // The outbox dispatcher: kicked after each commit that writes mail, and on this timer for retries.
+  const mailTimer = setInterval(() => mailer.kick(), 30_000);
+  mailTimer.unref();
 
   const housekeeping = setInterval(() => {
     deleteExpiredSessions(db, systemClock.now(), sessionPolicy(env)).catch((err) => logger.warn('housekeeping failed', { err }));
+    deleteOldRateLimits(db, new Date(systemClock.now().getTime() - 3_600_000)).catch((err) => logger.warn('housekeeping failed', { err }));
   }, 10 * 60_000);
   housekeeping.unref();
 
@@ -45,6 +56,7 @@ async function main() {
     stopping = true;
     console.log(`${signal}: finishing requests in flight, then stopping.`);
     clearInterval(housekeeping);
+    clearInterval(mailTimer);
     const force = setTimeout(() => {
       console.error('Shutdown took too long; exiting.');
       process.exit(1);

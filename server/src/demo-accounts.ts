@@ -1,0 +1,80 @@
+import { randomInt } from 'node:crypto';
+import { and, eq } from 'drizzle-orm';
+import type { Db } from './db/client.ts';
+import { appMeta, dossiers, guardians, organisations, users } from './db/schema/index.ts';
+import { totpBox } from './features/activation/service.ts';
+import { generateUsername } from './features/users/usernames.ts';
+import { hashPassword } from './lib/password.ts';
+import { groupSecret, newTotpSecret } from './lib/totp.ts';
+
+const KEY = 'demo_accounts';
+const WORDS = ['appel', 'brug', 'duin', 'fiets', 'gracht', 'haven', 'kikker', 'molen', 'polder', 'regen', 'sloot', 'tulp', 'vlinder', 'wolk', 'zeil', 'zomer'];
+
+export interface DemoLogin {
+  role: 'admin' | 'parent';
+  displayName: string;
+  username: string;
+  /** Only on the start that created the account: it is stored nowhere in plain text. */
+  password?: string;
+  secretGrouped?: string;
+}
+
+const passphrase = () => `${Array.from({ length: 4 }, () => WORDS[randomInt(WORDS.length)]).join('-')}-${randomInt(10, 100)}`;
+
+/**
+ * The demo admin and demo parent (guardian of the demo dossier), made once in the demo
+ * organisation PO2507. The first call returns their passwords and TOTP keys; later calls only
+ * the usernames (the passwords exist nowhere any more; `demo:code` still prints codes).
+ */
+export async function ensureDemoAccounts(db: Db, appSecret: string, now = new Date()): Promise<{ organisation: string; created: boolean; logins: DemoLogin[] } | null> {
+  const [org] = await db.select().from(organisations).where(eq(organisations.code, 'PO2507')).limit(1);
+  if (!org) return null;
+  const [seen] = await db.select().from(appMeta).where(eq(appMeta.key, KEY)).limit(1);
+  if (seen) {
+    return { organisation: `${org.code} ${org.name}`, created: false, logins: (seen.value as { logins: DemoLogin[] }).logins };
+  }
+  const [dossier] = await db.select().from(dossiers).where(and(eq(dossiers.organisationId, org.id), eq(dossiers.firstName, 'Sam'))).limit(1);
+  const wanted = [
+    { role: 'admin' as const, displayName: 'Demo Beheerder', email: 'beheerder@demo.kindkans.invalid' },
+    { role: 'parent' as const, displayName: 'Demo Ouder', email: 'ouder@demo.kindkans.invalid' },
+  ];
+  const prepared = await Promise.all(
+    wanted.map(async (w) => {
+      const password = passphrase();
+      return { ...w, password, secret: newTotpSecret(), hash: await hashPassword(password) };
+    }),
+  );
+  const box = totpBox(appSecret);
+  const logins = await db.transaction(async (tx) => {
+    const inserted = await tx.insert(appMeta).values({ key: KEY, value: { logins: [] } }).onConflictDoNothing().returning();
+    if (inserted.length === 0) return null;
+    const logins: DemoLogin[] = [];
+    for (const p of prepared) {
+      const username = await generateUsername(tx, org.id, p.displayName);
+      const [user] = await tx
+        .insert(users)
+        .values({ organisationId: org.id, username, email: p.email, displayName: p.displayName, role: p.role, status: 'active', passwordHash: p.hash, passwordChangedAt: now, totpSecretEnc: box.encrypt(p.secret) })
+        .returning();
+      if (p.role === 'parent' && dossier) await tx.insert(guardians).values({ dossierId: dossier.id, userId: user!.id });
+      logins.push({ role: p.role, displayName: p.displayName, username, password: p.password, secretGrouped: groupSecret(p.secret) });
+    }
+    await tx.update(appMeta).set({ value: { logins: logins.map(({ role, displayName, username }) => ({ role, displayName, username })) } }).where(eq(appMeta.key, KEY));
+    return logins;
+  });
+  if (!logins) return ensureDemoAccounts(db, appSecret, now);
+  return { organisation: `${org.code} ${org.name}`, created: true, logins };
+}
+
+/** The console lines for the demo logins. */
+export function describeDemoLogins(demo: { organisation: string; created: boolean; logins: DemoLogin[] }): string[] {
+  const lines = [`Demo logins (organisation ${demo.organisation}):`];
+  for (const l of demo.logins) {
+    lines.push(`  ${l.role === 'admin' ? 'beheerder' : 'ouder    '}  naam ${l.username}${l.password ? `  wachtwoord ${l.password}  TOTP-sleutel ${l.secretGrouped}` : ''}`);
+  }
+  lines.push(
+    demo.created
+      ? '  Add the key to an authenticator app, or get a code with: npm run cli -- demo:code <naam>. The passwords are shown only now.'
+      : '  Passwords were printed at the first start (they are stored nowhere in plain text). A current code: npm run cli -- demo:code <naam>',
+  );
+  return lines;
+}
