@@ -53,7 +53,14 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   try {
     const env = parseEnv(io.envSource ?? process.env);
     const owned = !database;
-    database ??= await openDatabase(env);
+    try {
+      database ??= await openDatabase(env);
+    } catch (err) {
+      // The embedded database belongs to a running server: some commands can still answer.
+      if (!(err instanceof DataDirLockedError && command.whenDataDirLocked)) throw err;
+      await command.whenDataDirLocked({ env, out: io.out }, parsed.values as CliOptions, parsed.positionals);
+      return 0;
+    }
     try {
       if (owned) await migrateDatabase(database);
       const mailer = createMailer({ db: database.db, env, logger: createLogger(env.LOG_LEVEL) });

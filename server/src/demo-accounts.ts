@@ -1,4 +1,6 @@
 import { randomInt } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { and, eq } from 'drizzle-orm';
 import type { Db } from './db/client.ts';
 import { appMeta, dossiers, guardians, organisations, users } from './db/schema/index.ts';
@@ -26,7 +28,7 @@ const passphrase = () => `${Array.from({ length: 4 }, () => WORDS[randomInt(WORD
  * organisation PO2507. The first call returns their passwords and TOTP keys; later calls only
  * the usernames (the passwords exist nowhere any more; `demo:code` still prints codes).
  */
-export async function ensureDemoAccounts(db: Db, appSecret: string, now = new Date()): Promise<{ organisation: string; created: boolean; logins: DemoLogin[] } | null> {
+export async function ensureDemoAccounts(db: Db, appSecret: string, now = new Date(), dataDir?: string): Promise<{ organisation: string; created: boolean; logins: DemoLogin[] } | null> {
   const [org] = await db.select().from(organisations).where(eq(organisations.code, 'PO2507')).limit(1);
   if (!org) return null;
   const [seen] = await db.select().from(appMeta).where(eq(appMeta.key, KEY)).limit(1);
@@ -61,7 +63,12 @@ export async function ensureDemoAccounts(db: Db, appSecret: string, now = new Da
     await tx.update(appMeta).set({ value: { logins: logins.map(({ role, displayName, username }) => ({ role, displayName, username })) } }).where(eq(appMeta.key, KEY));
     return logins;
   });
-  if (!logins) return ensureDemoAccounts(db, appSecret, now);
+  if (!logins) return ensureDemoAccounts(db, appSecret, now, dataDir);
+  if (dataDir) {
+    // For `demo:code` while the server holds the embedded database: the keys, sealed like in the database.
+    const sealed = Object.fromEntries(prepared.map((p, i) => [logins[i]!.username, box.encrypt(p.secret)]));
+    writeFileSync(demoKeysFile(dataDir), JSON.stringify(sealed), { mode: 0o600 });
+  }
   return { organisation: `${org.code} ${org.name}`, created: true, logins };
 }
 
@@ -77,4 +84,15 @@ export function describeDemoLogins(demo: { organisation: string; created: boolea
       : '  Passwords were printed at the first start (they are stored nowhere in plain text). A current code: npm run cli -- demo:code <naam>',
   );
   return lines;
+}
+
+const demoKeysFile = (dataDir: string) => join(resolve(dataDir), 'demo-authenticators.json');
+
+/** The sealed demo TOTP key of `username` from DATA_DIR, or null. */
+export function readDemoKey(dataDir: string, username: string): string | null {
+  try {
+    return (JSON.parse(readFileSync(demoKeysFile(dataDir), 'utf8')) as Record<string, string>)[username] ?? null;
+  } catch {
+    return null;
+  }
 }

@@ -24,7 +24,7 @@ async function main() {
   const wantDemo = process.argv.includes('--demo') || (database.kind === 'pglite' && !process.argv.includes('--no-demo'));
   const demo = wantDemo ? await seedDemo(db, systemClock.now()) : null;
 
-  const demoLogins = wantDemo ? await ensureDemoAccounts(db, env.APP_SECRET, systemClock.now()) : null;
+  const demoLogins = wantDemo ? await ensureDemoAccounts(db, env.APP_SECRET, systemClock.now(), database.kind === 'pglite' ? env.DATA_DIR : undefined) : null;
 
   const mailer = createMailer({ db, env, logger, clock: systemClock });
   const app = createApp({ db, database, env, mailer, clock: systemClock, logger });

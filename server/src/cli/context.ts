@@ -19,6 +19,8 @@ export interface CliCommand {
   options: string[];
   flags?: string[];
   run(ctx: CliContext, options: CliOptions, positionals: string[]): Promise<void>;
+  /** Runs instead of `run` when the embedded database is in use by a running server (no database access). */
+  whenDataDirLocked?(ctx: Pick<CliContext, 'env' | 'out'>, options: CliOptions, positionals: string[]): Promise<void>;
 }
 
 export class CliUsageError extends Error {

@@ -5,6 +5,7 @@ import { totpBox } from '../features/activation/service.ts';
 import { findOrganisationByCode } from '../features/organisations/service.ts';
 import { inviteUser } from '../features/users/service.ts';
 import { roles, type Role } from '../db/schema/index.ts';
+import { readDemoKey } from '../demo-accounts.ts';
 import { AppError } from '../lib/errors.ts';
 import { TOTP_PERIOD, timeStepAt, totpCode } from '../lib/totp.ts';
 import { CliUsageError, required, type CliCommand, type CliContext } from './context.ts';
@@ -66,6 +67,15 @@ export const userCommands: Record<string, CliCommand> = {
       const code = await totpCode(secret, new Date(step * TOTP_PERIOD * 1000));
       const left = (step + 1) * TOTP_PERIOD - Math.floor(now.getTime() / 1000);
       ctx.out(`${code}  (${user.username} in ${org!.code}; valid for about ${left} more seconds)`);
+    },
+    async whenDataDirLocked(ctx, _options, positionals) {
+      const username = positionals[0]?.trim().toLowerCase() ?? '';
+      const sealed = readDemoKey(ctx.env.DATA_DIR, username);
+      if (!sealed) throw new AppError('not_found', `The server holds the embedded database and ${username || 'that account'} is not a demo account: stop the server to read other accounts.`);
+      const now = new Date();
+      const code = await totpCode(totpBox(ctx.env.APP_SECRET).decrypt(sealed), now);
+      const left = (timeStepAt(now) + 1) * TOTP_PERIOD - Math.floor(now.getTime() / 1000);
+      ctx.out(`${code}  (${username}; valid for about ${left} more seconds — a code is accepted once: if it was just used, wait for the next)`);
     },
   },
 };

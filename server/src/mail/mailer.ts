@@ -24,7 +24,7 @@ export function createMailer(options: { db: Db; env: Env; logger: Logger; clock?
       await transport.sendMail({ from: env.MAIL_FROM, to: message.to, subject: message.subject, text: message.text, html: message.html });
       return;
     }
-    logger.info('mail (no SMTP_URL configured: not sent, links below)', { to: message.to, subject: message.subject, links: message.text.match(LINK) ?? [] });
+    logger.info('mail (no SMTP_URL configured: not sent, links below)', { to: message.to, subject: message.subject, links: [...new Set(message.text.match(LINK) ?? [])] });
   }
 
   let running: Promise<void> | null = null;

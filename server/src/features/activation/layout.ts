@@ -4,7 +4,7 @@ import type { HtmlEscapedString } from 'hono/utils/html';
 
 const CSS = `*{box-sizing:border-box}body{margin:0;font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1a1a1a;background:#f3f5f8}
 main{max-width:30rem;margin:0 auto;padding:1.25rem 1rem 3rem}header{background:#1d4e89;color:#fff;padding:.75rem 1rem}header strong{font-size:1.15rem}
-h1{font-size:1.4rem;margin:.5rem 0 1rem}.card{background:#fff;border-radius:10px;padding:1rem 1.1rem;box-shadow:0 1px 3px rgba(0,0,0,.12);margin-bottom:1rem}
+h1{font-size:1.4rem;margin:.5rem 0 1rem}h2{font-size:1.1rem;margin:1.4rem 0 .4rem}.card{background:#fff;border-radius:10px;padding:1rem 1.1rem;box-shadow:0 1px 3px rgba(0,0,0,.12);margin-bottom:1rem}
 label{display:block;font-weight:600;margin:.9rem 0 .3rem}input{width:100%;font:inherit;padding:.65rem .7rem;border:1px solid #8a94a3;border-radius:6px}
 input:focus{outline:3px solid #7aa7e0;outline-offset:1px}.hint{color:#4a5363;font-size:.9rem;margin:.25rem 0 0}
 button{margin-top:1.25rem;width:100%;font:inherit;font-weight:700;padding:.8rem;border:0;border-radius:6px;background:#1d4e89;color:#fff;cursor:pointer}
