@@ -4,7 +4,8 @@ const UNSAFE = /[\u0000-\u001F\u007F-\u009F\u200E\u200F\u202A-\u202E\u2066-\u206
 
 /** Control and bidi characters removed, path separators replaced, no leading dots, at most 200 characters. */
 export function cleanFilename(raw: string | null | undefined): string {
-  let name = (raw ?? '').normalize('NFC').replace(UNSAFE, '').replace(/[/\\]/g, '_').trim();
+  const segments = (raw ?? '').normalize('NFC').replace(UNSAFE, '').split(/[/\\]/);
+  let name = segments.map((s) => s.trim()).filter((s) => s !== '' && s !== '.' && s !== '..').join('_');
   name = name.replace(/^[.\s]+/, '');
   if ([...name].length > 200) {
     const dot = name.lastIndexOf('.');

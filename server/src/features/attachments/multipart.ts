@@ -103,7 +103,8 @@ function parsePartHeaders(block: string): { name: string; filename: string | nul
   const name = param(disposition, 'name');
   if (name === null) throw new MultipartError('part without a name');
   const extended = /;\s*filename\*\s*=\s*UTF-8''([^;\s]*)/i.exec(disposition);
-  let filename = param(disposition, 'filename');
+  // Browsers send `"`, CR and LF in a file name as %22, %0D, %0A (WHATWG HTML, multipart/form-data encoding).
+  let filename = param(disposition, 'filename')?.replace(/%22/g, '"').replace(/%0D/gi, '\r').replace(/%0A/gi, '\n') ?? null;
   if (extended) {
     try {
       filename = decodeURIComponent(extended[1]!);
@@ -114,10 +115,13 @@ function parsePartHeaders(block: string): { name: string; filename: string | nul
   return { name, filename, contentType };
 }
 
-/** A `key="quoted"` or `key=token` parameter; backslash escapes in quoted strings are undone. */
+/**
+ * A `key="quoted"` or `key=token` parameter. Quoted values are taken literally: browsers do not
+ * backslash-escape (they percent-encode `"`), and a backslash in a Windows name is just data.
+ */
 function param(header: string, key: string): string | null {
-  const re = new RegExp(`;\\s*${key}\\s*=\\s*(?:"((?:[^"\\\\]|\\\\.)*)"|([^;\\s]*))`, 'i');
+  const re = new RegExp(`;\\s*${key}\\s*=\\s*(?:"([^"]*)"|([^;\\s]*))`, 'i');
   const m = re.exec(header);
   if (!m) return null;
-  return m[1] !== undefined ? m[1].replace(/\\(.)/g, '$1') : m[2]!;
+  return m[1] ?? m[2]!;
 }

@@ -17,7 +17,9 @@ export const attachmentColumns = {
   id: attachments.id, hulpvraagId: attachments.hulpvraagId, filename: attachments.filename, contentType: attachments.contentType,
   size: attachments.size, sha256: attachments.sha256, createdAt: attachments.createdAt,
 };
-export const toAttachmentView = (row: { createdAt: Date } & Omit<AttachmentView, 'createdAt'>): AttachmentView => ({ ...row, createdAt: row.createdAt.toISOString() });
+export const toAttachmentView = (row: { createdAt: Date } & Omit<AttachmentView, 'createdAt'>): AttachmentView => ({
+  id: row.id, hulpvraagId: row.hulpvraagId, filename: row.filename, contentType: row.contentType, size: row.size, sha256: row.sha256, createdAt: row.createdAt.toISOString(),
+});
 
 /** A dossier's hulpvragen, newest first (the caller has passed the policy for the dossier). */
 export async function listHulpvragen(db: DbOrTx, dossierId: string, page: PageQuery): Promise<Page<HulpvraagSummary>> {
