@@ -1,9 +1,10 @@
 import { eq } from 'drizzle-orm';
 import type { Db } from './db/client.ts';
-import { appMeta, attachmentChunks, attachments, dossiers, hulpvraagStatusHistory, hulpvragen, news, schools } from './db/schema/index.ts';
-import { sha256Hex } from './lib/crypto.ts';
+import { appMeta, dossiers, hulpvraagStatusHistory, hulpvragen, news, schools } from './db/schema/index.ts';
 import { makePdf } from './lib/demo-pdf.ts';
 import { createOrganisation } from './features/organisations/service.ts';
+import { encodeMultipart } from './features/attachments/multipart.ts';
+import { storeUpload } from './features/attachments/upload.ts';
 
 export interface DemoSeed {
   organisation: { id: string; code: string; name: string };
@@ -46,20 +47,17 @@ export async function seedDemo(db: Db, now = new Date()): Promise<DemoSeed | nul
     await tx.insert(hulpvraagStatusHistory).values({ hulpvraagId: hulpvraag!.id, fromStatus: null, toStatus: 'aanmelding', changedAt: new Date('2020-06-12T08:00:00Z') });
 
     const pdf = makePdf(['Kindkans - demo', 'Preventief SCP observatie', 'Aanmelding 12-06-2020', 'Dit is een voorbeeldbijlage.']);
-    const [attachment] = await tx
-      .insert(attachments)
-      .values({
-        organisationId: organisation.id,
-        hulpvraagId: hulpvraag!.id,
-        filename: 'Aanmelding SCP observatie.pdf',
-        contentType: 'application/pdf',
-        size: pdf.length,
-        sha256: sha256Hex(pdf),
-        chunkSize: 256 * 1024,
-        chunkCount: 1,
-      })
-      .returning();
-    await tx.insert(attachmentChunks).values({ attachmentId: attachment!.id, seq: 0, data: pdf });
+    // Through the real upload path: multipart parsing, type on the bytes, SHA-256, 256 KiB chunks.
+    const boundary = 'kindkans-demo-seed';
+    const attachment = await storeUpload(tx, {
+      user: { id: null, organisationId: organisation.id },
+      hulpvraagId: hulpvraag!.id,
+      body: [encodeMultipart(pdf, 'Aanmelding SCP observatie.pdf', boundary)],
+      boundary,
+      maxBytes: 25 * 1024 * 1024,
+      now: new Date('2020-06-12T08:00:00Z'),
+      audit: { action: 'attachment.create', outcome: 'success', organisationId: organisation.id, dossierId: dossier!.id, at: now, detail: { by: 'demo seed' } },
+    });
 
     await tx.insert(news).values([
       {
@@ -80,7 +78,7 @@ export async function seedDemo(db: Db, now = new Date()): Promise<DemoSeed | nul
       school: { id: school!.id, brin: school!.brin, name: school!.name },
       dossier: { id: dossier!.id, firstName: dossier!.firstName, lastName: dossier!.lastName },
       hulpvraag: { id: hulpvraag!.id, title: hulpvraag!.title },
-      attachment: { id: attachment!.id, filename: attachment!.filename, size: attachment!.size },
+      attachment: { id: attachment.id, filename: attachment.filename, size: attachment.size },
     };
   });
 }

@@ -74,7 +74,7 @@ describe('attachments: download', () => {
   });
 
   it('a malformed or multi-part Range is ignored (the whole file); If-Range with another ETag too', async () => {
-    for (const headers of [{ range: 'bytes=5-1' }, { range: 'bytes=0-1,5-6' }, { range: 'items=0-5' }, { range: 'bytes=0-5', 'if-range': '"old"' }]) {
+    for (const headers of <Record<string, string>[]>[{ range: 'bytes=5-1' }, { range: 'bytes=0-1,5-6' }, { range: 'items=0-5' }, { range: 'bytes=0-5', 'if-range': '"old"' }]) {
       const res = await get(headers);
       expect(res.status).toBe(200);
       expect((await res.arrayBuffer()).byteLength).toBe(700000);

@@ -22,7 +22,7 @@ export function boundaryOf(contentType: string | undefined): string | null {
   return m ? (m[1] ?? m[2])! : null;
 }
 
-export async function* parseMultipart(body: AsyncIterable<Uint8Array>, boundary: string): AsyncGenerator<MultipartEvent> {
+export async function* parseMultipart(body: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, boundary: string): AsyncGenerator<MultipartEvent> {
   const delimiter = Buffer.from(`\r\n--${boundary}`);
   // The first delimiter may come without the CRLF in front: pretend it was there.
   let buf: Buffer = Buffer.from(CRLF);
@@ -124,4 +124,16 @@ function param(header: string, key: string): string | null {
   const m = re.exec(header);
   if (!m) return null;
   return m[1] ?? m[2]!;
+}
+
+/** One file as a multipart/form-data body in field `file` (for the demo seed and tests). */
+export function encodeMultipart(bytes: Uint8Array, filename: string, boundary: string): Uint8Array<ArrayBuffer> {
+  const name = filename.replace(/"/g, '%22').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+  return new Uint8Array(
+    Buffer.concat([
+      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${name}"\r\nContent-Type: application/octet-stream\r\n\r\n`),
+      Buffer.from(bytes),
+      Buffer.from(`\r\n--${boundary}--\r\n`),
+    ]),
+  );
 }

@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { eq } from 'drizzle-orm';
-import type { AuthUser } from '../../app-env.ts';
-import type { Db } from '../../db/client.ts';
+import type { DbOrTx } from '../../db/client.ts';
 import { attachmentChunks, attachments } from '../../db/schema/index.ts';
 import { AppError } from '../../lib/errors.ts';
 import type { AuditEntry } from '../audit/service.ts';
@@ -13,9 +12,10 @@ import { allowedTypes, createTypeDetector } from './sniff.ts';
 export const CHUNK_SIZE = 256 * 1024;
 
 export interface UploadInput {
-  user: AuthUser;
+  /** The uploader (id null for the demo seed). */
+  user: { id: string | null; organisationId: string };
   hulpvraagId: string;
-  body: AsyncIterable<Uint8Array>;
+  body: AsyncIterable<Uint8Array> | Iterable<Uint8Array>;
   boundary: string;
   maxBytes: number;
   audit: AuditEntry;
@@ -27,7 +27,7 @@ export interface UploadInput {
  * sniffing as it goes, all in ONE transaction with the metadata: too large (413), not an allowed
  * type (415), a broken body or a cut connection — the transaction rolls back and nothing is left.
  */
-export async function storeUpload(db: Db, input: UploadInput) {
+export async function storeUpload(db: DbOrTx, input: UploadInput) {
   return db.transaction(async (tx) => {
     const [row] = await tx
       .insert(attachments)
