@@ -36,7 +36,8 @@ export async function loginUser(
 ): Promise<LoginResult> {
   const { now } = ctx;
   const code = input.organisation.trim().toUpperCase();
-  const username = input.username.trim().toLowerCase();
+  // PostgreSQL text cannot hold NUL: such a name matches no one (and is not stored in the audit log).
+  const username = input.username.includes('\u0000') ? '' : input.username.trim().toLowerCase();
   const [candidate] = ORG_CODE.test(code)
     ? await db
         .select({ user: users, organisation: organisations })

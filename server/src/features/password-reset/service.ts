@@ -20,6 +20,7 @@ export async function requestPasswordReset(
   ctx: { appSecret: string; publicUrl: string; now: Date; audit: Omit<AuditEntry, 'action' | 'outcome'> },
   input: { organisation: string; username: string },
 ): Promise<boolean> {
+  if (`${input.organisation}${input.username}`.includes('\u0000')) return false;
   return db.transaction(async (tx) => {
     const [row] = await tx
       .select({ user: users, organisation: organisations })

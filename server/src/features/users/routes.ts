@@ -24,9 +24,9 @@ const InviteBody = z
   .object({
     role: z.enum(roles),
     email: z.email().max(254),
-    displayName: z.string().trim().min(1).max(120),
+    displayName: z.string().trim().min(1).max(120).regex(/^[^\u0000-\u001f\u007f]+$/, 'no control characters'),
     dossierIds: z.array(z.string().max(64)).max(50).optional(),
-    schoolBrins: z.array(z.string().trim().min(1).max(12)).max(50).optional(),
+    schoolBrins: z.array(z.string().trim().min(1).max(12).regex(/^[A-Za-z0-9]+$/, 'a BRIN code')).max(50).optional(),
   })
   .openapi('InviteUser');
 
@@ -69,7 +69,7 @@ export const userRoutes = createRouter()
       security: bearerSecurity,
       middleware: [requireAuth, requireStaff] as const,
       summary: 'Accounts this staff member may manage',
-      request: { query: PageQuery.extend({ q: z.string().max(100).optional(), role: z.enum(roles).optional(), status: z.enum(userStatuses).optional() }) },
+      request: { query: PageQuery.extend({ q: z.string().max(100).regex(/^[^\u0000]*$/, 'no NUL characters').optional(), role: z.enum(roles).optional(), status: z.enum(userStatuses).optional() }) },
       responses: { 200: json(pageOf(UserListItem, 'UserPage'), 'A page of accounts'), ...errors },
     }),
     async (c) => c.json(await listUsers(c.var.deps.db, c.var.user, c.req.valid('query')), 200),

@@ -1,0 +1,229 @@
+import { and, desc, eq, sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeLoginUser, TEST_PASSWORD, userRow } from '../../../test/accounts.ts';
+import { createTestApp, jsonRequest, bearer, type TestContext } from '../../../test/app.ts';
+import { makeOrganisation } from '../../../test/fixtures.ts';
+import { auditLog, mailOutbox, users } from '../../db/schema/index.ts';
+
+const isPglite = !process.env.DATABASE_URL;
+
+describe('POST /auth/login: security', () => {
+  let t: TestContext;
+  let org: Awaited<ReturnType<typeof makeOrganisation>>;
+  let address = 0;
+  /** Each test its own client address (TRUST_PROXY), so the per-address limit stays out of the way. */
+  const from = () => ({ 'x-forwarded-for': `10.1.0.${++address}` });
+
+  beforeAll(async () => {
+    t = await createTestApp({ env: { TRUST_PROXY: 'true' } });
+    org = await makeOrganisation(t.db, 'PO2507', 'Stromenland');
+  });
+  afterAll(() => t.close());
+
+  const login = (body: unknown, headers: Record<string, string> = from()) => t.app.request('/api/v1/auth/login', jsonRequest('POST', body, headers));
+  const step = () => t.clock.advance(30_000);
+  const newUser = (overrides = {}) => makeLoginUser(t.db, t.env.APP_SECRET, org.id, 'parent', overrides);
+  const creds = async (a: Awaited<ReturnType<typeof newUser>>, overrides: Record<string, string> = {}) => ({
+    organisation: 'PO2507',
+    username: a.user.username,
+    password: TEST_PASSWORD,
+    code: await a.code(t.clock.now()),
+    ...overrides,
+  });
+  const problemOf = async (res: Response) => {
+    const body = await res.json();
+    expect(body.requestId).toBeTruthy();
+    return { status: res.status, type: res.headers.get('content-type'), body: { ...body, requestId: '…' } };
+  };
+  const lastLoginAudit = async (userId: string) =>
+    (await t.db.select().from(auditLog).where(and(eq(auditLog.action, 'auth.login'), eq(auditLog.subjectId, userId))).orderBy(desc(auditLog.id)).limit(1))[0]!;
+
+  it('gives one identical answer for every kind of wrong, and audits the real reason', async () => {
+    step();
+    const a = await newUser();
+    const locked = await newUser({ lockedUntil: new Date(t.clock.now().getTime() + 60_000) });
+    const deactivated = await newUser({ status: 'deactivated' });
+    const invited = await newUser({ status: 'invited', passwordHash: null, totpSecretEnc: null });
+    const cases = {
+      'unknown organisation': await creds(a, { organisation: 'XX9999' }),
+      'unknown user': await creds(a, { username: 'niemand' }),
+      'wrong password': await creds(a, { password: 'verkeerd wachtwoord' }),
+      'wrong code': await creds(a, { code: '000000' }),
+      'malformed code': await creds(a, { code: 'abc' }),
+      'locked (right password and code)': await creds(locked),
+      'deactivated (right password and code)': await creds(deactivated),
+      'invited, not activated': await creds(invited),
+    };
+    const answers = [];
+    for (const body of Object.values(cases)) answers.push(await problemOf(await login(body)));
+    expect(answers[0]).toEqual({ status: 401, type: 'application/problem+json', body: expect.objectContaining({ code: 'invalid_credentials' }) });
+    for (const answer of answers) expect(answer).toEqual(answers[0]);
+
+    const reasons = await t.db.select({ detail: auditLog.detail, outcome: auditLog.outcome }).from(auditLog).where(eq(auditLog.action, 'auth.login'));
+    expect(reasons.map((r) => (r.detail as { reason: string }).reason)).toEqual(
+      expect.arrayContaining(['unknown_account', 'wrong_password', 'wrong_code', 'locked', 'account_deactivated', 'account_invited']),
+    );
+    expect(reasons.every((r) => r.outcome === 'failure')).toBe(true);
+  });
+
+  it('takes about as long for an unknown user as for a wrong password (a dummy argon2 verification)', async () => {
+    const a = await newUser();
+    const time = async (body: unknown) => {
+      const started = performance.now();
+      await login(body);
+      return performance.now() - started;
+    };
+    const median = (xs: number[]) => xs.sort((x, y) => x - y)[1]!;
+    const unknown = median([await time(await creds(a, { username: 'niemand' })), await time(await creds(a, { username: 'niemand' })), await time(await creds(a, { username: 'niemand' }))]);
+    const wrong = median([await time(await creds(a, { password: 'fout fout fout' })), await time(await creds(a, { password: 'fout fout fout' })), await time(await creds(a, { password: 'fout fout fout' }))]);
+    expect(unknown).toBeGreaterThan(wrong * 0.5);
+    expect(unknown).toBeLessThan(wrong * 2);
+  });
+
+  it('refuses a code that was already used (replay), and the next step’s code works', async () => {
+    step();
+    const a = await newUser();
+    const body = await creds(a);
+    expect((await login(body)).status).toBe(200);
+    expect((await login(body)).status).toBe(401);
+    expect((await lastLoginAudit(a.user.id)).detail).toEqual({ reason: 'replayed_code' });
+    step();
+    expect((await login(await creds(a))).status).toBe(200);
+  });
+
+  it.skipIf(isPglite)('lets exactly one of 20 parallel logins with one valid code through (row lock; PGlite has one connection, so this runs on PostgreSQL only)', async () => {
+    step();
+    const a = await newUser();
+    const body = await creds(a);
+    // Hold the user's row until several logins wait on it, so that they really run at the same moment.
+    let all!: Promise<number[]>;
+    await t.db.transaction(async (tx) => {
+      await tx.select().from(users).where(eq(users.id, a.user.id)).for('update');
+      all = Promise.all(Array.from({ length: 20 }, (_, i) => login(body, { 'x-forwarded-for': `10.9.0.${i}` }).then((r) => r.status)));
+      for (let i = 0; i < 200; i++) {
+        await tx.execute(sql`select pg_stat_clear_snapshot()`); // the view is otherwise frozen for the transaction
+        const [row] = (await tx.execute(sql`select count(*)::int as n from pg_stat_activity where wait_event_type = 'Lock' and datname = current_database()`)) as unknown as { n: number }[];
+        if (row!.n >= 5) break;
+        await new Promise((r) => setTimeout(r, 25));
+      }
+    });
+    const statuses = await all;
+    expect(statuses.filter((s) => s === 200)).toHaveLength(1);
+    expect(statuses.filter((s) => s === 401)).toHaveLength(19);
+  });
+
+  it('delays after 5 failures, locks for 15 minutes after 10 (with a mail), and the locked answer equals a wrong password', async () => {
+    step();
+    const a = await newUser();
+    for (let i = 0; i < 5; i++) expect((await login(await creds(a, { password: 'fout fout fout' }))).status).toBe(401);
+    expect((await userRow(t.db, a.user.id)).failedLogins).toBe(5);
+    // Inside the 1-second delay even the right password and code are refused, and this does not count.
+    const wrongAnswer = await problemOf(await login(await creds(a, { password: 'fout fout fout' })));
+    expect((await lastLoginAudit(a.user.id)).detail).toEqual({ reason: 'delayed' });
+    expect(await problemOf(await login(await creds(a)))).toEqual(wrongAnswer);
+    expect((await userRow(t.db, a.user.id)).failedLogins).toBe(5);
+    // The delays grow: 1, 2, 4, 8, 16 s. Wait each out and fail again until the 10th failure locks.
+    for (let failures = 5; failures < 10; failures++) {
+      t.clock.advance(1000 * 2 ** (failures - 5));
+      expect((await login(await creds(a, { password: 'fout fout fout' }))).status).toBe(401);
+    }
+    const row = await userRow(t.db, a.user.id);
+    expect(row.lockedUntil?.getTime()).toBe(t.clock.now().getTime() + 15 * 60_000);
+    const [mail] = await t.db.select().from(mailOutbox).where(and(eq(mailOutbox.toAddress, a.user.email), eq(mailOutbox.template, 'account_locked')));
+    expect(mail?.subject).toContain('geblokkeerd');
+
+    step();
+    const lockedAnswer = await problemOf(await login(await creds(a)));
+    expect(lockedAnswer).toEqual(wrongAnswer);
+    expect((await lastLoginAudit(a.user.id)).detail).toEqual({ reason: 'locked' });
+
+    t.clock.advance(15 * 60_000);
+    expect((await login(await creds(a))).status).toBe(200);
+    expect((await userRow(t.db, a.user.id)).failedLogins).toBe(0);
+  });
+
+  it('answers 429 with Retry-After to an address that tries too often; other addresses are unaffected', async () => {
+    t.clock.set(new Date(Math.ceil(t.clock.now().getTime() / 600_000) * 600_000 + 1000)); // start of a window
+    const a = await newUser();
+    const attacker = { 'x-forwarded-for': '10.66.6.6' };
+    for (let i = 0; i < 30; i++) expect((await login(await creds(a, { password: `fout ${i} fout fout` }), attacker)).status).toBe(401);
+    const res = await login(await creds(a), attacker);
+    expect(res.status).toBe(429);
+    expect(res.headers.get('retry-after')).toBe('599');
+    expect((await res.json()).code).toBe('too_many_attempts');
+    t.clock.advance(5 * 60_000); // the account's lock (after 10 failures) ends; the address window does not
+    expect((await login(await creds(a), attacker)).status).toBe(429);
+    t.clock.advance(11 * 60_000);
+    expect((await login(await creds(a), attacker)).status).toBe(200);
+  });
+
+  it('never answers 500 to malformed input', async () => {
+    const a = await newUser();
+    const good = await creds(a);
+    const bodies: unknown[] = [
+      { ...good, code: 'abc' },
+      { ...good, code: '1234567' },
+      { ...good, code: '' },
+      { ...good, password: 'x'.repeat(10_000) },
+      { ...good, password: 'ü'.repeat(1024) },
+      { ...good, username: 'ñandú 🙂 مرحبا' },
+      { ...good, username: 'a\u0000b', password: '\u0000', code: '\u0000' },
+      { ...good, username: '\ud800' },
+      { ...good, organisation: '🙂' },
+      { organisation: 'PO2507' },
+      {},
+      { ...good, code: 123456 },
+      { ...good, password: null },
+      { ...good, username: ['a'] },
+      [good],
+      'not json',
+      '{"organisation":',
+      '',
+      'null',
+    ];
+    for (const body of bodies) {
+      const res = await t.app.request('/api/v1/auth/login', { method: 'POST', headers: { 'content-type': 'application/json', ...from() }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+      expect([400, 401], `${JSON.stringify(body).slice(0, 60)} → ${res.status}`).toContain(res.status);
+      expect(res.headers.get('content-type')).toBe('application/problem+json');
+    }
+    const plain = await t.app.request('/api/v1/auth/login', { method: 'POST', headers: { 'content-type': 'text/plain', ...from() }, body: JSON.stringify(good) });
+    expect(plain.status).toBeLessThan(500);
+  });
+
+  it('keeps sessions apart: list, end another one, idle timeout', async () => {
+    step();
+    const a = await newUser();
+    const first = await (await login(await creds(a))).json();
+    step();
+    const second = await (await login(await creds(a))).json();
+    expect(first.token).not.toBe(second.token);
+    const list = await (await t.app.request('/api/v1/auth/sessions', { headers: bearer(second.token) })).json();
+    expect(list).toHaveLength(2);
+    const other = list.find((s: { current: boolean }) => !s.current);
+    const b = await newUser();
+    step();
+    const stranger = await (await login(await creds(b))).json();
+    expect((await t.app.request(`/api/v1/auth/sessions/${other.id}`, { method: 'DELETE', headers: bearer(stranger.token) })).status).toBe(404);
+    expect((await t.app.request('/api/v1/auth/sessions/abc', { method: 'DELETE', headers: bearer(second.token) })).status).toBe(404);
+    expect((await t.app.request(`/api/v1/auth/sessions/${other.id}`, { method: 'DELETE', headers: bearer(second.token) })).status).toBe(204);
+    expect((await t.app.request('/api/v1/me', { headers: bearer(first.token) })).status).toBe(401);
+    expect((await t.app.request('/api/v1/me', { headers: bearer(second.token) })).status).toBe(200);
+    t.clock.advance(15 * 60_000 + 1000);
+    expect((await t.app.request('/api/v1/me', { headers: bearer(second.token) })).status).toBe(401);
+  });
+
+  it('writes an audit entry for every attempt, with the reason only in the internal detail', async () => {
+    const a = await newUser();
+    step();
+    const before = (await t.db.select().from(auditLog).where(eq(auditLog.action, 'auth.login'))).length;
+    await login(await creds(a, { password: 'fout fout fout' }));
+    await login(await creds(a));
+    const rows = await t.db.select().from(auditLog).where(eq(auditLog.action, 'auth.login')).orderBy(desc(auditLog.id)).limit(2);
+    expect((await t.db.select().from(auditLog).where(eq(auditLog.action, 'auth.login'))).length).toBe(before + 2);
+    expect(rows.map((r) => r.outcome)).toEqual(['success', 'failure']);
+    expect(rows[1]!.detail).toEqual({ reason: 'wrong_password' });
+    expect(rows[0]!.ipAddress).toMatch(/^10\.1\.0\./);
+    expect(JSON.stringify(rows)).not.toContain(TEST_PASSWORD);
+    expect(JSON.stringify(rows)).not.toContain('fout fout fout');
+  });
+});
