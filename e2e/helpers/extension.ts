@@ -23,6 +23,7 @@ export async function launchWithExtension(extensionDir: string) {
       `--disable-extensions-except=${extensionDir}`, `--load-extension=${extensionDir}`,
     ],
   });
+  context.setDefaultTimeout(10_000);
   const worker: Worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker', { timeout: 20_000 }));
   if (!worker.url().startsWith(`chrome-extension://${EXTENSION_ID}/`)) {
     throw new Error(`unexpected extension id: ${worker.url()}`);

@@ -12,6 +12,13 @@ describe('downloads', () => {
     expect(safeFilename('...')).toBe('bijlage');
   });
 
+  it('keeps the requested name unless the browser only added a number', async () => {
+    const { finalName } = await import('./downloads');
+    expect(finalName('verslag.pdf', '/home/o/Downloads/verslag (1).pdf')).toBe('verslag (1).pdf');
+    expect(finalName('verslag.pdf', 'C:\\Users\\o\\Downloads\\verslag.pdf')).toBe('verslag.pdf');
+    expect(finalName('verslag.pdf', '/tmp/6321b72a-71e2-4c22-846d-c90304188d1f')).toBe('verslag.pdf');
+  });
+
   it('refuses without a session', async () => {
     expect(await startDownload(demoHulpvraag.attachments[0]!)).toEqual({ ok: false, error: 'session_expired' });
   });

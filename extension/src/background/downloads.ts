@@ -43,6 +43,17 @@ async function updateRecords(change: (records: DownloadRecord[]) => DownloadReco
   await setSession({ downloads: change(records) });
 }
 
+/**
+ * The name the file got on disk, e.g. `verslag (1).pdf` when `verslag.pdf` existed. A name
+ * that does not resemble the requested one (a browser under test automation saves under a
+ * GUID) is not what the parent will look for, so the requested name is kept then.
+ */
+export function finalName(requested: string, fullPath: string): string {
+  const base = fullPath.split(/[\\/]/).pop() ?? '';
+  const stem = requested.replace(/\.[^.]*$/, '');
+  return base.startsWith(stem) ? base : requested;
+}
+
 export async function onDownloadChanged(delta: Downloads.OnChangedDownloadDeltaType): Promise<void> {
   const records = await getSession('downloads');
   if (!records.some((r) => r.downloadId === delta.id)) return;
@@ -53,7 +64,7 @@ export async function onDownloadChanged(delta: Downloads.OnChangedDownloadDeltaT
       if (r.downloadId !== delta.id) return r;
       const next = { ...r };
       if (state) next.state = state;
-      if (fullName) next.filename = fullName.split(/[\\/]/).pop() || r.filename;
+      if (fullName) next.filename = finalName(r.filename, fullName);
       if (delta.error?.current) next.error = delta.error.current;
       return next;
     }),
