@@ -76,7 +76,8 @@ async function serveChild(kind: 'app' | 'baseline', target: Target) {
 
 // ---------- parent: database, seeding, load ----------
 function startChild(kind: 'app' | 'baseline', target: Target): Promise<{ child: ChildProcess; port: number }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', SELF, '--serve', kind, JSON.stringify(target)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const prof = process.env.BENCH_PROFILE && kind === 'app' ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
+  const child = spawn(process.execPath, [...prof, '--import', 'tsx', SELF, '--serve', kind, JSON.stringify(target)], { stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((resolvePort, reject) => {
     let out = '';
     child.stdout!.on('data', (d) => {

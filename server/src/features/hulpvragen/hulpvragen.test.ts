@@ -42,6 +42,11 @@ describe('hulpvragen', () => {
     ]);
     const page2 = await (await t.app.request(`/api/v1/dossiers/${dossier}/hulpvragen?pageSize=2&page=2`, as('admin'))).json();
     expect(page2.items.map((i: { title: string }) => i.title)).toEqual(['Midden', 'Oudst']);
+    const past = await (await t.app.request(`/api/v1/dossiers/${dossier}/hulpvragen?page=9`, as('admin'))).json();
+    expect(past).toEqual({ items: [], page: 9, pageSize: 20, total: 4 });
+    const empty = await (await t.app.request('/api/v1/dossiers', as('admin', jsonRequest('POST', { firstName: 'Leeg', lastName: 'Dossier', birthDate: '2017-01-01', schoolBrin: w.schoolA1.brin })))).json();
+    expect(await (await t.app.request(`/api/v1/dossiers/${empty.id}/hulpvragen`, as('school'))).json()).toEqual({ items: [], page: 1, pageSize: 20, total: 0 });
+    expect((await t.app.request(`/api/v1/dossiers/${empty.id}/hulpvragen`, as('parent'))).status).toBe(404);
   });
 
   it('GET /hulpvragen/{id}: coordinator, labels and attachments', async () => {

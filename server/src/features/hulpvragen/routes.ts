@@ -5,9 +5,9 @@ import { IdParam, PageQuery, authResponses, bearerSecurity, json, jsonBody, page
 import { createRouter } from '../../lib/router.ts';
 import { auditContext, recordAudit } from '../audit/service.ts';
 import { requireAuth } from '../auth/middleware.ts';
-import { findVisibleDossier, findVisibleHulpvraag, loadVisible, staffOnly } from '../policy/policy.ts';
+import { denyInvisible, findVisibleDossier, findVisibleHulpvraag, loadVisible, staffOnly } from '../policy/policy.ts';
 import { Hulpvraag, HulpvraagCreate, HulpvraagPatch, HulpvraagSummary } from './schemas.ts';
-import { createHulpvraag, getHulpvraag, listHulpvragen, updateHulpvraag } from './service.ts';
+import { createHulpvraag, getHulpvraag, listVisibleHulpvragen, updateHulpvraag } from './service.ts';
 
 const noStore = { 'Cache-Control': 'no-store' };
 const readResponses = { ...authResponses, 404: problem('Not found, or not visible to you') };
@@ -27,9 +27,10 @@ export const hulpvraagRoutes = createRouter()
       responses: { 200: json(pageOf(HulpvraagSummary, 'HulpvraagPage'), 'A page of hulpvragen'), ...readResponses },
     }),
     async (c) => {
-      const dossier = await loadVisible(c, findVisibleDossier, c.req.valid('param').id, { action: 'hulpvragen.read', subjectType: 'dossier' });
       const { db } = c.var.deps;
-      const page = await listHulpvragen(db, dossier.id, c.req.valid('query'));
+      const id = c.req.valid('param').id;
+      const found = await listVisibleHulpvragen(db, c.var.user, id, c.req.valid('query'));
+      const { dossier, page } = found ?? (await denyInvisible(c, id, { action: 'hulpvragen.read', subjectType: 'dossier' }));
       await recordAudit(db, audited(c, 'hulpvragen.read', { type: 'dossier', id: dossier.id, label: dossier.label, dossierId: dossier.id }));
       return c.json(page, 200, noStore);
     },

@@ -1,7 +1,9 @@
 import { and, asc, count, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { AuthUser } from '../../app-env.ts';
 import type { DbOrTx } from '../../db/client.ts';
-import { attachments, hulpvraagStatusHistory, hulpvragen, users } from '../../db/schema/index.ts';
+import { attachments, dossiers, hulpvraagStatusHistory, hulpvragen, users } from '../../db/schema/index.ts';
+import { isUuid } from '../../lib/openapi.ts';
+import { findVisibleDossier, visibleDossiers, type VisibleDossier } from '../policy/policy.ts';
 import { AppError } from '../../lib/errors.ts';
 import type { Page, PageQuery } from '../../lib/openapi.ts';
 import type { HulpvraagCreate, HulpvraagPatch } from './schemas.ts';
@@ -20,6 +22,40 @@ export const attachmentColumns = {
 export const toAttachmentView = (row: { createdAt: Date } & Omit<AttachmentView, 'createdAt'>): AttachmentView => ({
   id: row.id, hulpvraagId: row.hulpvraagId, filename: row.filename, contentType: row.contentType, size: row.size, sha256: row.sha256, createdAt: row.createdAt.toISOString(),
 });
+
+/**
+ * The hulpvragen of a dossier the user may see, newest first, with the dossier itself — in ONE
+ * query on the hot path (policy, page and total together); null when the dossier is not visible.
+ */
+export async function listVisibleHulpvragen(db: DbOrTx, user: AuthUser, dossierId: string, page: PageQuery): Promise<{ dossier: VisibleDossier; page: Page<HulpvraagSummary> } | null> {
+  if (!isUuid(dossierId)) return null;
+  const rows = await db
+    .select({
+      id: hulpvragen.id, date: hulpvragen.date, title: hulpvragen.title, status: hulpvragen.status,
+      attachmentCount: sql<number>`(select count(*)::int from attachments a where a.hulpvraag_id = "hulpvragen"."id")`,
+      total: sql<number>`count(*) over ()`,
+      organisationId: dossiers.organisationId, schoolId: dossiers.schoolId, firstName: dossiers.firstName, lastName: dossiers.lastName,
+    })
+    .from(hulpvragen)
+    .innerJoin(dossiers, eq(dossiers.id, hulpvragen.dossierId))
+    .where(and(eq(hulpvragen.dossierId, dossierId), visibleDossiers(user)))
+    .orderBy(desc(hulpvragen.date), desc(hulpvragen.createdAt), desc(hulpvragen.id))
+    .limit(page.pageSize)
+    .offset((page.page - 1) * page.pageSize);
+  const first = rows[0];
+  if (!first) {
+    // No hulpvragen on this page: an empty dossier, a page past the end, or not visible at all.
+    const dossier = await findVisibleDossier(db, user, dossierId);
+    return dossier ? { dossier, page: await listHulpvragen(db, dossierId, page) } : null;
+  }
+  return {
+    dossier: { id: dossierId, organisationId: first.organisationId, schoolId: first.schoolId, label: `${first.firstName} ${first.lastName}` },
+    page: {
+      items: rows.map((r) => ({ id: r.id, date: r.date, title: r.title, status: r.status, attachmentCount: Number(r.attachmentCount) })),
+      page: page.page, pageSize: page.pageSize, total: Number(first.total),
+    },
+  };
+}
 
 /** A dossier's hulpvragen, newest first (the caller has passed the policy for the dossier). */
 export async function listHulpvragen(db: DbOrTx, dossierId: string, page: PageQuery): Promise<Page<HulpvraagSummary>> {

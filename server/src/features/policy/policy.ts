@@ -93,7 +93,11 @@ type Finder<T> = (db: DbOrTx, user: AuthUser, id: string) => Promise<T | null>;
  */
 export async function loadVisible<T>(c: Context<AppEnv>, find: Finder<T>, id: string, audit: { action: string; subjectType: string }): Promise<T> {
   const found = await find(c.var.deps.db, c.var.user, id);
-  if (found) return found;
+  return found ?? denyInvisible(c, id, audit);
+}
+
+/** Records a refused read of something invisible (or nonexistent) and answers 404. */
+export async function denyInvisible(c: Context<AppEnv>, id: string, audit: { action: string; subjectType: string }): Promise<never> {
   await recordAudit(c.var.deps.db, { ...auditContext(c), action: audit.action, outcome: 'denied', subjectType: audit.subjectType, subjectId: id.slice(0, 100) });
   throw new AppError('not_found', `No ${audit.subjectType} with this id.`);
 }
