@@ -223,6 +223,7 @@ describe('the account journey, with a real SMTP server', () => {
     const info = await (await api(`/activation/${token}`)).json();
     const wrongPassword = await api(`/activation/${token}`, jsonRequest('POST', { password: 'niet mijn wachtwoord', code: await totpCode(info.totp.secret, t.clock.now()) }));
     expect(wrongPassword.status).toBe(401);
+    expect((await t.db.select().from(users).where(eq(users.id, anna!.id)))[0]!.failedLogins).toBe(1); // counts like a failed login
     const ok = await api(`/activation/${token}`, jsonRequest('POST', { password: NEW_PASSWORD, code: await totpCode(info.totp.secret, t.clock.now()) }));
     expect(ok.status).toBe(204);
     step();

@@ -68,7 +68,8 @@ export async function loginUser(
       step = await verifyTotp(secret, input.code, now, user.totpLastStep);
       if (step === null) reason = (await verifyTotp(secret, input.code, now)) === null ? 'wrong_code' : 'replayed_code';
     }
-    const entry = { ...base, organisationId: org.id, subjectId: candidate.user.id, actor: { id: candidate.user.id, role: candidate.user.role, displayName: candidate.user.displayName } };
+    // The claimed account is the subject; it is the actor only once the login succeeded.
+    const entry = { ...base, organisationId: org.id, subjectId: candidate.user.id };
     if (reason || !user || step === null) {
       const lockedNow = user && reason && COUNTED.has(reason) ? await recordLoginFailure(tx, user, now, { appSecret: ctx.appSecret, organisation: `${org.code} ${org.name}` }) : false;
       await recordAudit(tx, { ...entry, outcome: 'failure', detail: { reason, ...(lockedNow ? { locked: true } : {}) } });
@@ -76,7 +77,7 @@ export async function loginUser(
     }
     await tx.update(users).set({ totpLastStep: step, failedLogins: 0, lockedUntil: null, lastFailedLoginAt: null, lastLoginAt: now }).where(eq(users.id, user.id));
     const { token, session } = await createSession(tx, user.id, now, ctx.policy, { userAgent: ctx.audit.userAgent, ipAddress: ctx.audit.ipAddress });
-    await recordAudit(tx, { ...entry, outcome: 'success' });
+    await recordAudit(tx, { ...entry, actor: { id: user.id, role: user.role, displayName: user.displayName }, outcome: 'success' });
     return {
       ok: true,
       token,

@@ -76,7 +76,7 @@ export async function completePasswordReset(
     const { user, token: row, organisation } = await findLiveToken(tx, token, ['password_reset'], now, true);
     const locked = user.lockedUntil && user.lockedUntil > now;
     const step = !locked && user.totpSecretEnc ? await verifyTotp(totpBox(appSecret).decrypt(user.totpSecretEnc), input.code, now, user.totpLastStep) : null;
-    const entry = { ...audit, organisationId: user.organisationId, actor: { id: user.id, role: user.role, displayName: user.displayName }, subjectType: 'user', subjectId: user.id, subjectLabel: user.username };
+    const entry = { ...audit, organisationId: user.organisationId, subjectType: 'user', subjectId: user.id, subjectLabel: user.username };
     if (step === null) {
       if (!locked) await recordLoginFailure(tx, user, now, { appSecret, organisation: `${organisation.code} ${organisation.name}` });
       await recordAudit(tx, { ...entry, action: 'account.password_reset', outcome: 'failure', detail: { reason: locked ? 'locked' : 'wrong_code' } });
@@ -88,7 +88,7 @@ export async function completePasswordReset(
       .where(eq(users.id, user.id));
     await tx.update(oneTimeTokens).set({ usedAt: now }).where(eq(oneTimeTokens.id, row.id));
     await invalidateUserSessions(tx, user.id);
-    await recordAudit(tx, { ...entry, action: 'account.password_reset', outcome: 'success' });
+    await recordAudit(tx, { ...entry, actor: { id: user.id, role: user.role, displayName: user.displayName }, action: 'account.password_reset', outcome: 'success' });
     return false;
   });
   if (failure) throw new AppError('invalid_code', 'De code klopt niet. / The code is not correct.');
