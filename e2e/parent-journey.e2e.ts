@@ -120,8 +120,17 @@ describe('parent journey in the extension', () => {
     await checkScreen(popup, '3-hulpvragen');
   });
 
-  it('opens the hulpvraag and downloads its attachment intact', async () => {
-    await popup.getByRole('button', { name: 'Preventief SCP observatie' }).click();
+  it('opens the hulpvraag with the keyboard and downloads its attachment intact', async () => {
+    // Keyboard only: Tab from the top until the hulpvraag has focus, then Enter.
+    await popup.locator('body').focus();
+    const reached: string[] = [];
+    for (let i = 0; i < 25 && !reached.includes('Preventief SCP observatie'); i++) {
+      await popup.keyboard.press('Tab');
+      reached.push(await popup.evaluate(() => document.activeElement?.textContent?.trim() ?? ''));
+    }
+    expect(reached).toContain('Uitloggen');
+    expect(reached.at(-1)).toBe('Preventief SCP observatie');
+    await popup.keyboard.press('Enter');
     await popup.getByText('Hulpvraagdatum').waitFor();
     for (const term of ['Hulpvraagdatum', 'Status', 'Titel', 'Omschrijving', 'Coördinator', 'Labels', 'Bijlagen']) {
       await popup.locator('dt', { hasText: new RegExp(`^${term}$`) }).waitFor();
@@ -129,7 +138,8 @@ describe('parent journey in the extension', () => {
     await checkScreen(popup, '4-hulpvraag');
 
     const download = popup.getByRole('button', { name: /downloaden$/ }).first();
-    await download.click();
+    await download.focus();
+    await popup.keyboard.press('Enter');
     await popup.getByText('Opgeslagen in uw map Downloads.').waitFor({ timeout: 20_000 });
     await checkScreen(popup, '5-gedownload');
 
@@ -157,19 +167,6 @@ describe('parent journey in the extension', () => {
     await checkScreen(popup, '6-wie-heeft-meegekeken');
   });
 
-  it('logs out: back at the login, the files named, no token anywhere', async () => {
-    await popup.getByRole('button', { name: 'Uitloggen' }).click();
-    await popup.getByRole('heading', { name: 'U bent afgemeld' }).waitFor();
-    await popup.getByText(downloadedName, { exact: true }).waitFor();
-    await popup.getByRole('button', { name: 'Aanmelden' }).waitFor();
-    await checkScreen(popup, '7-afgemeld');
-    const stored = await browser.storage();
-    expect(stored.session.session).toBeUndefined();
-    expect(JSON.stringify(stored)).not.toContain(firstToken);
-    expect(await browser.worker.evaluate(() => (globalThis as any).chrome.action.getBadgeText({}))).toBe('');
-    await expect.poll(() => server.api.status('GET', '/auth/session', firstToken)).toBe(401);
-  });
-
   it('reminds after the chosen minutes and logs out by itself at the idle timeout', async () => {
     // A 6-second reminder (the options page offers whole minutes; storage takes any number).
     await browser.worker.evaluate(async () => {
@@ -177,22 +174,41 @@ describe('parent journey in the extension', () => {
       const { settings } = await c.storage.local.get('settings');
       await c.storage.local.set({ settings: { ...settings, reminderMinutes: 0.1 } });
     });
-    await loginInPopup(popup, parent.username, PARENT_PASSWORD, await parent.phone.nextCode());
-    await popup.getByText(/U bent succesvol aangemeld/).waitFor();
-    const token = ((await browser.storage()).session.session as { token: string }).token;
     const notifications = () => browser.worker.evaluate(() => (globalThis as any).chrome.notifications.getAll());
     await expect.poll(notifications, { timeout: 15_000, interval: 500 }).toHaveProperty('kindkans-reminder');
 
     // "Aangemeld blijven" (the notification's second button runs this same handler).
     await popup.evaluate(() => (globalThis as any).chrome.runtime.sendMessage({ type: 'stay-logged-in' }));
     await expect.poll(notifications).toEqual({});
-    expect(await server.api.status('GET', '/auth/session', token)).toBe(200);
+    expect(await server.api.status('GET', '/auth/session', firstToken)).toBe(200);
 
-    // Nothing more happens: the background logs out at the server's idle timeout.
+    // Nothing more happens: the background logs out at the server's idle timeout, and the
+    // popup names the file downloaded in this session.
     await popup.getByRole('heading', { name: 'U bent afgemeld' }).waitFor({ timeout: IDLE_MINUTES * 60_000 + 15_000 });
     await popup.getByText('U bent automatisch afgemeld omdat u een tijd niets heeft gedaan.').waitFor();
-    await checkScreen(popup, '8-automatisch-afgemeld');
-    expect(JSON.stringify(await browser.storage())).not.toContain(token);
-    expect(await server.api.status('GET', '/auth/session', token)).toBe(401);
+    await popup.getByText(downloadedName, { exact: true }).waitFor();
+    await popup.getByRole('button', { name: 'Aanmelden' }).waitFor();
+    await checkScreen(popup, '7-automatisch-afgemeld');
+    expect(JSON.stringify(await browser.storage())).not.toContain(firstToken);
+    expect(await browser.worker.evaluate(() => (globalThis as any).chrome.action.getBadgeText({}))).toBe('');
+    expect(await server.api.status('GET', '/auth/session', firstToken)).toBe(401);
+  });
+
+  it('logs in again and out with Uitloggen: back at the login, no token anywhere', async () => {
+    await loginInPopup(popup, parent.username, PARENT_PASSWORD, await parent.phone.nextCode());
+    await popup.getByText(/U bent succesvol aangemeld/).waitFor();
+    const token = ((await browser.storage()).session.session as { token: string }).token;
+    expect(token).not.toBe(firstToken);
+
+    await popup.getByRole('button', { name: 'Uitloggen' }).click();
+    await popup.getByRole('heading', { name: 'U bent afgemeld' }).waitFor();
+    await popup.getByText('U heeft zelf uitgelogd.').waitFor();
+    await popup.getByRole('button', { name: 'Aanmelden' }).waitFor();
+    await checkScreen(popup, '8-afgemeld');
+    const stored = await browser.storage();
+    expect(stored.session.session).toBeUndefined();
+    expect(JSON.stringify(stored)).not.toContain(token);
+    expect(await browser.worker.evaluate(() => (globalThis as any).chrome.action.getBadgeText({}))).toBe('');
+    await expect.poll(() => server.api.status('GET', '/auth/session', token)).toBe(401);
   });
 });
