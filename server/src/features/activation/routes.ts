@@ -21,7 +21,7 @@ const Activation = z
   })
   .openapi('Activation');
 
-const linkErrors = { 404: problem('Unknown link'), 410: problem('token_expired: used or expired') };
+export const linkErrors = { 404: problem('Unknown link'), 410: problem('token_expired: used or expired') };
 
 export const activationRoutes = createRouter()
   .openapi(

@@ -2,7 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { createRouter } from '../../lib/router.ts';
 import { json, jsonBody, problem } from '../../lib/openapi.ts';
 import { auditContext } from '../audit/service.ts';
-import { NewPasswordBody, TokenParam } from '../activation/routes.ts';
+import { linkErrors, NewPasswordBody, TokenParam } from '../activation/routes.ts';
 import { throttleAddress } from '../auth/throttle.ts';
 import { completePasswordReset, getPasswordReset, requestPasswordReset } from './service.ts';
 
@@ -12,8 +12,6 @@ const pending = new Set<Promise<unknown>>();
 export async function settleResetRequests(): Promise<void> {
   while (pending.size) await Promise.allSettled([...pending]);
 }
-
-const linkErrors = { 404: problem('Unknown link'), 410: problem('token_expired: used or expired') };
 
 export const passwordResetRoutes = createRouter()
   .openapi(
