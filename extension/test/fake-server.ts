@@ -18,12 +18,12 @@ export interface FakeCall {
 export function fakeServer() {
   const routes = new Map<string, FakeReply | ((call: FakeCall) => FakeReply)>();
   const calls: FakeCall[] = [];
-  const fetch = vi.fn(async (input: string, init: RequestInit = {}) => {
-    const url = new URL(input);
+  const fetch = vi.fn(async (input: string | URL | Request, init: RequestInit = {}) => {
+    const url = new URL(input instanceof Request ? input.url : input);
     const method = init.method ?? 'GET';
     const path = url.pathname.replace(/^\/api\/v1/, '') + url.search;
     const call: FakeCall = {
-      method, path, headers: (init.headers ?? {}) as Record<string, string>,
+      method, path, headers: Object.fromEntries([...new Headers(init.headers).entries()].map(([k, v]) => [k.toLowerCase(), v])),
       body: typeof init.body === 'string' ? JSON.parse(init.body) : undefined,
     };
     calls.push(call);

@@ -43,7 +43,7 @@ describe('background session', () => {
     await onAlarm(ALARM_REMINDER);
     await stayLoggedIn();
     expect(server.calls.map((c) => c.path)).toEqual(['/auth/session']);
-    expect(server.calls[0]!.headers.Authorization).toBe('Bearer tok-123');
+    expect(server.calls[0]!.headers.authorization).toBe('Bearer tok-123');
     expect(fakeBrowser().notifications.shown.size).toBe(0);
     expect(await getSession('lastActivity')).toBeGreaterThan(1);
   });
@@ -61,7 +61,7 @@ describe('background session', () => {
     expect(browser.action.badge.text).toBe('');
     expect(browser.alarms.alarms.size).toBe(0);
     expect(await getSession('farewell')).toMatchObject({ reason: 'idle', files: ['verslag.pdf'] });
-    expect(server.calls[0]).toMatchObject({ method: 'POST', path: '/auth/logout', headers: { Authorization: 'Bearer tok-123' } });
+    expect(server.calls[0]).toMatchObject({ method: 'POST', path: '/auth/logout', headers: { authorization: 'Bearer tok-123' } });
   });
 
   it('logs out when the screen locks, not when merely idle', async () => {

@@ -11,7 +11,7 @@ describe('api client', () => {
     await setSession({ session: { ...demoLogin(), startedAt: 0 }, lastActivity: 1 });
     await api.me();
     expect(server.fetch.mock.calls[0]![0]).toBe('https://kindkans.example.nl/api/v1/me');
-    expect(server.calls[0]!.headers.Authorization).toBe('Bearer tok-123');
+    expect(server.calls[0]!.headers.authorization).toBe('Bearer tok-123');
     expect(await getSession('lastActivity')).toBeGreaterThan(1);
   });
 

@@ -1,13 +1,15 @@
-// A small typed client for the Kindkans API (/work/shared/API.md). It reads the server
-// address from the settings and the token from session storage on every call, records
-// activity after each authenticated call, and turns every failure into an ApiError whose
-// `code` is the problem+json code (or `network_error`).
+// The Kindkans API client (/work/shared/API.md), typed from the server's routes through
+// hono/client (lib/server-routes.ts). It reads the server address from the settings and the
+// token from session storage on every call, records activity after each authenticated call,
+// and turns every failure into an ApiError whose `code` is the problem+json code (or
+// `network_error`).
 import type {
   AccessLogEntry, DossierSummary, Hulpvraag, HulpvraagSummary, LoginRequest, LoginResponse,
   NewsItem, Organisation, Page, Problem, SessionInfo, User, Attachment,
 } from './api-types';
 import { getSession, getSettings, setSession } from './storage';
-import { send } from './messages';
+import { send as sendMessage } from './messages';
+import { serverClients, success } from './server-routes';
 
 export class ApiError extends Error {
   constructor(
@@ -21,42 +23,27 @@ export class ApiError extends Error {
   }
 }
 
-interface RequestOptions {
-  method?: 'GET' | 'POST' | 'DELETE';
-  body?: unknown;
-  auth?: boolean;
-}
-
 export async function serverUrl(): Promise<string> {
   return (await getSettings()).serverUrl.replace(/\/+$/, '');
 }
 
-export async function request<T>(path: string, options: RequestOptions = {}): Promise<T> {
-  const { method = 'GET', body, auth = true } = options;
-  const headers: Record<string, string> = { Accept: 'application/json' };
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
-  let token = '';
-  if (auth) {
-    token = (await getSession('session'))?.token ?? '';
-    if (!token) throw new ApiError('session_expired', 401);
-    headers.Authorization = `Bearer ${token}`;
-  }
+/**
+ * The one `fetch` under every call: adds the token, never sends cookies, maps failures to
+ * ApiError (a dead session also wipes the local one), and records activity.
+ */
+export async function send(input: RequestInfo | URL, init: RequestInit = {}, token = ''): Promise<Response> {
+  const headers = new Headers(init.headers);
+  headers.set('Accept', 'application/json');
+  if (token) headers.set('Authorization', `Bearer ${token}`);
   let response: Response;
   try {
-    response = await fetch(`${await serverUrl()}/api/v1${path}`, {
-      method,
-      headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
-      credentials: 'omit',
-      cache: 'no-store',
-    });
+    response = await fetch(input, { ...init, headers, credentials: 'omit', cache: 'no-store' });
   } catch {
     throw new ApiError('network_error', 0);
   }
-  if (!response.ok) throw await toError(response, auth);
-  if (auth) await setSession({ lastActivity: Date.now() });
-  if (response.status === 204 || response.status === 202) return undefined as T;
-  return (await response.json()) as T;
+  if (!response.ok) throw await toError(response, Boolean(token));
+  if (token) await setSession({ lastActivity: Date.now() });
+  return response;
 }
 
 async function toError(response: Response, auth: boolean): Promise<ApiError> {
@@ -70,34 +57,47 @@ async function toError(response: Response, auth: boolean): Promise<ApiError> {
   const code = problem.code ?? (response.status >= 500 ? 'internal_error' : `http_${response.status}`);
   if (auth && response.status === 401) {
     // The server says the session is dead: wipe it locally too.
-    await send({ type: 'logout', reason: 'expired' }).catch(() => undefined);
+    await sendMessage({ type: 'logout', reason: 'expired' }).catch(() => undefined);
     return new ApiError('session_expired', 401);
   }
   return new ApiError(code, response.status, Number.isFinite(retry) && retry > 0 ? retry : undefined);
 }
 
-const query = (params: Record<string, string | number | undefined>) => {
-  const search = new URLSearchParams();
-  for (const [key, value] of Object.entries(params)) if (value !== undefined && value !== '') search.set(key, String(value));
-  const text = search.toString();
-  return text ? `?${text}` : '';
-};
+/** The typed clients, with the token (when `auth`) and the error handling of `send`. */
+async function clients(auth = true) {
+  let token = '';
+  if (auth) {
+    token = (await getSession('session'))?.token ?? '';
+    if (!token) throw new ApiError('session_expired', 401);
+  }
+  return serverClients(`${await serverUrl()}/api/v1`, (input, init) => send(input, init, token));
+}
 
+const page = (n: number, size: number) => ({ page: String(n), pageSize: String(size) });
+
+// Each function names the extension's own type for the answer: when the server's route
+// types drift from API.md, `npm run typecheck` fails here.
 export const api = {
-  organisations: () => request<Organisation[]>('/organisations', { auth: false }),
-  login: (body: LoginRequest) => request<LoginResponse>('/auth/login', { method: 'POST', body, auth: false }),
-  requestPasswordReset: (body: { organisation: string; username: string }) =>
-    request<void>('/auth/password-reset', { method: 'POST', body, auth: false }),
-  session: () => request<SessionInfo>('/auth/session'),
-  me: () => request<User>('/me'),
-  news: () => request<NewsItem[]>('/news'),
-  dossiers: (page = 1) => request<Page<DossierSummary>>(`/dossiers${query({ page, pageSize: 100 })}`),
-  hulpvragen: (dossierId: string, page = 1, pageSize = 10) =>
-    request<Page<HulpvraagSummary>>(`/dossiers/${encodeURIComponent(dossierId)}/hulpvragen${query({ page, pageSize })}`),
-  hulpvraag: (id: string) => request<Hulpvraag>(`/hulpvragen/${encodeURIComponent(id)}`),
-  attachment: (id: string) => request<Attachment>(`/attachments/${encodeURIComponent(id)}`),
-  accessLog: (dossierId: string, page = 1, pageSize = 10) =>
-    request<Page<AccessLogEntry>>(`/dossiers/${encodeURIComponent(dossierId)}/access-log${query({ page, pageSize })}`),
+  organisations: async (): Promise<Organisation[]> =>
+    success((await clients(false)).organisations.organisations.$get()),
+  login: async (json: LoginRequest): Promise<LoginResponse> =>
+    success((await clients(false)).auth.auth.login.$post({ json })),
+  requestPasswordReset: async (json: { organisation: string; username: string }): Promise<void> => {
+    await (await clients(false)).passwordReset.auth['password-reset'].$post({ json });
+  },
+  session: async (): Promise<SessionInfo> => success((await clients()).auth.auth.session.$get()),
+  me: async (): Promise<User> => success((await clients()).account.me.$get()),
+  news: async (): Promise<NewsItem[]> => success((await clients()).news.news.$get()),
+  dossiers: async (n = 1): Promise<Page<DossierSummary>> =>
+    success((await clients()).dossiers.dossiers.$get({ query: page(n, 100) })),
+  hulpvragen: async (id: string, n = 1, size = 10): Promise<Page<HulpvraagSummary>> =>
+    success((await clients()).hulpvragen.dossiers[':id'].hulpvragen.$get({ param: { id }, query: page(n, size) })),
+  hulpvraag: async (id: string): Promise<Hulpvraag> =>
+    success((await clients()).hulpvragen.hulpvragen[':id'].$get({ param: { id } })),
+  attachment: async (id: string): Promise<Attachment> =>
+    success((await clients()).attachments.attachments[':id'].$get({ param: { id } })),
+  accessLog: async (id: string, n = 1, size = 10): Promise<Page<AccessLogEntry>> =>
+    success((await clients()).accessLog.dossiers[':id']['access-log'].$get({ param: { id }, query: page(n, size) })),
 };
 
 /** Where the bytes of an attachment live (fetched with the Bearer header, never a token in the URL). */

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ApiError } from './api';
 import { errorMessage, waitText } from './errors';
-import { setLanguage } from './i18n';
+import { switchLanguage } from './i18n';
 import { nl } from './i18n/nl';
 
 const codes = [
@@ -11,7 +11,7 @@ const codes = [
 ];
 
 describe('errorMessage', () => {
-  afterEach(() => setLanguage('nl'));
+  afterEach(() => switchLanguage('nl'));
 
   it('maps every API code to its own Dutch sentence', () => {
     const sentences = codes.map((code) => errorMessage(new ApiError(code, 400)));
@@ -41,8 +41,8 @@ describe('errorMessage', () => {
     expect(errorMessage(new Error('boom'))).toMatch(/Er ging iets mis/);
   });
 
-  it('speaks English when asked', () => {
-    setLanguage('en');
+  it('speaks English when asked', async () => {
+    await switchLanguage('en');
     expect(errorMessage(new ApiError('too_many_attempts', 429, 90))).toBe('Too many attempts. Wait 90 seconds and try again.');
   });
 });

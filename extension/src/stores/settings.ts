@@ -3,20 +3,20 @@
 import { signal } from '@preact/signals';
 import { browser } from '../lib/browser';
 import { getSettings, onStorageChange, type Settings } from '../lib/storage';
-import { resolveLanguage, setLanguage, type Lang } from '../lib/i18n';
+import { resolveLanguage, switchLanguage, type Lang } from '../lib/i18n';
 
 export const lang = signal<Lang>('nl');
 
-export function applyLanguage(settings: Settings) {
+export async function applyLanguage(settings: Settings) {
   const next = resolveLanguage(settings.language, browser.i18n?.getUILanguage?.() ?? navigator.language);
-  setLanguage(next);
+  await switchLanguage(next);
   lang.value = next;
   document.documentElement.lang = next;
 }
 
 export async function loadLanguage(): Promise<() => void> {
-  applyLanguage(await getSettings());
+  await applyLanguage(await getSettings());
   return onStorageChange(async (changes, area) => {
-    if (area === 'local' && 'settings' in changes) applyLanguage(await getSettings());
+    if (area === 'local' && 'settings' in changes) await applyLanguage(await getSettings());
   });
 }
