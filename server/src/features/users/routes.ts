@@ -42,10 +42,11 @@ export const serviceCtx = (c: Context<AppEnv>) => ({
 
 const errors = { ...authResponses, 403: problem('Not staff, or not allowed for this role'), 404: problem('Unknown user (or not yours to manage)') };
 
-const actionRoute = (action: UserAction, summary: string) =>
+// Generic so that each path stays a literal type: a plain `string` path would widen AppType for hono/client.
+const actionRoute = <A extends UserAction>(action: A, summary: string) =>
   createRoute({
     method: 'post',
-    path: `/users/{id}/${action}`,
+    path: `/users/{id}/${action}` as `/users/{id}/${A}`,
     tags: ['Staff'],
     security: bearerSecurity,
     middleware: [requireAuth, requireStaff] as const,
@@ -54,11 +55,10 @@ const actionRoute = (action: UserAction, summary: string) =>
     responses: { 204: { description: 'Done' }, ...errors, 409: problem('Not possible in the account’s current state') },
   });
 
-const act = (action: UserAction) => async (c: Context<AppEnv>) => {
+async function act(c: Context<AppEnv>, action: UserAction) {
   await manageUser(c.var.deps.db, c.var.user, c.req.param('id') ?? '', action, serviceCtx(c));
   c.var.deps.mailer.kick();
-  return c.body(null, 204);
-};
+}
 
 export const userRoutes = createRouter()
   .openapi(
@@ -91,7 +91,19 @@ export const userRoutes = createRouter()
       return c.json({ id: user.id, username: user.username, status: 'invited' as const }, 201);
     },
   )
-  .openapi(actionRoute('resend-invitation', 'Send a new activation link (the old one stops working)'), act('resend-invitation'))
-  .openapi(actionRoute('deactivate', 'Deactivate an account; all its sessions end at once'), act('deactivate'))
-  .openapi(actionRoute('reactivate', 'Reactivate a deactivated account'), act('reactivate'))
-  .openapi(actionRoute('reset-2fa', 'Remove the authenticator and mail a link to set up a new one; all sessions end'), act('reset-2fa'));
+  .openapi(actionRoute('resend-invitation', 'Send a new activation link (the old one stops working)'), async (c) => {
+    await act(c, 'resend-invitation');
+    return c.body(null, 204);
+  })
+  .openapi(actionRoute('deactivate', 'Deactivate an account; all its sessions end at once'), async (c) => {
+    await act(c, 'deactivate');
+    return c.body(null, 204);
+  })
+  .openapi(actionRoute('reactivate', 'Reactivate a deactivated account'), async (c) => {
+    await act(c, 'reactivate');
+    return c.body(null, 204);
+  })
+  .openapi(actionRoute('reset-2fa', 'Remove the authenticator and mail a link to set up a new one; all sessions end'), async (c) => {
+    await act(c, 'reset-2fa');
+    return c.body(null, 204);
+  });
