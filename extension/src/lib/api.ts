@@ -9,7 +9,7 @@ import type {
 } from './api-types';
 import { getSession, getSettings, setSession } from './storage';
 import { send as sendMessage } from './messages';
-import { serverClients, success } from './server-routes';
+import { serverClient, success } from './server-routes';
 
 export class ApiError extends Error {
   constructor(
@@ -70,7 +70,7 @@ async function clients(auth = true) {
     token = (await getSession('session'))?.token ?? '';
     if (!token) throw new ApiError('session_expired', 401);
   }
-  return serverClients(`${await serverUrl()}/api/v1`, (input, init) => send(input, init, token));
+  return serverClient(await serverUrl(), (input, init) => send(input, init, token)).api.v1;
 }
 
 const page = (n: number, size: number) => ({ page: String(n), pageSize: String(size) });
@@ -79,25 +79,25 @@ const page = (n: number, size: number) => ({ page: String(n), pageSize: String(s
 // types drift from API.md, `npm run typecheck` fails here.
 export const api = {
   organisations: async (): Promise<Organisation[]> =>
-    success((await clients(false)).organisations.organisations.$get()),
+    success((await clients(false)).organisations.$get()),
   login: async (json: LoginRequest): Promise<LoginResponse> =>
-    success((await clients(false)).auth.auth.login.$post({ json })),
+    success((await clients(false)).auth.login.$post({ json })),
   requestPasswordReset: async (json: { organisation: string; username: string }): Promise<void> => {
-    await (await clients(false)).passwordReset.auth['password-reset'].$post({ json });
+    await (await clients(false)).auth['password-reset'].$post({ json });
   },
-  session: async (): Promise<SessionInfo> => success((await clients()).auth.auth.session.$get()),
-  me: async (): Promise<User> => success((await clients()).account.me.$get()),
-  news: async (): Promise<NewsItem[]> => success((await clients()).news.news.$get()),
+  session: async (): Promise<SessionInfo> => success((await clients()).auth.session.$get()),
+  me: async (): Promise<User> => success((await clients()).me.$get()),
+  news: async (): Promise<NewsItem[]> => success((await clients()).news.$get()),
   dossiers: async (n = 1): Promise<Page<DossierSummary>> =>
-    success((await clients()).dossiers.dossiers.$get({ query: page(n, 100) })),
+    success((await clients()).dossiers.$get({ query: page(n, 100) })),
   hulpvragen: async (id: string, n = 1, size = 10): Promise<Page<HulpvraagSummary>> =>
-    success((await clients()).hulpvragen.dossiers[':id'].hulpvragen.$get({ param: { id }, query: page(n, size) })),
+    success((await clients()).dossiers[':id'].hulpvragen.$get({ param: { id }, query: page(n, size) })),
   hulpvraag: async (id: string): Promise<Hulpvraag> =>
-    success((await clients()).hulpvragen.hulpvragen[':id'].$get({ param: { id } })),
+    success((await clients()).hulpvragen[':id'].$get({ param: { id } })),
   attachment: async (id: string): Promise<Attachment> =>
-    success((await clients()).attachments.attachments[':id'].$get({ param: { id } })),
+    success((await clients()).attachments[':id'].$get({ param: { id } })),
   accessLog: async (id: string, n = 1, size = 10): Promise<Page<AccessLogEntry>> =>
-    success((await clients()).accessLog.dossiers[':id']['access-log'].$get({ param: { id }, query: page(n, size) })),
+    success((await clients()).dossiers[':id']['access-log'].$get({ param: { id }, query: page(n, size) })),
 };
 
 /** Where the bytes of an attachment live (fetched with the Bearer header, never a token in the URL). */
