@@ -1,0 +1,201 @@
+// Download a 20 MB attachment: MB/s of our route (chunks streamed from the database) against
+// fs.createReadStream of the same bytes served by bare node:http, in the same run; and the peak
+// RSS of the server process during 20 concurrent downloads (sampled from /proc every 10 ms).
+// Run: DATABASE_URL=postgres://postgres@127.0.0.1:5432/test npx tsx bench/download.bench.ts
+// (without DATABASE_URL: embedded PGlite). Servers are child processes on 127.0.0.1; the database
+// is a fresh one of its own, dropped afterwards.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { createReadStream, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createServer, get } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import postgres from 'postgres';
+
+const SIZE = 20 * 1024 * 1024;
+const SEQUENTIAL = Number(process.env.BENCH_RUNS ?? 5);
+const CONCURRENT = 20;
+const SELF = fileURLToPath(import.meta.url);
+const SECRET = 'bench-secret-bench-secret-bench-secret-0123456789';
+
+interface Target { url?: string; dataDir?: string; file?: string }
+
+// ---------- child: the app, or bare node:http + fs.createReadStream ----------
+async function serveChild(kind: 'app' | 'files', target: Target) {
+  let server;
+  if (kind === 'app') {
+    const { getRequestListener } = await import('@hono/node-server');
+    const { openPglite, openPostgres } = await import('../server/src/db/client.ts');
+    const { createApp } = await import('../server/src/app.ts');
+    const { parseEnv } = await import('../server/src/env.ts');
+    const { createLogMailer } = await import('../server/src/mail/mailer.ts');
+    const { silentLogger } = await import('../server/src/lib/logger.ts');
+    const database = target.url ? openPostgres(target.url, { max: 10 }) : await openPglite(target.dataDir);
+    const env = parseEnv({ NODE_ENV: 'production', APP_SECRET: SECRET, DATA_DIR: target.dataDir ?? tmpdir(), LOG_LEVEL: 'silent', ...(target.url ? { DATABASE_URL: target.url } : {}) });
+    const app = createApp({ db: database.db, database, env, mailer: createLogMailer(silentLogger), logger: silentLogger });
+    server = createServer(getRequestListener(app.fetch));
+  } else {
+    const file = target.file!;
+    const size = statSync(file).size;
+    server = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/pdf', 'content-length': size });
+      createReadStream(file).pipe(res);
+    });
+  }
+  server.listen(0, '127.0.0.1', () => process.stdout.write(`PORT ${(server.address() as AddressInfo).port}\n`));
+  process.on('SIGTERM', () => process.exit(0));
+}
+
+// ---------- parent ----------
+function startChild(kind: 'app' | 'files', target: Target): Promise<{ child: ChildProcess; port: number }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', SELF, '--serve', kind, JSON.stringify(target)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((ok, fail) => {
+    let out = '';
+    child.stdout!.on('data', (d) => {
+      out += d;
+      const m = /PORT (\d+)/.exec(out);
+      if (m) ok({ child, port: Number(m[1]) });
+    });
+    child.once('exit', (code) => fail(new Error(`${kind} server exited (${code})`)));
+  });
+}
+
+async function stopChild(child: ChildProcess) {
+  child.removeAllListeners('exit');
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  await exited;
+}
+
+const rssOf = (pid: number) => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) * 1024;
+
+/** One download; resolves with bytes and SHA-256 (hashing only when asked). */
+function download(port: number, path: string, token: string, hash = false): Promise<{ bytes: number; sha256: string | null }> {
+  return new Promise((ok, fail) => {
+    get({ host: '127.0.0.1', port, path, headers: { authorization: `Bearer ${token}` } }, (res) => {
+      if (res.statusCode !== 200) return fail(new Error(`status ${res.statusCode}`));
+      const h = hash ? createHash('sha256') : null;
+      let bytes = 0;
+      res.on('data', (c: Buffer) => {
+        bytes += c.length;
+        h?.update(c);
+      });
+      res.on('end', () => ok({ bytes, sha256: h ? h.digest('hex') : null }));
+      res.on('error', fail);
+    }).on('error', fail);
+  });
+}
+
+async function measure(kind: string, child: ChildProcess, port: number, path: string, token: string) {
+  await download(port, path, token); // warm-up
+  const seconds: number[] = [];
+  for (let i = 0; i < SEQUENTIAL; i++) {
+    const t0 = performance.now();
+    const { bytes } = await download(port, path, token);
+    if (bytes !== SIZE) throw new Error(`${kind}: got ${bytes} bytes`);
+    seconds.push((performance.now() - t0) / 1000);
+  }
+  seconds.sort((a, b) => a - b);
+  const mbps = SIZE / 1024 / 1024 / seconds[Math.floor(seconds.length / 2)]!;
+  const idleRss = rssOf(child.pid!);
+  let peakRss = idleRss;
+  const sampler = setInterval(() => {
+    peakRss = Math.max(peakRss, rssOf(child.pid!));
+  }, 10);
+  const t0 = performance.now();
+  const all = await Promise.all(Array.from({ length: CONCURRENT }, () => download(port, path, token)));
+  const concurrentSeconds = (performance.now() - t0) / 1000;
+  clearInterval(sampler);
+  if (all.some((r) => r.bytes !== SIZE)) throw new Error(`${kind}: short concurrent download`);
+  return { mbps, idleRssMb: idleRss / 2 ** 20, peakRssMb: peakRss / 2 ** 20, concurrentMbps: (CONCURRENT * SIZE) / 2 ** 20 / concurrentSeconds };
+}
+
+async function main() {
+  const { openPglite, openPostgres } = await import('../server/src/db/client.ts');
+  const { migrateDatabase } = await import('../server/src/db/migrate.ts');
+  const { createSession } = await import('../server/src/features/auth/session.ts');
+  const schema = await import('../server/src/db/schema/index.ts');
+
+  const work = mkdtempSync(join(tmpdir(), 'kk-bench-dl-'));
+  const file = join(work, 'bijlage.pdf');
+  const bytes = Buffer.concat([Buffer.from('%PDF-1.7\n'), randomBytes(SIZE - 9)]);
+  writeFileSync(file, bytes);
+  const sha = createHash('sha256').update(bytes).digest('hex');
+
+  const baseUrl = process.env.DATABASE_URL;
+  let admin: postgres.Sql | null = null;
+  const dbName = `kk_bench_dl_${randomBytes(4).toString('hex')}`;
+  let target: Target;
+  if (baseUrl) {
+    admin = postgres(baseUrl, { max: 1, onnotice: () => {} });
+    await admin.unsafe(`create database "${dbName}"`);
+    const u = new URL(baseUrl);
+    u.pathname = `/${dbName}`;
+    target = { url: u.toString() };
+  } else {
+    target = { dataDir: join(work, 'data') };
+  }
+  let result: Record<string, unknown> = {};
+  try {
+    const database = target.url ? openPostgres(target.url, { max: 2 }) : await openPglite(target.dataDir);
+    await migrateDatabase(database);
+    const { db } = database;
+    const [org] = await db.insert(schema.organisations).values({ code: 'BENCH', name: 'Bench' }).returning();
+    const [school] = await db.insert(schema.schools).values({ organisationId: org!.id, brin: '99ZZ00', name: 'Benchschool' }).returning();
+    const [user] = await db.insert(schema.users).values({ organisationId: org!.id, username: 'bench', email: 'b@example.org', displayName: 'Bench', role: 'coordinator', status: 'active' }).returning();
+    const [dossier] = await db.insert(schema.dossiers).values({ organisationId: org!.id, schoolId: school!.id, firstName: 'K', lastName: 'B', birthDate: '2014-01-01' }).returning();
+    const [hulpvraag] = await db.insert(schema.hulpvragen).values({ organisationId: org!.id, dossierId: dossier!.id, date: '2024-01-01', title: 'Bench' }).returning();
+    const { token } = await createSession(db, user!.id, new Date(), { idleMinutes: 24 * 60, maxHours: 24 });
+    await database.close();
+
+    const app = await startChild('app', target);
+    let appFigures;
+    let uploadMbps = 0;
+    try {
+      const boundary = 'kindkans-bench';
+      const body = Buffer.concat([
+        Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="bijlage.pdf"\r\n\r\n`), bytes, Buffer.from(`\r\n--${boundary}--\r\n`),
+      ]);
+      const t0 = performance.now();
+      const res = await fetch(`http://127.0.0.1:${app.port}/api/v1/hulpvragen/${hulpvraag!.id}/attachments`, {
+        method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': `multipart/form-data; boundary=${boundary}` }, body,
+      });
+      uploadMbps = SIZE / 2 ** 20 / ((performance.now() - t0) / 1000);
+      const attachment = (await res.json()) as { id: string; sha256: string };
+      if (res.status !== 201 || attachment.sha256 !== sha) throw new Error(`upload failed: ${res.status} ${JSON.stringify(attachment)}`);
+      const path = `/api/v1/attachments/${attachment.id}/content`;
+      const check = await download(app.port, path, token, true);
+      if (check.sha256 !== sha) throw new Error('downloaded bytes differ from the upload');
+      appFigures = await measure('app', app.child, app.port, path, token);
+    } finally {
+      await stopChild(app.child);
+    }
+    const files = await startChild('files', { file });
+    let fileFigures;
+    try {
+      fileFigures = await measure('files', files.child, files.port, '/bijlage.pdf', token);
+    } finally {
+      await stopChild(files.child);
+    }
+    result = { database: target.url ? 'postgresql' : 'pglite', sizeMb: SIZE / 2 ** 20, sequentialRuns: SEQUENTIAL, concurrent: CONCURRENT, uploadMbps, app: appFigures, files: fileFigures, mbpsRatio: appFigures.mbps / fileFigures.mbps };
+    const f = (n: number) => n.toFixed(0);
+    console.log(`20 MB attachment (${result.database}): upload ${f(uploadMbps)} MB/s`);
+    console.log(`  download, median of ${SEQUENTIAL}: route ${f(appFigures.mbps)} MB/s | fs.createReadStream ${f(fileFigures.mbps)} MB/s | route/baseline ${(appFigures.mbps / fileFigures.mbps * 100).toFixed(0)}%`);
+    console.log(`  ${CONCURRENT} concurrent: route ${f(appFigures.concurrentMbps)} MB/s total, server RSS ${f(appFigures.idleRssMb)} → peak ${f(appFigures.peakRssMb)} MB | baseline ${f(fileFigures.concurrentMbps)} MB/s, RSS ${f(fileFigures.idleRssMb)} → ${f(fileFigures.peakRssMb)} MB`);
+  } finally {
+    if (admin) {
+      await admin.unsafe(`drop database if exists "${dbName}" with (force)`);
+      await admin.end();
+    }
+    rmSync(work, { recursive: true, force: true });
+  }
+  mkdirSync(resolve('bench/results'), { recursive: true });
+  writeFileSync(resolve('bench/results/download.json'), `${JSON.stringify({ at: new Date().toISOString(), ...result }, null, 2)}\n`);
+  console.log(`figures written to ${resolve('bench/results/download.json')}`);
+}
+
+const serveAt = process.argv.indexOf('--serve');
+if (serveAt >= 0) await serveChild(process.argv[serveAt + 1] as 'app' | 'files', JSON.parse(process.argv[serveAt + 2]!));
+else await main();
