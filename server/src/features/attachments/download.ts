@@ -1,4 +1,4 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, asc, between, eq, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { attachmentChunks } from '../../db/schema/index.ts';
 
@@ -33,14 +33,18 @@ export function etagMatches(header: string | undefined, etag: string): boolean {
   });
 }
 
+/** Chunk rows fetched per query: 4 × 256 KiB = 1 MiB in flight per download at most. */
+const ROWS_PER_READ = 4;
+
 /**
- * The bytes [start, end] of an attachment as a stream that reads ONE chunk row per pull: the
+ * The bytes [start, end] of an attachment as a stream that reads a few chunk rows per pull: the
  * consumer's pace (the socket) sets the pace of the queries, and a cancelled stream (client gone)
  * stops querying. Only the needed part of the first and last chunk leaves the database.
  */
 export function streamChunks(db: Db, attachment: { id: string; chunkSize: number }, range: ByteRange): ReadableStream<Uint8Array> {
   let position = range.start;
   let cancelled = false;
+  const size = attachment.chunkSize;
   return new ReadableStream<Uint8Array>(
     {
       async pull(controller) {
@@ -49,20 +53,31 @@ export function streamChunks(db: Db, attachment: { id: string; chunkSize: number
           controller.close();
           return;
         }
-        const seq = Math.floor(position / attachment.chunkSize);
-        const offset = position - seq * attachment.chunkSize;
-        const length = Math.min(attachment.chunkSize - offset, range.end - position + 1);
-        const [row] = await db
-          .select({ data: sql<Uint8Array>`substring(${attachmentChunks.data} from ${offset + 1} for ${length})` })
+        const first = Math.floor(position / size);
+        const last = Math.min(Math.floor(range.end / size), first + ROWS_PER_READ - 1);
+        // Byte window [from, to] of the whole file that this read covers, cut per row in SQL.
+        const from = position;
+        const to = Math.min(range.end, (last + 1) * size - 1);
+        const rows = await db
+          .select({
+            seq: attachmentChunks.seq,
+            data: sql<Uint8Array>`substring(${attachmentChunks.data} from greatest(1, ${from + 1} - ${attachmentChunks.seq} * ${size}) for least(${size}, ${to + 1} - ${attachmentChunks.seq} * ${size}) - greatest(0, ${from} - ${attachmentChunks.seq} * ${size}))`,
+          })
           .from(attachmentChunks)
-          .where(and(eq(attachmentChunks.attachmentId, attachment.id), eq(attachmentChunks.seq, seq)));
+          .where(and(eq(attachmentChunks.attachmentId, attachment.id), between(attachmentChunks.seq, first, last)))
+          .orderBy(asc(attachmentChunks.seq));
         if (cancelled) return;
-        if (!row || row.data.length !== length) {
-          controller.error(new Error(`attachment ${attachment.id}: chunk ${seq} is missing or short`));
+        let got = 0;
+        for (const [i, row] of rows.entries()) {
+          if (row.seq !== first + i) break;
+          got += row.data.length;
+          controller.enqueue(row.data instanceof Uint8Array ? row.data : new Uint8Array(row.data));
+        }
+        if (got !== to - from + 1) {
+          controller.error(new Error(`attachment ${attachment.id}: chunks ${first}-${last} are missing or short`));
           return;
         }
-        position += length;
-        controller.enqueue(row.data instanceof Uint8Array ? row.data : new Uint8Array(row.data));
+        position = to + 1;
       },
       cancel() {
         cancelled = true;
