@@ -10,6 +10,31 @@ import { MultipartError, parseMultipart } from './multipart.ts';
 import { allowedTypes, createTypeDetector } from './sniff.ts';
 
 export const CHUNK_SIZE = 256 * 1024;
+/**
+ * An upload holds its transaction open while the bytes arrive; on PGlite (one connection) that
+ * holds up every other request. A client that sends nothing for this long is cut off (rollback).
+ */
+export const UPLOAD_IDLE_MS = 15_000;
+
+class UploadStalledError extends Error {}
+
+/** Yields from `source`, failing when the next piece takes longer than `ms`. */
+async function* withIdleTimeout(source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, ms: number): AsyncGenerator<Uint8Array> {
+  const it = Symbol.asyncIterator in source ? source[Symbol.asyncIterator]() : (source[Symbol.iterator]() as Iterator<Uint8Array>);
+  try {
+    for (;;) {
+      let timer: NodeJS.Timeout | undefined;
+      const stalled = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new UploadStalledError()), ms);
+      });
+      const next = await Promise.race([Promise.resolve(it.next()), stalled]).finally(() => clearTimeout(timer));
+      if (next.done) return;
+      yield next.value;
+    }
+  } finally {
+    void Promise.resolve(it.return?.()).catch(() => {});
+  }
+}
 
 export interface UploadInput {
   /** The uploader (id null for the demo seed). */
@@ -20,6 +45,7 @@ export interface UploadInput {
   maxBytes: number;
   audit: AuditEntry;
   now: Date;
+  idleTimeoutMs?: number;
 }
 
 /**
@@ -59,7 +85,7 @@ export async function storeUpload(db: DbOrTx, input: UploadInput) {
     };
 
     try {
-      for await (const event of parseMultipart(input.body, input.boundary)) {
+      for await (const event of parseMultipart(withIdleTimeout(input.body, input.idleTimeoutMs ?? UPLOAD_IDLE_MS), input.boundary)) {
         if (event.type === 'part') {
           inFile = event.name === 'file' && !seenFile;
           if (inFile) {
@@ -81,6 +107,7 @@ export async function storeUpload(db: DbOrTx, input: UploadInput) {
     } catch (err) {
       if (err instanceof AppError) throw err;
       if (err instanceof MultipartError) throw new AppError('validation_failed', `The multipart body could not be read: ${err.message}.`);
+      if (err instanceof UploadStalledError) throw new AppError('invalid_request', 'The upload stalled (no data for a while); nothing was stored. Please try again.');
       throw new AppError('invalid_request', 'The upload was interrupted before it was complete; nothing was stored.');
     }
     if (!seenFile) throw new AppError('validation_failed', 'file: send the file in a multipart field named "file".', { errors: [{ path: 'file', message: 'missing' }] });
