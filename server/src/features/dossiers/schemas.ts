@@ -1,6 +1,12 @@
 import { z } from '@hono/zod-openapi';
 
-const isoDate = z.iso.date().openapi({ example: '2014-05-06' });
+/** A calendar date PostgreSQL can store sensibly (years 1900–2199). */
+export const isoDate = z.iso.date().refine((d) => d >= '1900-01-01' && d < '2200-01-01', 'must be a date between 1900 and 2199').openapi({ example: '2014-05-06' });
+
+/** Text of one line: no control characters (PostgreSQL refuses NUL; the rest has no place in a name). */
+export const singleLine = (max: number) => z.string().trim().max(max).regex(/^[^\u0000-\u001F\u007F]*$/, 'must not contain control characters');
+/** Free text: line breaks and tabs allowed, other control characters not. */
+export const multiLine = (max: number) => z.string().max(max).regex(/^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]*$/, 'must not contain control characters');
 
 export const SchoolRef = z.object({ brin: z.string().openapi({ example: '12AB00' }), name: z.string() }).openapi('SchoolRef');
 
@@ -12,10 +18,10 @@ export const Dossier = DossierSummary.extend({
   guardians: z.array(z.object({ id: z.uuid(), displayName: z.string() })),
 }).openapi('Dossier');
 
-const name = z.string().trim().min(1).max(100);
+const name = singleLine(100).min(1);
 
 export const DossierCreate = z
-  .object({ firstName: name, lastName: name, birthDate: isoDate, schoolBrin: z.string().trim().min(1).max(20) })
+  .object({ firstName: name, lastName: name, birthDate: isoDate, schoolBrin: singleLine(20).min(1) })
   .openapi('DossierCreate');
 
 export const DossierPatch = DossierCreate.partial()
@@ -24,7 +30,7 @@ export const DossierPatch = DossierCreate.partial()
 
 export const GuardianLink = z.object({ userId: z.uuid() }).openapi('GuardianLink');
 
-export const DossierQuery = z.object({ q: z.string().max(100).optional() });
+export const DossierQuery = z.object({ q: singleLine(100).optional() });
 
 export type DossierCreate = z.infer<typeof DossierCreate>;
 export type DossierPatch = z.infer<typeof DossierPatch>;

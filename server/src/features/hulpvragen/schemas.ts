@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { isoDate, multiLine, singleLine } from '../dossiers/schemas.ts';
 
 export const Attachment = z
   .object({
@@ -31,12 +32,12 @@ export const Hulpvraag = z
   .openapi('Hulpvraag');
 
 const fields = {
-  title: z.string().trim().min(1).max(200),
-  date: z.iso.date(),
-  description: z.string().max(20_000),
-  status: z.string().trim().min(1).max(50).openapi({ example: 'in behandeling' }),
+  title: singleLine(200).min(1),
+  date: isoDate,
+  description: multiLine(20_000),
+  status: singleLine(50).min(1).openapi({ example: 'in behandeling' }),
   coordinatorId: z.uuid().nullable(),
-  labels: z.array(z.string().trim().min(1).max(50)).max(20),
+  labels: z.array(singleLine(50).min(1)).max(20),
 };
 
 export const HulpvraagCreate = z
@@ -44,7 +45,7 @@ export const HulpvraagCreate = z
   .openapi('HulpvraagCreate');
 
 export const HulpvraagPatch = z
-  .object({ ...fields, statusNote: z.string().trim().max(2000).optional() })
+  .object({ ...fields, statusNote: multiLine(2000).trim().optional() })
   .partial()
   .refine((v) => Object.keys(v).some((k) => k !== 'statusNote'), 'give at least one field')
   .openapi('HulpvraagPatch');

@@ -6,6 +6,7 @@ import { schools } from '../../db/schema/index.ts';
 import { PageQuery, authResponses, bearerSecurity, json, pageOf, problem, type Page } from '../../lib/openapi.ts';
 import { createRouter } from '../../lib/router.ts';
 import { requireAuth } from '../auth/middleware.ts';
+import { singleLine } from '../dossiers/schemas.ts';
 import { likePattern } from '../dossiers/service.ts';
 import { staffOnly, visibleSchools } from '../policy/policy.ts';
 
@@ -28,7 +29,7 @@ export const schoolRoutes = createRouter().openapi(
   createRoute({
     method: 'get', path: '/schools', tags: ['Staff'], summary: 'Search schools by BRIN or name (staff)',
     middleware: [requireAuth, staffOnly] as const, security: bearerSecurity,
-    request: { query: PageQuery.extend({ q: z.string().max(100).optional() }) },
+    request: { query: PageQuery.extend({ q: singleLine(100).optional() }) },
     responses: { 200: json(pageOf(School, 'SchoolPage'), 'A page of schools'), 403: problem('Parents may not search schools'), ...authResponses },
   }),
   async (c) => {
