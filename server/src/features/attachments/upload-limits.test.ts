@@ -72,4 +72,27 @@ describe('upload limits over a real socket, and stalled uploads', () => {
     expect(await stored()).toEqual(before);
     expect((await t.app.request('/api/v1/news', { headers: bearer(w.tokens.parent) })).status).toBe(200);
   });
+
+  it('a slow upload holds no database connection: other requests are answered meanwhile', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const body = multipartBody(Buffer.from('een tekst die langzaam binnenkomt'), 'langzaam.txt');
+    async function* slow() {
+      yield body.subarray(0, 120);
+      await gate; // the rest arrives only after the other request was answered
+      yield body.subarray(120);
+    }
+    const upload = storeUpload(t.db, {
+      user: w.asAuthUser(w.users.school), hulpvraagId: w.hulpvraag.own, body: slow(), boundary: BOUNDARY, maxBytes: 1024 * 1024,
+      now: new Date(), audit: { action: 'attachment.create', outcome: 'success' }, idleTimeoutMs: 10_000,
+    });
+    await new Promise((r) => setTimeout(r, 50));
+    const read = await Promise.race([
+      t.app.request('/api/v1/news', { headers: bearer(w.tokens.parent) }).then((r) => r.status),
+      new Promise((r) => setTimeout(() => r('blocked'), 3_000)),
+    ]);
+    release();
+    expect(read).toBe(200);
+    expect(await upload).toMatchObject({ filename: 'langzaam.txt', contentType: 'text/plain; charset=utf-8' });
+  });
 });
