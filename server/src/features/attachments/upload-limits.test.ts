@@ -88,7 +88,7 @@ describe('upload limits over a real socket, and stalled uploads', () => {
     });
     await new Promise((r) => setTimeout(r, 50));
     const read = await Promise.race([
-      t.app.request('/api/v1/news', { headers: bearer(w.tokens.parent) }).then((r) => r.status),
+      Promise.resolve(t.app.request('/api/v1/news', { headers: bearer(w.tokens.parent) })).then((r) => r.status),
       new Promise((r) => setTimeout(() => r('blocked'), 3_000)),
     ]);
     release();

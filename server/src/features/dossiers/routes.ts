@@ -6,7 +6,7 @@ import { IdParam, PageQuery, authResponses, bearerSecurity, isUuid, json, jsonBo
 import { createRouter } from '../../lib/router.ts';
 import { auditContext, recordAudit } from '../audit/service.ts';
 import { requireAuth } from '../auth/middleware.ts';
-import { findVisibleDossier, loadVisible, mayUseSchool, refuse, staffOnly } from '../policy/policy.ts';
+import { dossierEditorsOnly, findVisibleDossier, loadVisible, mayUseSchool, refuse } from '../policy/policy.ts';
 import { Dossier, DossierCreate, DossierPatch, DossierQuery, DossierSummary, GuardianLink } from './schemas.ts';
 import { createDossier, findSchoolByBrin, getDossier, linkGuardian, listDossiers, unlinkGuardian, updateDossier } from './service.ts';
 
@@ -59,8 +59,8 @@ export const dossierRoutes = createRouter()
   )
   .openapi(
     createRoute({
-      method: 'post', path: '/dossiers', tags: ['Dossiers'], summary: 'Create a dossier (staff)',
-      middleware: [requireAuth, staffOnly] as const, security: bearerSecurity,
+      method: 'post', path: '/dossiers', tags: ['Dossiers'], summary: 'Create a dossier (school staff, admin)',
+      middleware: [requireAuth, dossierEditorsOnly] as const, security: bearerSecurity,
       request: { body: jsonBody(DossierCreate) },
       responses: { 201: json(Dossier, 'The new dossier'), 400: problem('Invalid input'), 403: problem('Not allowed'), ...authResponses },
     }),
@@ -79,8 +79,8 @@ export const dossierRoutes = createRouter()
   )
   .openapi(
     createRoute({
-      method: 'patch', path: '/dossiers/{id}', tags: ['Dossiers'], summary: 'Edit a dossier (staff)',
-      middleware: [requireAuth, staffOnly] as const, security: bearerSecurity,
+      method: 'patch', path: '/dossiers/{id}', tags: ['Dossiers'], summary: 'Edit a dossier (school staff, admin)',
+      middleware: [requireAuth, dossierEditorsOnly] as const, security: bearerSecurity,
       request: { params: IdParam, body: jsonBody(DossierPatch) },
       responses: { 200: json(Dossier, 'The dossier'), ...writeResponses },
     }),
@@ -104,8 +104,8 @@ export const dossierRoutes = createRouter()
   )
   .openapi(
     createRoute({
-      method: 'post', path: '/dossiers/{id}/guardians', tags: ['Dossiers'], summary: 'Link a parent as guardian (staff)',
-      middleware: [requireAuth, staffOnly] as const, security: bearerSecurity,
+      method: 'post', path: '/dossiers/{id}/guardians', tags: ['Dossiers'], summary: 'Link a parent as guardian (school staff, admin)',
+      middleware: [requireAuth, dossierEditorsOnly] as const, security: bearerSecurity,
       request: { params: IdParam, body: jsonBody(GuardianLink) },
       responses: { 204: { description: 'Linked' }, ...writeResponses },
     }),
@@ -121,8 +121,8 @@ export const dossierRoutes = createRouter()
   )
   .openapi(
     createRoute({
-      method: 'delete', path: '/dossiers/{id}/guardians/{userId}', tags: ['Dossiers'], summary: 'Unlink a guardian (staff); effective at once',
-      middleware: [requireAuth, staffOnly] as const, security: bearerSecurity,
+      method: 'delete', path: '/dossiers/{id}/guardians/{userId}', tags: ['Dossiers'], summary: 'Unlink a guardian (school staff, admin); effective at once',
+      middleware: [requireAuth, dossierEditorsOnly] as const, security: bearerSecurity,
       request: { params: GuardianParams },
       responses: { 204: { description: 'Unlinked' }, ...writeResponses },
     }),

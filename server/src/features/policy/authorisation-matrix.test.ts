@@ -40,10 +40,11 @@ const matrix: Record<string, Row> = {
   'GET /api/v1/schools': staffOnly(200),
   // The target is the school in `schoolBrin`: another organisation's BRIN is unknown here (400);
   // school staff may not create at another school of their organisation (403: visible, not theirs).
-  'POST /api/v1/dossiers': { ...staffOnly(201), school: [201, 403, 400, 201], coordinator: [201, 201, 400, 201], admin: [201, 201, 400, 201] },
-  'PATCH /api/v1/dossiers/{id}': write(200),
-  'POST /api/v1/dossiers/{id}/guardians': write(204),
-  'DELETE /api/v1/dossiers/{id}/guardians/{userId}': write(204),
+  // Coordinators manage hulpvragen, not dossiers or guardians (DESIGN, roles): 403 whatever the target.
+  'POST /api/v1/dossiers': { ...staffOnly(201), school: [201, 403, 400, 201], coordinator: [403, 403, 403, 403], admin: [201, 201, 400, 201] },
+  'PATCH /api/v1/dossiers/{id}': { ...write(200), coordinator: [403, 403, 403, 403] },
+  'POST /api/v1/dossiers/{id}/guardians': { ...write(204), coordinator: [403, 403, 403, 403] },
+  'DELETE /api/v1/dossiers/{id}/guardians/{userId}': { ...write(204), coordinator: [403, 403, 403, 403] },
   'POST /api/v1/dossiers/{id}/hulpvragen': write(201),
   'PATCH /api/v1/hulpvragen/{id}': write(200),
   'POST /api/v1/hulpvragen/{id}/attachments': write(201),

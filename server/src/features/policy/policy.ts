@@ -102,6 +102,19 @@ export async function denyInvisible(c: Context<AppEnv>, id: string, audit: { act
   throw new AppError('not_found', `No ${audit.subjectType} with this id.`);
 }
 
+/**
+ * Creating and editing dossiers and linking guardians: school staff and admins (DESIGN, roles).
+ * Coordinators of the partnership work on hulpvragen, statuses and attachments, not on dossiers.
+ * After `requireAuth`; a refusal is recorded and answered 403.
+ */
+export const dossierEditorsOnly = createMiddleware<AppEnv>(async (c, next) => {
+  if (c.var.user.role !== 'school' && c.var.user.role !== 'admin') {
+    await recordAudit(c.var.deps.db, { ...auditContext(c), action: `${c.req.method} ${c.req.routePath}`, outcome: 'denied', subjectType: 'route', detail: { reason: 'role' } });
+    throw new AppError('forbidden', c.var.user.role === 'parent' ? 'Your role may not do this.' : 'Dossiers and guardians are managed by school staff and admins.');
+  }
+  await next();
+});
+
 /** `requireStaff`, with the refusal recorded in the audit log first. Use after `requireAuth`. */
 export const staffOnly = createMiddleware<AppEnv>(async (c, next) => {
   if (!isStaff(c.var.user)) {

@@ -22,7 +22,12 @@ export interface InviteInput {
 export type Inviter = AuthUser | null;
 type Ctx = { now: Date; publicUrl: string; appSecret: string; audit: Omit<AuditEntry, 'action' | 'outcome'> };
 
-const INVITABLE: Record<Role, Role[]> = { admin: ['parent', 'school', 'coordinator', 'admin'], coordinator: ['parent', 'school', 'coordinator'], school: ['parent'], parent: [] };
+/**
+ * Who may invite whom (DESIGN, roles): admins manage every account; school staff invite the
+ * parents of their own schools' children; coordinators (partnership staff) work on hulpvragen and
+ * manage no accounts — they may list them (to choose a coordinator for a hulpvraag).
+ */
+const INVITABLE: Record<Role, Role[]> = { admin: ['parent', 'school', 'coordinator', 'admin'], coordinator: [], school: ['parent'], parent: [] };
 
 /** The ids of the schools a staff member of role `school` belongs to. */
 async function ownSchoolIds(db: DbOrTx, userId: string): Promise<string[]> {
@@ -132,6 +137,7 @@ export type UserAction = 'resend-invitation' | 'deactivate' | 'reactivate' | 're
 
 /** The staff actions on one account. Each is one transaction; mail goes to the outbox (kick after). */
 export async function manageUser(db: Db, actor: AuthUser, userId: string, action: UserAction, ctx: Ctx): Promise<void> {
+  if (INVITABLE[actor.role].length === 0) throw new AppError('forbidden', 'Your role does not manage accounts; ask the organisation’s admin.');
   await db.transaction(async (tx) => {
     const { user, organisation } = await manageable(tx, actor, userId);
     const org = `${organisation.code} ${organisation.name}`;

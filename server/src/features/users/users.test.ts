@@ -48,12 +48,12 @@ describe('staff user routes', () => {
     expect((await invite('school', { role: 'admin' })).status).toBe(403);
   });
 
-  it('lets coordinators invite within the organisation but not admins; admins invite any role', async () => {
-    const staff = await invite('coordinator', { role: 'school', displayName: 'Ib Intern', schoolBrins: ['12ab00', '34CD00'] });
+  it('lets admins invite any role within the organisation; coordinators manage no accounts', async () => {
+    const staff = await invite('admin', { role: 'school', displayName: 'Ib Intern', schoolBrins: ['12ab00', '34CD00'] });
     expect(staff.status).toBe(201);
     expect(await t.db.select().from(staffSchools).where(eq(staffSchools.userId, (await staff.json()).id))).toHaveLength(2);
-    expect((await invite('coordinator', { role: 'parent', dossierIds: [ids.dossierB] })).status).toBe(201);
-    expect((await invite('coordinator', { role: 'admin' })).status).toBe(403);
+    expect((await invite('admin', { role: 'parent', dossierIds: [ids.dossierB] })).status).toBe(201);
+    for (const role of ['parent', 'school', 'coordinator', 'admin']) expect((await invite('coordinator', { role, dossierIds: role === 'parent' ? [ids.dossierB] : undefined })).status).toBe(403);
     expect((await invite('admin', { role: 'admin', displayName: 'Nieuwe Beheerder' })).status).toBe(201);
     expect((await invite('admin', { role: 'school', schoolBrins: ['99ZZ00'] })).status).toBe(404);
     expect((await invite('otherAdmin', { role: 'parent', dossierIds: [ids.dossierA] })).status).toBe(404);
@@ -104,6 +104,7 @@ describe('staff user routes', () => {
     expect((await act('admin', ids.parent!, 'reset-2fa')).status).toBe(409);
     expect((await act('admin', ids.parent!, 'reactivate')).status).toBe(204);
     expect((await t.db.select().from(users).where(eq(users.id, ids.parent!)))[0]!.status).toBe('invited'); // no password yet: back to invited
-    expect((await act('coordinator', ids.admin!, 'deactivate')).status).toBe(404);
+    expect((await act('coordinator', ids.admin!, 'deactivate')).status).toBe(403);
+    expect((await act('coordinator', ids.parent!, 'deactivate')).status).toBe(403);
   });
 });
