@@ -54,8 +54,10 @@ export async function validateSessionToken(
     return null;
   }
   let session = row.session;
-  if (now.getTime() - session.lastSeenAt.getTime() >= TOUCH_EVERY_MS) {
-    await db.update(sessions).set({ lastSeenAt: now }).where(eq(sessions.id, session.id));
+  if (now.getTime() - session.lastSeenAt.getTime() > TOUCH_EVERY_MS) {
+    // Conditional, so that of many concurrent requests of one session only the first writes.
+    const stale = new Date(now.getTime() - TOUCH_EVERY_MS);
+    await db.update(sessions).set({ lastSeenAt: now }).where(and(eq(sessions.id, session.id), lt(sessions.lastSeenAt, stale)));
     session = { ...session, lastSeenAt: now };
   }
   return {
