@@ -4,7 +4,8 @@
 // Run: DATABASE_URL=postgres://postgres@127.0.0.1:5432/test npx tsx bench/download.bench.ts
 // (without DATABASE_URL: embedded PGlite). Servers are child processes on 127.0.0.1; the database
 // is a fresh one of its own, dropped afterwards.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { startChild as startChildServer, stopChild } from './lib/child-server.ts';
+import type { ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, get } from 'node:http';
@@ -49,25 +50,7 @@ async function serveChild(kind: 'app' | 'files', target: Target) {
 }
 
 // ---------- parent ----------
-function startChild(kind: 'app' | 'files', target: Target): Promise<{ child: ChildProcess; port: number }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', SELF, '--serve', kind, JSON.stringify(target)], { stdio: ['ignore', 'pipe', 'inherit'] });
-  return new Promise((ok, fail) => {
-    let out = '';
-    child.stdout!.on('data', (d) => {
-      out += d;
-      const m = /PORT (\d+)/.exec(out);
-      if (m) ok({ child, port: Number(m[1]) });
-    });
-    child.once('exit', (code) => fail(new Error(`${kind} server exited (${code})`)));
-  });
-}
-
-async function stopChild(child: ChildProcess) {
-  child.removeAllListeners('exit');
-  const exited = new Promise((r) => child.once('exit', r));
-  child.kill('SIGTERM');
-  await exited;
-}
+const startChild = (kind: 'app' | 'files', target: Target) => startChildServer(SELF, kind, target);
 
 const rssOf = (pid: number) => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) * 1024;
 

@@ -4,7 +4,7 @@
 // Run: DATABASE_URL=postgres://postgres@127.0.0.1:5432/test npx tsx bench/hulpvragen.bench.ts
 // (without DATABASE_URL: embedded PGlite, 10 thousand only). Servers run as child processes on
 // 127.0.0.1; the database is a fresh one of its own, dropped afterwards.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { startChild as startChildServer, stopChild } from './lib/child-server.ts';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent, createServer, request } from 'node:http';
@@ -75,26 +75,8 @@ async function serveChild(kind: 'app' | 'baseline', target: Target) {
 }
 
 // ---------- parent: database, seeding, load ----------
-function startChild(kind: 'app' | 'baseline', target: Target): Promise<{ child: ChildProcess; port: number }> {
-  const prof = process.env.BENCH_PROFILE && kind === 'app' ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
-  const child = spawn(process.execPath, [...prof, '--import', 'tsx', SELF, '--serve', kind, JSON.stringify(target)], { stdio: ['ignore', 'pipe', 'inherit'] });
-  return new Promise((resolvePort, reject) => {
-    let out = '';
-    child.stdout!.on('data', (d) => {
-      out += d;
-      const m = /PORT (\d+)/.exec(out);
-      if (m) resolvePort({ child, port: Number(m[1]) });
-    });
-    child.once('exit', (code) => reject(new Error(`${kind} server exited (${code})`)));
-  });
-}
-
-async function stopChild(child: ChildProcess) {
-  child.removeAllListeners('exit');
-  const exited = new Promise((r) => child.once('exit', r));
-  child.kill('SIGTERM');
-  await exited;
-}
+const startChild = (kind: 'app' | 'baseline', target: Target) =>
+  startChildServer(SELF, kind, target, process.env.BENCH_PROFILE && kind === 'app' ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : []);
 
 interface LoadResult { requests: number; errors: number; rps: number; p50: number; p99: number }
 
