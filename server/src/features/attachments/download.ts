@@ -61,7 +61,9 @@ export function streamChunks(db: Db, attachment: { id: string; chunkSize: number
         const rows = await db
           .select({
             seq: attachmentChunks.seq,
-            data: sql<Uint8Array>`substring(${attachmentChunks.data} from greatest(1, ${from + 1} - ${attachmentChunks.seq} * ${size}) for least(${size}, ${to + 1} - ${attachmentChunks.seq} * ${size}) - greatest(0, ${from} - ${attachmentChunks.seq} * ${size}))`,
+            // As hex text, decoded by Buffer: PGlite's own bytea parser is a JS loop (≈12 MB/s),
+            // Buffer's is native (≈10× faster); postgres.js decodes bytea this way anyway.
+            hex: sql<string>`encode(substring(${attachmentChunks.data} from greatest(1, ${from + 1} - ${attachmentChunks.seq} * ${size}) for least(${size}, ${to + 1} - ${attachmentChunks.seq} * ${size}) - greatest(0, ${from} - ${attachmentChunks.seq} * ${size})), 'hex')`,
           })
           .from(attachmentChunks)
           .where(and(eq(attachmentChunks.attachmentId, attachment.id), between(attachmentChunks.seq, first, last)))
@@ -70,8 +72,9 @@ export function streamChunks(db: Db, attachment: { id: string; chunkSize: number
         let got = 0;
         for (const [i, row] of rows.entries()) {
           if (row.seq !== first + i) break;
-          got += row.data.length;
-          controller.enqueue(row.data instanceof Uint8Array ? row.data : new Uint8Array(row.data));
+          const data = Buffer.from(row.hex, 'hex');
+          got += data.length;
+          controller.enqueue(data);
         }
         if (got !== to - from + 1) {
           controller.error(new Error(`attachment ${attachment.id}: chunks ${first}-${last} are missing or short`));
