@@ -19,6 +19,16 @@ export interface AuditEntry {
   at?: Date;
 }
 
+/**
+ * Text as the caller gave it may hold anything (a path parameter of `%00`): PostgreSQL text
+ * cannot hold NUL, and a log line needs no megabytes. The audit log must record every attempt.
+ */
+function clean(value: string | null | undefined, max = 500): string | null {
+  if (value === null || value === undefined) return null;
+  const text = value.replace(/\u0000/g, '\uFFFD');
+  return text.length > max ? `${text.slice(0, max)}…` : text;
+}
+
 /** Appends one entry to the audit log. Call it inside the transaction of the action it records. */
 export async function recordAudit(db: DbOrTx, entry: AuditEntry): Promise<void> {
   await db.insert(auditLog).values({
@@ -26,14 +36,14 @@ export async function recordAudit(db: DbOrTx, entry: AuditEntry): Promise<void> 
     organisationId: entry.organisationId ?? null,
     actorUserId: entry.actor?.id ?? null,
     actorRole: entry.actor?.role ?? null,
-    actorDisplayName: entry.actor?.displayName ?? null,
-    action: entry.action,
+    actorDisplayName: clean(entry.actor?.displayName),
+    action: clean(entry.action, 200)!,
     subjectType: entry.subjectType ?? null,
-    subjectId: entry.subjectId ?? null,
-    subjectLabel: entry.subjectLabel ?? null,
+    subjectId: clean(entry.subjectId, 200),
+    subjectLabel: clean(entry.subjectLabel),
     dossierId: entry.dossierId ?? null,
-    ipAddress: entry.ipAddress ?? null,
-    userAgent: entry.userAgent ?? null,
+    ipAddress: clean(entry.ipAddress, 100),
+    userAgent: clean(entry.userAgent),
     outcome: entry.outcome,
     detail: entry.detail ?? null,
   });
