@@ -6,6 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, createTestApp, type TestContext } from '../../../test/app.ts';
 import { createWorld, multipartBody, multipartHeaders, type World } from '../policy/test-world.ts';
 import { parseRange } from './download.ts';
+import { and, desc, eq } from 'drizzle-orm';
+import { auditLog } from '../../db/schema/index.ts';
 
 let t: TestContext;
 let w: World;
@@ -40,6 +42,15 @@ describe('attachments: download', () => {
       'accept-ranges': 'bytes',
     });
     expect(sha(new Uint8Array(await res.arrayBuffer()))).toBe(sha(file));
+  });
+
+  it('HEAD gives the headers without the bytes, and is logged as a read, not a download', async () => {
+    const res = await t.app.request(`/api/v1/attachments/${id}/content`, { method: 'HEAD', headers: bearer(w.tokens.parent) });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-length')).toBe('700000');
+    expect(await res.text()).toBe('');
+    const [last] = await t.db.select().from(auditLog).where(and(eq(auditLog.subjectId, id), eq(auditLog.actorUserId, w.users.parent.id))).orderBy(desc(auditLog.id)).limit(1);
+    expect(last).toMatchObject({ action: 'attachment.read', detail: { method: 'HEAD' } });
   });
 
   it('If-None-Match with the ETag → 304 without a body', async () => {

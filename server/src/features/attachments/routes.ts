@@ -73,9 +73,11 @@ export const attachmentRoutes = createRouter()
         throw new AppError('range_not_satisfiable', `The file has ${file.size} bytes.`, {}, { 'Content-Range': `bytes */${file.size}`, ...common });
       }
       const bytes = range ?? { start: 0, end: file.size - 1 };
+      // HEAD shows the metadata only (Hono answers it with this GET handler): logged as a read, no bytes read.
+      const head = c.req.method === 'HEAD';
       await recordAudit(db, {
-        ...auditContext(c), action: 'attachment.download', outcome: 'success', subjectType: 'attachment', subjectId: file.id, subjectLabel: file.filename,
-        dossierId: found.dossierId, ...(range ? { detail: { range: `${range.start}-${range.end}` } } : {}),
+        ...auditContext(c), action: head ? 'attachment.read' : 'attachment.download', outcome: 'success', subjectType: 'attachment', subjectId: file.id, subjectLabel: file.filename,
+        dossierId: found.dossierId, ...(range ? { detail: { range: `${range.start}-${range.end}` } } : head ? { detail: { method: 'HEAD' } } : {}),
       });
       const headers: Record<string, string> = {
         ...common,
@@ -84,6 +86,7 @@ export const attachmentRoutes = createRouter()
         'Content-Disposition': contentDisposition(file.filename),
         ...(range ? { 'Content-Range': `bytes ${range.start}-${range.end}/${file.size}` } : {}),
       };
+      if (head) return c.body(null, range ? 206 : 200, headers);
       return c.body(streamChunks(db, file, bytes), range ? 206 : 200, headers);
     },
   )
