@@ -5,6 +5,7 @@
 // (without DATABASE_URL: embedded PGlite). Servers are child processes on 127.0.0.1; the database
 // is a fresh one of its own, dropped afterwards.
 import { startChild as startChildServer, stopChild } from './lib/child-server.ts';
+import { createScratchDatabase } from './lib/scratch-database.ts';
 import type { ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -13,7 +14,6 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import postgres from 'postgres';
 
 const SIZE = 20 * 1024 * 1024;
 const SEQUENTIAL = Number(process.env.BENCH_RUNS ?? 5);
@@ -108,15 +108,10 @@ async function main() {
   const sha = createHash('sha256').update(bytes).digest('hex');
 
   const baseUrl = process.env.DATABASE_URL;
-  let admin: postgres.Sql | null = null;
-  const dbName = `kk_bench_dl_${randomBytes(4).toString('hex')}`;
+  const scratch = baseUrl ? await createScratchDatabase(baseUrl, 'kk_bench_dl') : null;
   let target: Target;
-  if (baseUrl) {
-    admin = postgres(baseUrl, { max: 1, onnotice: () => {} });
-    await admin.unsafe(`create database "${dbName}"`);
-    const u = new URL(baseUrl);
-    u.pathname = `/${dbName}`;
-    target = { url: u.toString() };
+  if (scratch) {
+    target = { url: scratch.url };
   } else {
     target = { dataDir: join(work, 'data') };
   }
@@ -168,10 +163,7 @@ async function main() {
     console.log(`  download, median of ${SEQUENTIAL}: route ${f(appFigures.mbps)} MB/s | fs.createReadStream ${f(fileFigures.mbps)} MB/s | route/baseline ${(appFigures.mbps / fileFigures.mbps * 100).toFixed(0)}%`);
     console.log(`  ${CONCURRENT} concurrent: route ${f(appFigures.concurrentMbps)} MB/s total, server RSS ${f(appFigures.idleRssMb)} → peak ${f(appFigures.peakRssMb)} MB | baseline ${f(fileFigures.concurrentMbps)} MB/s, RSS ${f(fileFigures.idleRssMb)} → ${f(fileFigures.peakRssMb)} MB`);
   } finally {
-    if (admin) {
-      await admin.unsafe(`drop database if exists "${dbName}" with (force)`);
-      await admin.end();
-    }
+    await scratch?.drop();
     rmSync(work, { recursive: true, force: true });
   }
   mkdirSync(resolve('bench/results'), { recursive: true });

@@ -5,7 +5,7 @@
 // (without DATABASE_URL: embedded PGlite, 10 thousand only). Servers run as child processes on
 // 127.0.0.1; the database is a fresh one of its own, dropped afterwards.
 import { startChild as startChildServer, stopChild } from './lib/child-server.ts';
-import { randomBytes } from 'node:crypto';
+import { createScratchDatabase } from './lib/scratch-database.ts';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent, createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -129,16 +129,10 @@ async function main() {
 
   const baseUrl = process.env.DATABASE_URL;
   let target: Target;
-  let admin: postgres.Sql | null = null;
-  let dbName = '';
+  const scratch = baseUrl ? await createScratchDatabase(baseUrl, 'kk_bench_hv') : null;
   let dataDir = '';
-  if (baseUrl) {
-    dbName = `kk_bench_hv_${randomBytes(4).toString('hex')}`;
-    admin = postgres(baseUrl, { max: 1, onnotice: () => {} });
-    await admin.unsafe(`create database "${dbName}"`);
-    const u = new URL(baseUrl);
-    u.pathname = `/${dbName}`;
-    target = { url: u.toString() };
+  if (scratch) {
+    target = { url: scratch.url };
   } else {
     dataDir = mkdtempSync(join(tmpdir(), 'kk-bench-hv-'));
     target = { dataDir };
@@ -230,10 +224,7 @@ async function main() {
     }
     if (!target.url) console.log('1M case skipped: set DATABASE_URL (PostgreSQL) to run it.');
   } finally {
-    if (admin) {
-      await admin.unsafe(`drop database if exists "${dbName}" with (force)`);
-      await admin.end();
-    }
+    await scratch?.drop();
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   }
   const out = resolve('bench/results/hulpvragen.json');

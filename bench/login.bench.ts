@@ -4,13 +4,13 @@
 //  2. event-loop delay p99 while 16 logins run at once, vs the same window idle, and vs 16
 //     synchronous hashes (what blocking the loop would cost).
 // Run: npx tsx bench/login.bench.ts  (writes bench/results/login.json)
+import { createScratchDatabase } from './lib/scratch-database.ts';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import { serve } from '@hono/node-server';
 import { hashSync, verify } from '@node-rs/argon2';
-import postgres from 'postgres';
 import { createApp } from '../server/src/app.ts';
 import { openPglite, openPostgres } from '../server/src/db/client.ts';
 import { migrateDatabase } from '../server/src/db/migrate.ts';
@@ -31,10 +31,8 @@ const AT_ONCE = 16;
 const env = parseEnv({ NODE_ENV: 'test', APP_SECRET: 'bench-secret-bench-secret-bench-secret-000', DATA_DIR: '/tmp/kindkans-bench', TRUST_PROXY: 'true', LOG_LEVEL: 'silent' });
 // On PostgreSQL the bench makes a database of its own and drops it at the end.
 const pgUrl = process.env.DATABASE_URL;
-const benchDb = `kk_bench_${process.pid}`;
-const admin = pgUrl ? postgres(pgUrl, { max: 1, onnotice: () => {} }) : null;
-if (admin) await admin.unsafe(`create database "${benchDb}"`);
-const database = pgUrl ? openPostgres(Object.assign(new URL(pgUrl), { pathname: `/${benchDb}` }).href) : await openPglite();
+const scratch = pgUrl ? await createScratchDatabase(pgUrl, 'kk_bench_login') : null;
+const database = scratch ? openPostgres(scratch.url) : await openPglite();
 await migrateDatabase(database);
 const { db } = database;
 const org = await createOrganisation(db, { code: `B${Date.now().toString(36).toUpperCase().slice(-6)}`, name: 'Bench' });
@@ -138,7 +136,4 @@ writeFileSync(new URL('./results/login.json', import.meta.url), `${JSON.stringif
 await client.terminate();
 server.close();
 await database.close();
-if (admin) {
-  await admin.unsafe(`drop database if exists "${benchDb}" with (force)`);
-  await admin.end();
-}
+await scratch?.drop();
