@@ -98,7 +98,7 @@ export interface Hulpvraag {
 
 export interface AccessLogEntry {
   at: string;
-  actor: { displayName: string; role: Role };
+  actor: { displayName: string; role: Role | 'service' };
   action: string;
   subject: string;
 }

@@ -2,7 +2,7 @@ import { asc, desc, gt } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { bearer, createTestApp, type TestContext } from '../../../test/app.ts';
 import { auditLog } from '../../db/schema/index.ts';
-import { createWorld, type World } from '../policy/test-world.ts';
+import { createWorld, type World } from '../../authz/test-world.ts';
 
 let t: TestContext;
 let w: World;

@@ -29,6 +29,8 @@ export const activationRoutes = createRouter()
       method: 'get',
       path: '/activation/{token}',
       tags: ['Public'],
+      operationId: 'getActivation',
+      security: [],
       summary: 'What the activation page shows: username, organisation and the new authenticator key',
       request: { params: TokenParam },
       responses: { 200: json(Activation, 'The activation'), ...linkErrors },
@@ -44,6 +46,8 @@ export const activationRoutes = createRouter()
       method: 'post',
       path: '/activation/{token}',
       tags: ['Public'],
+      operationId: 'completeActivation',
+      security: [],
       summary: 'Activate: the new password and the first code from the authenticator app',
       request: { params: TokenParam, body: jsonBody(NewPasswordBody) },
       responses: {

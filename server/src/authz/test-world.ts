@@ -1,12 +1,12 @@
 // Test helper (not a test): two organisations with schools, dossiers, hulpvragen, attachments and
 // one account per role, each signed in with a real session (`signIn`), for the dossier API tests.
 import { Readable } from 'node:stream';
-import type { AuthUser } from '../../app-env.ts';
-import type { Db } from '../../db/client.ts';
-import { hulpvragen } from '../../db/schema/index.ts';
-import type { Env } from '../../env.ts';
-import { linkGuardian, linkStaffSchool, makeDossier, makeOrganisation, makeSchool, makeUser, signIn } from '../../../test/fixtures.ts';
-import { storeUpload } from '../attachments/upload.ts';
+import type { AuthUser } from '../app-env.ts';
+import type { Db } from '../db/client.ts';
+import { hulpvragen } from '../db/schema/index.ts';
+import type { Env } from '../env.ts';
+import { linkGuardian, linkStaffSchool, makeDossier, makeOrganisation, makeSchool, makeUser, signIn } from '../../test/fixtures.ts';
+import { storeUpload } from '../features/attachments/upload.ts';
 
 export const BOUNDARY = '----kindkans-test-boundary';
 

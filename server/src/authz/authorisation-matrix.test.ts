@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearer, createTestApp, jsonRequest, type TestContext } from '../../../test/app.ts';
-import { guardians } from '../../db/schema/index.ts';
+import { bearer, createTestApp, jsonRequest, type TestContext } from '../../test/app.ts';
+import { guardians } from '../db/schema/index.ts';
 import { actors, addAttachment, createWorld, multipartBody, multipartHeaders, targets, type Actor, type Target, type World } from './test-world.ts';
 
 /**
