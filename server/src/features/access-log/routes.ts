@@ -2,7 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { and, count, desc, eq, inArray, isNotNull } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.ts';
 import { accountRoles, auditLog, type AccountRole } from '../../db/schema/index.ts';
-import { IdParam, PageQuery, authResponses, bearerSecurity, json, pageOf, problem, type Page } from '../../lib/openapi.ts';
+import { IdParam, PageQuery, authResponses, bearerSecurity, json, pageOf, problem, type Page, queryResponses } from '../../lib/openapi.ts';
 import { createRouter } from '../../lib/router.ts';
 import { authenticate, authorize, findVisibleDossier, loadVisible } from '../../authz/index.ts';
 
@@ -40,7 +40,7 @@ export const accessLogRoutes = createRouter().openapi(
     method: 'get', path: '/dossiers/{id}/access-log', tags: ['Dossiers'], operationId: 'listDossierAccessLog', summary: "Who looked at the child's dossier",
     middleware: [authenticate(), authorize('accessLog.read')] as const, security: bearerSecurity,
     request: { params: IdParam, query: PageQuery },
-    responses: { 200: json(pageOf(AccessLogEntry, 'AccessLogPage'), 'Newest first'), ...authResponses, 404: problem('No such dossier, or not visible to you') },
+    responses: { ...queryResponses, 200: json(pageOf(AccessLogEntry, 'AccessLogPage'), 'Newest first'), ...authResponses, 404: problem('No such dossier, or not visible to you') },
   }),
   async (c) => {
     const dossier = await loadVisible(c, findVisibleDossier, c.req.valid('param').id, { action: 'access-log.read', subjectType: 'dossier' });

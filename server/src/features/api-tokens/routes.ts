@@ -1,6 +1,6 @@
 import { createRoute } from '@hono/zod-openapi';
 import { authenticate, authorize } from '../../authz/index.ts';
-import { IdParam, PageQuery, authResponses, bearerSecurity, json, jsonBody, pageOf, problem } from '../../lib/openapi.ts';
+import { IdParam, PageQuery, authResponses, bearerSecurity, json, jsonBody, pageOf, problem, bodyResponses, queryResponses } from '../../lib/openapi.ts';
 import { createRouter } from '../../lib/router.ts';
 import { auditContext } from '../audit/service.ts';
 import { ApiTokenCreate, ApiTokenCreated, ApiTokenItem } from './schemas.ts';
@@ -16,7 +16,7 @@ export const apiTokenRoutes = createRouter()
       method: 'get', path: '/api-tokens', tags: ['API tokens'], operationId: 'listApiTokens', summary: "The organisation's API tokens, with their last use",
       middleware: [authenticate({ sessionOnly: true }), authorize('token.list')] as const, security: bearerSecurity,
       request: { query: PageQuery },
-      responses: { 200: json(pageOf(ApiTokenItem, 'ApiTokenPage'), 'A page of tokens, newest first'), 400: problem('Invalid paging'), ...errors },
+      responses: { ...queryResponses, 200: json(pageOf(ApiTokenItem, 'ApiTokenPage'), 'A page of tokens, newest first'), 400: problem('Invalid paging'), ...errors },
     }),
     async (c) => c.json(await listApiTokens(c.var.deps.db, c.var.principal.organisationId, c.req.valid('query')), 200, noStore),
   )
@@ -25,7 +25,7 @@ export const apiTokenRoutes = createRouter()
       method: 'post', path: '/api-tokens', tags: ['API tokens'], operationId: 'createApiToken', summary: 'Create a token for an integration; the token is shown only in this answer',
       middleware: [authenticate({ sessionOnly: true }), authorize('token.create')] as const, security: bearerSecurity,
       request: { body: jsonBody(ApiTokenCreate) },
-      responses: { 201: json(ApiTokenCreated, 'The new token'), 400: problem('Invalid input'), ...errors },
+      responses: { ...bodyResponses, 201: json(ApiTokenCreated, 'The new token'), 400: problem('Invalid input'), ...errors },
     }),
     async (c) => {
       const p = c.var.principal;

@@ -97,7 +97,6 @@ export const attachmentRoutes = createRouter()
       responses: {
         201: json(Attachment, 'The stored attachment'),
         400: problem('No file, an empty file, or a broken body'),
-        403: problem('Parents may not upload'),
         413: problem('Larger than UPLOAD_MAX_MB'),
         415: problem('Not an accepted type (decided on the bytes)'),
         ...authResponses,
@@ -126,7 +125,7 @@ export const attachmentRoutes = createRouter()
       method: 'delete', path: '/attachments/{id}', tags: ['Attachments'], operationId: 'deleteAttachment', summary: 'Delete an attachment (staff)',
       middleware: [authenticate(), authorize('attachment.delete')] as const, security: bearerSecurity,
       request: { params: IdParam },
-      responses: { 204: { description: 'Deleted, with its bytes' }, 403: problem('Parents may not delete'), ...readResponses },
+      responses: { 204: { description: 'Deleted, with its bytes' }, ...readResponses },
     }),
     async (c) => {
       const found = await loadVisible(c, findVisibleAttachment, c.req.valid('param').id, { action: 'attachment.delete', subjectType: 'attachment' });

@@ -3,7 +3,7 @@ import { and, desc, eq } from 'drizzle-orm';
 import { sessions } from '../../db/schema/index.ts';
 import { AppError } from '../../lib/errors.ts';
 import { createRouter } from '../../lib/router.ts';
-import { authResponses, bearerSecurity, IdParam, isUuid, json, jsonBody, problem } from '../../lib/openapi.ts';
+import { authResponses, bearerSecurity, IdParam, isUuid, json, jsonBody, problem, bodyResponses } from '../../lib/openapi.ts';
 import { auditContext, recordAudit } from '../audit/service.ts';
 import { loginUser, publicUser } from './login.ts';
 import { authenticate, authorize } from '../../authz/index.ts';
@@ -23,7 +23,7 @@ export const authRoutes = createRouter()
       security: [],
       summary: 'Log in with organisation, username, password and a TOTP code',
       request: { body: jsonBody(LoginBody) },
-      responses: {
+      responses: { ...bodyResponses,
         200: json(LoginAnswer, 'A new session'),
         400: problem('Malformed request'),
         401: problem('invalid_credentials: one answer for every kind of wrong or locked'),

@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { AppError } from '../../lib/errors.ts';
-import { IdParam, PageQuery, authResponses, bearerSecurity, isUuid, json, jsonBody, pageOf, problem } from '../../lib/openapi.ts';
+import { IdParam, PageQuery, authResponses, bearerSecurity, isUuid, json, jsonBody, pageOf, problem, bodyResponses, queryResponses } from '../../lib/openapi.ts';
 import { createRouter } from '../../lib/router.ts';
 import { auditContext, recordAudit } from '../audit/service.ts';
 import { authenticate, authorize, findVisibleDossier, loadVisible, mayUseSchool, refuse, type AuthEnv } from '../../authz/index.ts';
@@ -11,7 +11,7 @@ import { createDossier, findSchoolByBrin, getDossier, linkGuardian, listDossiers
 const noStore = { 'Cache-Control': 'no-store' };
 const GuardianParams = IdParam.extend({ userId: z.string().openapi({ param: { name: 'userId', in: 'path' }, format: 'uuid' }) });
 const readResponses = { ...authResponses, 404: problem('No such dossier, or not visible to you') };
-const writeResponses = { ...readResponses, 400: problem('Invalid input'), 403: problem('Not allowed for your role or school') };
+const writeResponses = { ...readResponses, 400: problem('Invalid input') };
 
 /** Audit entry of a successful action on a dossier, in the transaction `db` of that action. */
 const audited = (c: Context<AuthEnv>, action: string, dossier: { id: string; label: string }) => ({
@@ -30,7 +30,7 @@ export const dossierRoutes = createRouter()
       method: 'get', path: '/dossiers', tags: ['Dossiers'], operationId: 'listDossiers', summary: 'Search the dossiers you may see',
       middleware: [authenticate(), authorize('dossier.read')] as const, security: bearerSecurity,
       request: { query: PageQuery.extend(DossierQuery.shape) },
-      responses: { 200: json(pageOf(DossierSummary, 'DossierPage'), 'A page of dossiers'), ...authResponses },
+      responses: { ...queryResponses, 200: json(pageOf(DossierSummary, 'DossierPage'), 'A page of dossiers'), ...authResponses },
     }),
     async (c) => {
       const { q, ...page } = c.req.valid('query');
@@ -60,7 +60,7 @@ export const dossierRoutes = createRouter()
       method: 'post', path: '/dossiers', tags: ['Dossiers'], operationId: 'createDossier', summary: 'Create a dossier (school staff, admin)',
       middleware: [authenticate(), authorize('dossier.create')] as const, security: bearerSecurity,
       request: { body: jsonBody(DossierCreate) },
-      responses: { 201: json(Dossier, 'The new dossier'), 400: problem('Invalid input'), 403: problem('Not allowed'), ...authResponses },
+      responses: { ...bodyResponses, 201: json(Dossier, 'The new dossier'), ...authResponses },
     }),
     async (c) => {
       const input = c.req.valid('json');
@@ -80,7 +80,7 @@ export const dossierRoutes = createRouter()
       method: 'patch', path: '/dossiers/{id}', tags: ['Dossiers'], operationId: 'updateDossier', summary: 'Edit a dossier (school staff, admin)',
       middleware: [authenticate(), authorize('dossier.update')] as const, security: bearerSecurity,
       request: { params: IdParam, body: jsonBody(DossierPatch) },
-      responses: { 200: json(Dossier, 'The dossier'), ...writeResponses },
+      responses: { ...bodyResponses, 200: json(Dossier, 'The dossier'), ...writeResponses },
     }),
     async (c) => {
       const found = await loadVisible(c, findVisibleDossier, c.req.valid('param').id, { action: 'dossier.update', subjectType: 'dossier' });
@@ -105,7 +105,7 @@ export const dossierRoutes = createRouter()
       method: 'post', path: '/dossiers/{id}/guardians', tags: ['Dossiers'], operationId: 'linkGuardian', summary: 'Link a parent as guardian (school staff, admin)',
       middleware: [authenticate(), authorize('guardian.link')] as const, security: bearerSecurity,
       request: { params: IdParam, body: jsonBody(GuardianLink) },
-      responses: { 204: { description: 'Linked' }, ...writeResponses },
+      responses: { ...bodyResponses, 204: { description: 'Linked' }, ...writeResponses },
     }),
     async (c) => {
       const found = await loadVisible(c, findVisibleDossier, c.req.valid('param').id, { action: 'guardian.link', subjectType: 'dossier' });

@@ -1,6 +1,6 @@
 import { createRoute } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { IdParam, PageQuery, authResponses, bearerSecurity, json, jsonBody, pageOf, problem } from '../../lib/openapi.ts';
+import { IdParam, PageQuery, authResponses, bearerSecurity, json, jsonBody, pageOf, problem, bodyResponses, queryResponses } from '../../lib/openapi.ts';
 import { createRouter } from '../../lib/router.ts';
 import { auditContext, recordAudit } from '../audit/service.ts';
 import { authenticate, authorize, denyInvisible, findVisibleDossier, findVisibleHulpvraag, loadVisible, type AuthEnv } from '../../authz/index.ts';
@@ -9,7 +9,7 @@ import { createHulpvraag, getHulpvraag, listVisibleHulpvragen, updateHulpvraag }
 
 const noStore = { 'Cache-Control': 'no-store' };
 const readResponses = { ...authResponses, 404: problem('Not found, or not visible to you') };
-const writeResponses = { ...readResponses, 400: problem('Invalid input'), 403: problem('Not allowed for your role') };
+const writeResponses = { ...readResponses, 400: problem('Invalid input') };
 
 const audited = (c: Context<AuthEnv>, action: string, subject: { type: string; id: string; label: string; dossierId: string }, detail?: Record<string, unknown>) => ({
   ...auditContext(c), action, outcome: 'success' as const,
@@ -22,7 +22,7 @@ export const hulpvraagRoutes = createRouter()
       method: 'get', path: '/dossiers/{id}/hulpvragen', tags: ['Hulpvragen'], operationId: 'listHulpvragen', summary: "A dossier's hulpvragen, newest first",
       middleware: [authenticate(), authorize('dossier.read')] as const, security: bearerSecurity,
       request: { params: IdParam, query: PageQuery },
-      responses: { 200: json(pageOf(HulpvraagSummary, 'HulpvraagPage'), 'A page of hulpvragen'), ...readResponses },
+      responses: { ...queryResponses, 200: json(pageOf(HulpvraagSummary, 'HulpvraagPage'), 'A page of hulpvragen'), ...readResponses },
     }),
     async (c) => {
       const { db } = c.var.deps;
@@ -53,7 +53,7 @@ export const hulpvraagRoutes = createRouter()
       method: 'post', path: '/dossiers/{id}/hulpvragen', tags: ['Hulpvragen'], operationId: 'createHulpvraag', summary: 'Add a hulpvraag to a dossier (staff)',
       middleware: [authenticate(), authorize('hulpvraag.create')] as const, security: bearerSecurity,
       request: { params: IdParam, body: jsonBody(HulpvraagCreate) },
-      responses: { 201: json(Hulpvraag, 'The new hulpvraag'), ...writeResponses },
+      responses: { ...bodyResponses, 201: json(Hulpvraag, 'The new hulpvraag'), ...writeResponses },
     }),
     async (c) => {
       const dossier = await loadVisible(c, findVisibleDossier, c.req.valid('param').id, { action: 'hulpvraag.create', subjectType: 'dossier' });
@@ -72,7 +72,7 @@ export const hulpvraagRoutes = createRouter()
       method: 'patch', path: '/hulpvragen/{id}', tags: ['Hulpvragen'], operationId: 'updateHulpvraag', summary: 'Edit a hulpvraag; status changes are kept as history (staff)',
       middleware: [authenticate(), authorize('hulpvraag.update')] as const, security: bearerSecurity,
       request: { params: IdParam, body: jsonBody(HulpvraagPatch) },
-      responses: { 200: json(Hulpvraag, 'The hulpvraag'), ...writeResponses },
+      responses: { ...bodyResponses, 200: json(Hulpvraag, 'The hulpvraag'), ...writeResponses },
     }),
     async (c) => {
       const found = await loadVisible(c, findVisibleHulpvraag, c.req.valid('param').id, { action: 'hulpvraag.update', subjectType: 'hulpvraag' });

@@ -2,7 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { and, asc, count, eq, ilike, or } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.ts';
 import { schools } from '../../db/schema/index.ts';
-import { PageQuery, authResponses, bearerSecurity, json, pageOf, problem, type Page } from '../../lib/openapi.ts';
+import { PageQuery, authResponses, bearerSecurity, json, pageOf, problem, type Page, queryResponses } from '../../lib/openapi.ts';
 import { createRouter } from '../../lib/router.ts';
 import { singleLine } from '../dossiers/schemas.ts';
 import { likePattern } from '../dossiers/service.ts';
@@ -28,7 +28,7 @@ export const schoolRoutes = createRouter().openapi(
     method: 'get', path: '/schools', tags: ['Staff'], operationId: 'searchSchools', summary: 'Search schools by BRIN or name (staff)',
     middleware: [authenticate(), authorize('school.search')] as const, security: bearerSecurity,
     request: { query: PageQuery.extend({ q: singleLine(100).optional() }) },
-    responses: { 200: json(pageOf(School, 'SchoolPage'), 'A page of schools'), 403: problem('Parents may not search schools'), ...authResponses },
+    responses: { ...queryResponses, 200: json(pageOf(School, 'SchoolPage'), 'A page of schools'), ...authResponses },
   }),
   async (c) => {
     const { q, ...page } = c.req.valid('query');

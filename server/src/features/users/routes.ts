@@ -2,7 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { roles, userStatuses } from '../../db/schema/index.ts';
 import { createRouter } from '../../lib/router.ts';
-import { authResponses, bearerSecurity, IdParam, json, jsonBody, PageQuery, pageOf, problem } from '../../lib/openapi.ts';
+import { authResponses, bearerSecurity, IdParam, json, jsonBody, PageQuery, pageOf, problem, bodyResponses, queryResponses } from '../../lib/openapi.ts';
 import { auditContext } from '../audit/service.ts';
 import { authenticate, authorize, authorizeTarget, type Action, type AuthEnv } from '../../authz/index.ts';
 import { inviteUser, listUsers, manageUser, type UserAction } from './service.ts';
@@ -74,7 +74,7 @@ export const userRoutes = createRouter()
       operationId: 'listUsers',
       summary: 'Accounts this staff member may manage',
       request: { query: PageQuery.extend({ q: z.string().max(100).regex(/^[^\u0000]*$/, 'no NUL characters').optional(), role: z.enum(roles).optional(), status: z.enum(userStatuses).optional() }) },
-      responses: { 200: json(pageOf(UserListItem, 'UserPage'), 'A page of accounts'), ...errors },
+      responses: { ...queryResponses, 200: json(pageOf(UserListItem, 'UserPage'), 'A page of accounts'), ...errors },
     }),
     async (c) => c.json(await listUsers(c.var.deps.db, c.var.principal, c.req.valid('query')), 200),
   )
@@ -88,7 +88,7 @@ export const userRoutes = createRouter()
       operationId: 'inviteUser',
       summary: 'Invite a user: the account gets a generated username and an activation e-mail',
       request: { body: jsonBody(InviteBody) },
-      responses: { 201: json(Invited, 'Invited'), 400: problem('Invalid input'), ...errors },
+      responses: { ...bodyResponses, 201: json(Invited, 'Invited'), 400: problem('Invalid input'), ...errors },
     }),
     async (c) => {
       const input = c.req.valid('json');
