@@ -1,22 +1,17 @@
 import { and, count, desc, eq, ilike, inArray, or } from 'drizzle-orm';
 import { invitesNeedDossier, visibleDossiers, visibleUsers, type Principal } from '../../authz/index.ts';
 import type { Db, DbOrTx } from '../../db/client.ts';
-import { dossiers, guardians, oneTimeTokens, organisations, schools, staffSchools, users, type Role, type UserStatus } from '../../db/schema/index.ts';
+import { dossiers, guardians, oneTimeTokens, organisations, schools, staffSchools, users, type Role } from '../../db/schema/index.ts';
 import { recordAudit, type AuditEntry } from '../audit/service.ts';
 import { invalidateUserSessions } from '../auth/session.ts';
 import { createOneTimeToken, linkFor } from '../activation/tokens.ts';
 import { enqueueMail } from '../../mail/outbox.ts';
 import { AppError } from '../../lib/errors.ts';
-import type { Page, PageQuery } from '../../lib/openapi.ts';
+import type { Page } from '../../lib/openapi.ts';
+import type { InviteUser, UserListItem, UserQuery } from './schemas.ts';
 import { generateUsername } from './usernames.ts';
 
-export interface InviteInput {
-  role: Role;
-  email: string;
-  displayName: string;
-  dossierIds?: string[];
-  schoolBrins?: string[];
-}
+export type InviteInput = InviteUser;
 
 /** Who invites: a signed-in staff member or an API token (authorised by the route), or the operator at the command line (null). */
 export type Inviter = Principal | null;
@@ -71,7 +66,7 @@ export async function inviteUser(db: Db, inviter: Inviter, organisationId: strin
 
 const isUuidLike = (s: string) => /^[0-9a-f-]{36}$/i.test(s);
 
-export async function listUsers(db: Db, actor: Principal, query: PageQuery & { q?: string; role?: Role; status?: UserStatus }): Promise<Page<ReturnType<typeof toListItem>>> {
+export async function listUsers(db: Db, actor: Principal, query: UserQuery): Promise<Page<UserListItem>> {
   const scope = await visibleUsers(db, actor);
   const q = query.q?.trim();
   const where = and(
@@ -89,7 +84,7 @@ export async function listUsers(db: Db, actor: Principal, query: PageQuery & { q
 
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (m) => `\\${m}`);
 
-function toListItem(u: typeof users.$inferSelect) {
+function toListItem(u: typeof users.$inferSelect): UserListItem {
   // visibleUsers never lists the service account: every row here is a person.
   return { id: u.id, username: u.username, displayName: u.displayName, email: u.email, role: u.role as Role, status: u.status, lastLoginAt: u.lastLoginAt?.toISOString() ?? null };
 }
