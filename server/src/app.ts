@@ -19,6 +19,7 @@ import { passwordResetRoutes } from './features/password-reset/routes.ts';
 import { userRoutes } from './features/users/routes.ts';
 import { AppError, toProblem, type ErrorCode } from './lib/errors.ts';
 import { silentLogger } from './lib/logger.ts';
+import { redactTokens } from './lib/redact.ts';
 import { systemClock } from './lib/clock.ts';
 import { createRouter } from './lib/router.ts';
 import { accessLog } from './middleware/access-log.ts';
@@ -93,7 +94,9 @@ function toAppError(err: Error, c: Context<AppEnv>): AppError {
     const code = byStatus[err.status];
     if (code) return new AppError(code, err.status === 400 ? safeDetail(err.message) : undefined);
   }
-  c.var.deps?.logger.error('unhandled error', { requestId: c.var.requestId, method: c.req.method, path: c.req.path, err });
+  // The same redaction as the access log: a token path must not reach the log through an error either.
+  const logged = { message: redactTokens(err.message), stack: err.stack ? redactTokens(err.stack) : undefined };
+  c.var.deps?.logger.error('unhandled error', { requestId: c.var.requestId, method: c.req.method, path: redactTokens(c.req.path), err: logged });
   return new AppError('internal_error', 'Please try again. If it keeps happening, mention the request id to the helpdesk.');
 }
 

@@ -12,11 +12,9 @@ import { findVisibleAttachment, findVisibleHulpvraag, loadVisible, staffOnly } f
 import { etagMatches, parseRange, streamChunks } from './download.ts';
 import { contentDisposition } from './filename.ts';
 import { boundaryOf } from './multipart.ts';
-import { storeUpload } from './upload.ts';
+import { MULTIPART_OVERHEAD, storeUpload } from './upload.ts';
 
 const readResponses = { ...authResponses, 404: problem('No such attachment, or not visible to you') };
-/** Room for the multipart framing around the file itself. */
-const MULTIPART_OVERHEAD = 64 * 1024;
 
 // The upload body is described with a plain schema (not zod) on purpose: a zod form schema would make
 // the validator read the whole body into memory before the handler runs. The handler streams it.
