@@ -4,7 +4,7 @@ import type { AppEnv } from '../../app-env.ts';
 import { roles, userStatuses } from '../../db/schema/index.ts';
 import { createRouter } from '../../lib/router.ts';
 import { authResponses, bearerSecurity, IdParam, json, jsonBody, PageQuery, pageOf, problem } from '../../lib/openapi.ts';
-import { auditContext } from '../audit/service.ts';
+import { auditContext, recordAudit } from '../audit/service.ts';
 import { requireAuth, requireStaff } from '../auth/middleware.ts';
 import { inviteUser, listUsers, manageUser, type UserAction } from './service.ts';
 
@@ -72,7 +72,16 @@ export const userRoutes = createRouter()
       request: { query: PageQuery.extend({ q: z.string().max(100).regex(/^[^\u0000]*$/, 'no NUL characters').optional(), role: z.enum(roles).optional(), status: z.enum(userStatuses).optional() }) },
       responses: { 200: json(pageOf(UserListItem, 'UserPage'), 'A page of accounts'), ...errors },
     }),
-    async (c) => c.json(await listUsers(c.var.deps.db, c.var.user, c.req.valid('query')), 200),
+    async (c) => {
+      const query = c.req.valid('query');
+      const { db } = c.var.deps;
+      const result = await listUsers(db, c.var.user, query);
+      await recordAudit(db, {
+        ...auditContext(c), action: 'users.list', outcome: 'success', subjectType: 'users',
+        detail: { q: query.q ?? null, role: query.role ?? null, status: query.status ?? null, page: result.page, total: result.total, ids: result.items.map((u) => u.id) },
+      });
+      return c.json(result, 200);
+    },
   )
   .openapi(
     createRoute({
