@@ -27,6 +27,7 @@ import { bodyLimit } from './middleware/body-limit.ts';
 import { cors } from './middleware/cors.ts';
 import { requestContext } from './middleware/request-context.ts';
 import { securityHeaders } from './middleware/security-headers.ts';
+import { unreadBody } from './middleware/unread-body.ts';
 
 export type CreateAppOptions = Omit<AppDeps, 'clock' | 'logger'> & Partial<Pick<AppDeps, 'clock' | 'logger'>>;
 
@@ -52,6 +53,8 @@ export function createApp(options: CreateAppOptions) {
     c.set('deps', deps);
     await next();
   });
+  // Outermost after the context: it sees every answer, also the error ones, before it goes out.
+  app.use('*', unreadBody({ drainBytes: JSON_BODY_LIMIT, drainMs: 2_000 }));
   app.use('*', requestContext({ trustProxy: deps.env.TRUST_PROXY }));
   app.use('*', accessLog());
   app.use('*', securityHeaders({ hsts: deps.env.PUBLIC_URL.startsWith('https://') }));
