@@ -3,7 +3,7 @@
 // - session: the token and everything about this login; kept in memory only, gone when the
 //   browser closes. The token is never written to `local` or `sync`.
 import { browser } from './browser';
-import type { User } from './api-types';
+import type { User } from './server-routes';
 import { isSecureServerUrl, normaliseServerUrl } from './server-url';
 
 export const DEFAULT_SERVER_URL: string =
