@@ -50,7 +50,7 @@ describe('downloads', () => {
     const reply = await startDownload(demoHulpvraag.attachments[0]!);
     expect(reply.ok).toBe(true);
     expect(fakeBrowser().downloads.list[0]).toMatchObject({
-      url: 'http://kindkans.test/api/v1/attachments/a1/content',
+      url: 'https://kindkans.test/api/v1/attachments/a1/content',
       headers: [{ name: 'Authorization', value: 'Bearer tok-123' }],
     });
     const id = reply.ok ? reply.downloadId : -1;
