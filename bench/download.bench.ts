@@ -157,9 +157,10 @@ async function main() {
     } finally {
       await stopChild(files.child);
     }
-    result = { database: target.url ? 'postgresql' : 'pglite', sizeMb: SIZE / 2 ** 20, sequentialRuns: SEQUENTIAL, concurrent: CONCURRENT, uploadMbps, app: appFigures, files: fileFigures, mbpsRatio: appFigures.mbps / fileFigures.mbps };
+    const engine = target.url ? 'postgresql' : 'pglite';
+    result = { database: engine, sizeMb: SIZE / 2 ** 20, sequentialRuns: SEQUENTIAL, concurrent: CONCURRENT, uploadMbps, app: appFigures, files: fileFigures, mbpsRatio: appFigures.mbps / fileFigures.mbps };
     const f = (n: number) => n.toFixed(0);
-    console.log(`20 MB attachment (${result.database}): upload ${f(uploadMbps)} MB/s`);
+    console.log(`20 MB attachment (${engine}): upload ${f(uploadMbps)} MB/s`);
     console.log(`  download, median of ${SEQUENTIAL}: route ${f(appFigures.mbps)} MB/s | fs.createReadStream ${f(fileFigures.mbps)} MB/s | route/baseline ${(appFigures.mbps / fileFigures.mbps * 100).toFixed(0)}%`);
     console.log(`  ${CONCURRENT} concurrent: route ${f(appFigures.concurrentMbps)} MB/s total, server RSS ${f(appFigures.idleRssMb)} → peak ${f(appFigures.peakRssMb)} MB | baseline ${f(fileFigures.concurrentMbps)} MB/s, RSS ${f(fileFigures.idleRssMb)} → ${f(fileFigures.peakRssMb)} MB`);
   } finally {
@@ -172,5 +173,5 @@ async function main() {
 }
 
 const serveAt = process.argv.indexOf('--serve');
-if (serveAt >= 0) await serveChild(process.argv[serveAt + 1] as 'app' | 'files', JSON.parse(process.argv[serveAt + 2]!));
+if (serveAt >= 0) await serveChild(process.argv[serveAt + 1] as 'app' | 'files', JSON.parse(process.argv[serveAt + 2]!) as Target);
 else await main();

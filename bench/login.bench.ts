@@ -94,7 +94,7 @@ await logins(4, 4); // warm-up
 const argon2PerSecond = await pool(ROUNDS, () => verify(hash, PASSWORD));
 const loginsPerSecond = ROUNDS / ((await logins(ROUNDS, CONCURRENCY)) / 1000);
 
-async function loopDelayDuring(work: () => Promise<unknown> | unknown) {
+async function loopDelayDuring(work: () => unknown) {
   const h = monitorEventLoopDelay({ resolution: 5 });
   h.enable();
   const started = performance.now();

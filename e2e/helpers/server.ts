@@ -62,8 +62,8 @@ export async function startKindkans({ port, idleMinutes, name }: ServerOptions) 
 
 async function startServer(env: NodeJS.ProcessEnv, log: WriteStream, url: string): Promise<ChildProcess> {
   const child = spawn(TSX, ['server/src/main.ts'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  child.stdout!.pipe(log, { end: false });
-  child.stderr!.pipe(log, { end: false });
+  child.stdout.pipe(log, { end: false });
+  child.stderr.pipe(log, { end: false });
   await waitForHealth(url, child);
   return child;
 }

@@ -2,7 +2,8 @@
 // and the background to run in happy-dom. Messages sent with runtime.sendMessage reach the
 // listeners registered with runtime.onMessage, as between a popup and its service worker.
 
-type Listener = (...args: any[]) => unknown;
+// never[]: a listener with any parameters can be added; fire() passes the event's arguments on.
+type Listener = (...args: never[]) => unknown;
 
 export class FakeEvent {
   listeners = new Set<Listener>();
@@ -10,11 +11,11 @@ export class FakeEvent {
   removeListener = (l: Listener) => void this.listeners.delete(l);
   hasListener = (l: Listener) => this.listeners.has(l);
   fire(...args: unknown[]) {
-    return [...this.listeners].map((l) => l(...args));
+    return [...this.listeners].map((l) => (l as (...a: unknown[]) => unknown)(...args));
   }
 }
 
-const clone = <T>(value: T): T => (value === undefined ? value : JSON.parse(JSON.stringify(value)));
+const clone = <T>(value: T): T => (value === undefined ? value : (JSON.parse(JSON.stringify(value)) as T));
 
 function makeArea(name: string, onChanged: FakeEvent) {
   const data = new Map<string, unknown>();

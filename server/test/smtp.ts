@@ -20,7 +20,7 @@ export interface TestSmtp {
   waitFor(match: (mail: ReceivedMail) => boolean, timeoutMs?: number): Promise<ReceivedMail>;
   /** Refuse the next `n` messages with a 451 (to test retries). */
   failNext(n: number): void;
-  close(): Promise<void>;
+  close: () => Promise<void>;
 }
 
 function decodeBody(body: string, encoding: string): string {

@@ -20,5 +20,5 @@ export interface Replies {
 }
 
 export function send<M extends Message>(message: M): Promise<Replies[M['type']]> {
-  return browser.runtime.sendMessage(message) as Promise<Replies[M['type']]>;
+  return browser.runtime.sendMessage<M, Replies[M['type']]>(message);
 }

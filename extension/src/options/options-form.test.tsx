@@ -15,9 +15,9 @@ async function save(server: string, minutes = '10') {
 describe('options', () => {
   it('shows the built-in server address, the language and the reminder minutes', async () => {
     render(<OptionsForm />);
-    expect(((await screen.findByLabelText('Serveradres')) as HTMLInputElement).value).toBe('http://kindkans.test');
-    expect((screen.getByLabelText('Taal') as HTMLSelectElement).value).toBe('auto');
-    expect((screen.getByLabelText('Herinnering na (minuten zonder activiteit)') as HTMLInputElement).value).toBe('10');
+    expect((await screen.findByLabelText<HTMLInputElement>('Serveradres')).value).toBe('http://kindkans.test');
+    expect(screen.getByLabelText<HTMLSelectElement>('Taal').value).toBe('auto');
+    expect(screen.getByLabelText<HTMLInputElement>('Herinnering na (minuten zonder activiteit)').value).toBe('10');
   });
 
   it('asks for permission for another server and keeps the old one when refused', async () => {

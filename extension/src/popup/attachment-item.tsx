@@ -27,20 +27,21 @@ export function AttachmentItem({ attachment }: { attachment: Attachment }) {
   const [state, setState] = useState<State>({ kind: 'idle' });
 
   // While downloading, follow the bytes for the progress bar.
+  const downloadId = state.kind === 'running' ? state.downloadId : null;
   useEffect(() => {
-    if (state.kind !== 'running') return;
+    if (downloadId === null) return;
     const timer = setInterval(async () => {
-      const [item] = await browser.downloads.search({ id: state.downloadId });
+      const [item] = await browser.downloads.search({ id: downloadId });
       if (!item) return;
       if (item.state === 'complete') setState({ kind: 'done' });
       else if (item.state === 'interrupted') setState({ kind: 'failed', reason: downloadFailureReason(item.error ?? '') });
       else {
         const total = item.totalBytes > 0 ? item.totalBytes : attachment.size;
-        setState({ kind: 'running', downloadId: state.downloadId, progress: total > 0 ? item.bytesReceived / total : null });
+        setState({ kind: 'running', downloadId, progress: total > 0 ? item.bytesReceived / total : null });
       }
     }, 200);
     return () => clearInterval(timer);
-  }, [state.kind === 'running' ? state.downloadId : -1]);
+  }, [downloadId, attachment.size]);
 
   async function start() {
     setState({ kind: 'running', downloadId: -1, progress: null });

@@ -24,10 +24,11 @@ export function LoginScreen() {
   // The remembered organisation, or the only one there is.
   useEffect(() => {
     const list: Organisation[] = organisations.data ?? [];
-    if (!list.length || organisation) return;
+    if (!list.length) return;
     void getLocal('organisation').then((saved) => {
       const known = list.find((o) => o.code === saved);
-      setOrganisation(known ? known.code : list.length === 1 ? list[0]!.code : '');
+      // Only when none is chosen yet: the user may have picked one while storage answered.
+      setOrganisation((chosen) => chosen || (known ? known.code : list.length === 1 ? list[0]!.code : ''));
     });
   }, [organisations.data]);
 

@@ -118,7 +118,7 @@ describe('activation and reset links', () => {
     const dump: string[] = [];
     for (const table of tables) {
       const result = await t.db.execute(sql.raw(`select row_to_json(x)::text as j from ${table} x`));
-      const rows = (Array.isArray(result) ? result : (result as unknown as { rows: unknown[] }).rows) as { j: string }[];
+      const rows = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as { j: string }[];
       dump.push(...rows.map((r) => r.j));
     }
     const everything = dump.join('\n');

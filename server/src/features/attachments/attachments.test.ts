@@ -27,7 +27,7 @@ function bodyStream(parts: Uint8Array[], fail: boolean): ReadableStream<Uint8Arr
   let i = 0;
   return new ReadableStream({
     pull(controller) {
-      if (i < parts.length) controller.enqueue(parts[i++]!);
+      if (i < parts.length) controller.enqueue(parts[i++]);
       else if (fail) controller.error(new Error('connection reset'));
       else controller.close();
     },

@@ -18,7 +18,7 @@ class UploadStalledError extends Error {}
 
 /** Yields from `source`, failing when the next piece takes longer than `ms`. */
 async function* withIdleTimeout(source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, ms: number): AsyncGenerator<Uint8Array> {
-  const it = Symbol.asyncIterator in source ? source[Symbol.asyncIterator]() : (source[Symbol.iterator]() as Iterator<Uint8Array>);
+  const it = Symbol.asyncIterator in source ? source[Symbol.asyncIterator]() : (source[Symbol.iterator]());
   try {
     for (;;) {
       let timer: NodeJS.Timeout | undefined;

@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { and, asc, count, eq, ilike, or } from 'drizzle-orm';
+import { and, asc, count, ilike, or } from 'drizzle-orm';
 import type { AuthUser } from '../../app-env.ts';
 import type { DbOrTx } from '../../db/client.ts';
 import { schools } from '../../db/schema/index.ts';

@@ -46,7 +46,7 @@ const errors = { ...authResponses, 403: problem('Not staff, or not allowed for t
 const actionRoute = <A extends UserAction>(action: A, summary: string) =>
   createRoute({
     method: 'post',
-    path: `/users/{id}/${action}` as `/users/{id}/${A}`,
+    path: `/users/{id}/${action}`,
     tags: ['Staff'],
     security: bearerSecurity,
     middleware: [requireAuth, requireStaff] as const,
