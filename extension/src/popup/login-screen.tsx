@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useCallback, useEffect, useState } from 'preact/hooks';
 import { api } from '../lib/api';
 import { browser } from '../lib/browser';
 import type { Organisation } from '../lib/api-types';
@@ -12,7 +12,7 @@ import { FarewellNotice } from './farewell-notice';
 import { ForgotScreen } from './forgot-screen';
 
 export function LoginScreen() {
-  const organisations = useLoad(() => api.organisations(), []);
+  const organisations = useLoad(useCallback(() => api.organisations(), []));
   const [organisation, setOrganisation] = useState('');
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
