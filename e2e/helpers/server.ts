@@ -95,7 +95,7 @@ async function waitForHealth(url: string, child: ChildProcess) {
 export type Api = ReturnType<typeof apiClient>;
 
 /** A bare client for the test's own calls (as an admin, or to fetch bytes to compare). */
-export function apiClient(base: string) {
+function apiClient(base: string) {
   async function call<T>(method: string, path: string, body?: unknown, token?: string): Promise<T> {
     const response = await fetch(`${base}/api/v1${path}`, {
       method,

@@ -5,7 +5,7 @@
 // never[]: a listener with any parameters can be added; fire() passes the event's arguments on.
 type Listener = (...args: never[]) => unknown;
 
-export class FakeEvent {
+class FakeEvent {
   listeners = new Set<Listener>();
   addListener = (l: Listener) => void this.listeners.add(l);
   removeListener = (l: Listener) => void this.listeners.delete(l);
@@ -52,7 +52,7 @@ function makeArea(name: string, onChanged: FakeEvent) {
   };
 }
 
-export interface FakeDownload {
+interface FakeDownload {
   id: number;
   url: string;
   filename: string;
@@ -63,7 +63,7 @@ export interface FakeDownload {
   error?: string;
 }
 
-export function createFakeBrowser() {
+function createFakeBrowser() {
   const storageChanged = new FakeEvent();
   const onMessage = new FakeEvent();
   const alarms = new Map<string, { name: string; scheduledTime: number }>();

@@ -102,7 +102,7 @@ function safeDetail(message: string): string {
   return /^[\w\s.,:'"-]{1,200}$/.test(message) ? message : 'The request could not be read.';
 }
 
-export function problemResponse(c: Context<AppEnv>, err: AppError) {
+function problemResponse(c: Context<AppEnv>, err: AppError) {
   const requestId = c.var.requestId ?? 'unknown';
   const body = toProblem(err, requestId);
   return c.body(JSON.stringify(body), err.status, {

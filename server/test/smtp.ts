@@ -52,7 +52,7 @@ function headersOf(block: string): Record<string, string> {
 }
 
 /** A minimal MIME reader: walks multipart parts and keeps the text/plain and text/html bodies. */
-export function parseMail(raw: string): Pick<ReceivedMail, 'subject' | 'text' | 'html'> {
+function parseMail(raw: string): Pick<ReceivedMail, 'subject' | 'text' | 'html'> {
   const out = { subject: '', text: '', html: '' };
   const walk = (entity: string) => {
     const split = entity.search(/\r?\n\r?\n/);

@@ -1,7 +1,7 @@
 // The login's life in the background: start, timers, reminder, and the one logout that
 // every path goes through (button, reminder, idle timeout, screen lock, dead session).
 import { browser, toolbarAction } from '../lib/browser';
-import type { LoginResponse, SessionInfo } from '../lib/api-types';
+import type { LoginResponse } from '../lib/api-types';
 import { logoutAtServer } from '../lib/api';
 import { getSession, getSettings, setSession, type LogoutReason } from '../lib/storage';
 import { backgroundT } from './language';
@@ -9,7 +9,7 @@ import { clearReminder, showReminder } from './reminder';
 
 export const ALARM_REMINDER = 'kindkans-reminder';
 export const ALARM_IDLE = 'kindkans-idle';
-export const ALARM_EXPIRY = 'kindkans-expiry';
+const ALARM_EXPIRY = 'kindkans-expiry';
 
 export async function startSession(login: LoginResponse): Promise<void> {
   const now = Date.now();
@@ -83,10 +83,7 @@ export async function stayLoggedIn(): Promise<void> {
       cache: 'no-store',
     });
     if (response.status === 401) return logout('expired');
-    if (response.ok) {
-      (await response.json()) as SessionInfo;
-      await setSession({ lastActivity: Date.now() });
-    }
+    if (response.ok) await setSession({ lastActivity: Date.now() });
   } catch {
     // offline: keep the local timers as they are
   }

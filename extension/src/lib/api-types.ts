@@ -1,7 +1,7 @@
 // Types of the Kindkans HTTP API, version 1 (/work/shared/API.md). Written by hand from the
 // contract so the extension imports nothing from the server at run time.
 
-export type Role = 'parent' | 'school' | 'coordinator' | 'admin';
+type Role = 'parent' | 'school' | 'coordinator' | 'admin';
 
 export interface Organisation {
   code: string;
@@ -53,7 +53,7 @@ export interface NewsItem {
   scope: 'organisation' | 'general';
 }
 
-export interface School {
+interface School {
   brin: string;
   name: string;
 }

@@ -23,7 +23,7 @@ export class ApiError extends Error {
   }
 }
 
-export async function serverUrl(): Promise<string> {
+async function serverUrl(): Promise<string> {
   return (await getSettings()).serverUrl.replace(/\/+$/, '');
 }
 
@@ -31,7 +31,7 @@ export async function serverUrl(): Promise<string> {
  * The one `fetch` under every call: adds the token, never sends cookies, maps failures to
  * ApiError (a dead session also wipes the local one), and records activity.
  */
-export async function send(input: RequestInfo | URL, init: RequestInit = {}, token = ''): Promise<Response> {
+async function send(input: RequestInfo | URL, init: RequestInit = {}, token = ''): Promise<Response> {
   const headers = new Headers(init.headers);
   headers.set('Accept', 'application/json');
   if (token) headers.set('Authorization', `Bearer ${token}`);

@@ -9,8 +9,6 @@ export function serverClient(base: string, fetch: Fetch) {
   return hc<AppType>(base, { fetch });
 }
 
-export type ServerClient = ReturnType<typeof serverClient>;
-
 /** The body of the success answer (2xx) of a typed call; failures were thrown before. */
 export type Success<R> = R extends ClientResponse<infer T, infer S, infer _F> ? (S extends 200 | 201 ? T : never) : never;
 

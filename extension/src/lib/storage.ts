@@ -54,12 +54,12 @@ export interface SessionSchema {
   farewell: Farewell | null;
 }
 
-export const localDefaults: LocalSchema = {
+const localDefaults: LocalSchema = {
   settings: { serverUrl: DEFAULT_SERVER_URL, language: 'auto', reminderMinutes: 10 },
   organisation: '',
 };
 
-export const sessionDefaults: SessionSchema = {
+const sessionDefaults: SessionSchema = {
   session: null,
   lastActivity: 0,
   downloads: [],
@@ -84,10 +84,6 @@ export async function getSession<K extends keyof SessionSchema>(key: K): Promise
 
 export async function setSession(values: Partial<SessionSchema>) {
   await browser.storage.session.set(values);
-}
-
-export async function removeSession(...keys: (keyof SessionSchema)[]) {
-  await browser.storage.session.remove(keys);
 }
 
 export async function getSettings(): Promise<Settings> {

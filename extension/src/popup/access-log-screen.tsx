@@ -11,7 +11,7 @@ import { go } from '../stores/route';
 const PAGE_SIZE = 10;
 
 /** `download` → Gedownload; an action the extension does not know is shown as it is. */
-export function actionLabel(action: string): string {
+function actionLabel(action: string): string {
   const word = action.toLowerCase().split(/[._:]/).pop() ?? action;
   return ['view', 'read', 'download'].includes(word) ? t(`action_${word}` as MessageKey) : action;
 }

@@ -15,7 +15,7 @@ type State =
   | { kind: 'failed'; reason: string };
 
 /** Chrome's interrupt reasons, grouped into three plain sentences. */
-export function downloadFailureReason(error: string): string {
+function downloadFailureReason(error: string): string {
   let key: MessageKey = 'download_unknown';
   if (/^NETWORK_/.test(error)) key = 'download_network';
   else if (/^SERVER_/.test(error)) key = 'download_server';

@@ -9,7 +9,7 @@ import { useLoad } from '../components/use-load';
 import { hulpvragenPage } from '../stores/dossier';
 import { go } from '../stores/route';
 
-export const HULPVRAGEN_PAGE_SIZE = 10;
+const HULPVRAGEN_PAGE_SIZE = 10;
 
 /** The table Datum · Hulpvraag · Status; a title opens the details. */
 export function HulpvragenTable({ dossierId }: { dossierId: string }) {

@@ -17,6 +17,6 @@ export function accessLog() {
 }
 
 /** Links carry tokens in the path (/activate/<token>): never log them. */
-export function redactPath(path: string): string {
+function redactPath(path: string): string {
   return path.replace(/^(\/(?:api\/v1\/)?(?:activation|activate|password-reset|reset)\/)[^/]+/, '$1[token]');
 }

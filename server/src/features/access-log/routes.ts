@@ -8,7 +8,7 @@ import { requireAuth } from '../auth/middleware.ts';
 import { findVisibleDossier, loadVisible } from '../policy/policy.ts';
 
 /** The audit actions that are reads of the child's data, shown in the access log. */
-export const accessActions = ['dossier.read', 'hulpvragen.read', 'hulpvraag.read', 'attachment.read', 'attachment.download'];
+const accessActions = ['dossier.read', 'hulpvragen.read', 'hulpvraag.read', 'attachment.read', 'attachment.download'];
 
 const AccessLogEntry = z
   .object({
@@ -21,7 +21,7 @@ const AccessLogEntry = z
 type AccessLogEntry = z.infer<typeof AccessLogEntry>;
 
 /** Who read or downloaded what of this dossier, newest first (successful accesses by signed-in users). */
-export async function listAccessLog(db: DbOrTx, dossierId: string, page: PageQuery): Promise<Page<AccessLogEntry>> {
+async function listAccessLog(db: DbOrTx, dossierId: string, page: PageQuery): Promise<Page<AccessLogEntry>> {
   const where = and(eq(auditLog.dossierId, dossierId), eq(auditLog.outcome, 'success'), inArray(auditLog.action, accessActions), isNotNull(auditLog.actorRole));
   const [rows, [total]] = await Promise.all([
     db.select().from(auditLog).where(where).orderBy(desc(auditLog.at), desc(auditLog.id)).limit(page.pageSize).offset((page.page - 1) * page.pageSize),

@@ -10,9 +10,9 @@ import { MultipartError, parseMultipart } from './multipart.ts';
 import { allowedTypes, createTypeDetector } from './sniff.ts';
 import { createSpool, type Spool } from './spool.ts';
 
-export const CHUNK_SIZE = 256 * 1024;
+const CHUNK_SIZE = 256 * 1024;
 /** A client that sends nothing for this long is cut off; nothing is stored. */
-export const UPLOAD_IDLE_MS = 15_000;
+const UPLOAD_IDLE_MS = 15_000;
 
 class UploadStalledError extends Error {}
 

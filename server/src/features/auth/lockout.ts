@@ -4,12 +4,12 @@ import { users } from '../../db/schema/index.ts';
 import { enqueueMail } from '../../mail/outbox.ts';
 
 /** Per account: growing delay after 5 failures, a 15-minute lock after 10 (DESIGN "Security model"). */
-export const DELAY_AFTER = 5;
-export const LOCK_AFTER = 10;
-export const LOCK_MINUTES = 15;
+const DELAY_AFTER = 5;
+const LOCK_AFTER = 10;
+const LOCK_MINUTES = 15;
 
 /** Wait before the next attempt counts: 1 s after the 5th failure, then 2, 4, 8, 16 s. */
-export const delayMs = (failures: number) => (failures < DELAY_AFTER ? 0 : Math.min(1000 * 2 ** (failures - DELAY_AFTER), 60_000));
+const delayMs = (failures: number) => (failures < DELAY_AFTER ? 0 : Math.min(1000 * 2 ** (failures - DELAY_AFTER), 60_000));
 
 type UserRow = typeof users.$inferSelect;
 

@@ -22,7 +22,7 @@ export const requireAuth = createMiddleware<AppEnv>(async (c, next) => {
 });
 
 /** After `requireAuth`: only these roles pass; everyone else gets 403 forbidden. */
-export function requireRole(...roles: Role[]) {
+function requireRole(...roles: Role[]) {
   return createMiddleware<AppEnv>(async (c, next) => {
     if (!roles.includes(c.var.user.role)) throw new AppError('forbidden', 'Your role may not do this.');
     await next();

@@ -12,7 +12,7 @@ const NewsItem = z
   .openapi('NewsItem');
 
 /** Published news of the user's organisation and general news, newest first. */
-export async function listNews(db: DbOrTx, user: AuthUser, now: Date, limit = 20) {
+async function listNews(db: DbOrTx, user: AuthUser, now: Date, limit = 20) {
   const rows = await db
     .select()
     .from(news)

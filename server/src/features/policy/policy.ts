@@ -31,7 +31,7 @@ export function visibleDossiers(user: AuthUser): SQL {
   }
 }
 
-export const isStaff = (user: AuthUser) => user.role !== 'parent';
+const isStaff = (user: AuthUser) => user.role !== 'parent';
 
 /** May this staff member place a dossier at this school? (school staff: only their own schools) */
 export async function mayUseSchool(db: DbOrTx, user: AuthUser, schoolId: string): Promise<boolean> {

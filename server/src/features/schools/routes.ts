@@ -14,7 +14,7 @@ const School = z.object({ brin: z.string().openapi({ example: '12AB00' }), name:
 type School = z.infer<typeof School>;
 
 /** Schools by BRIN or name, limited by the policy (school staff: their own schools). */
-export async function searchSchools(db: DbOrTx, user: AuthUser, q: string | undefined, page: PageQuery): Promise<Page<School>> {
+async function searchSchools(db: DbOrTx, user: AuthUser, q: string | undefined, page: PageQuery): Promise<Page<School>> {
   const term = q?.trim();
   const where = and(visibleSchools(user), term ? or(ilike(schools.brin, likePattern(term)), ilike(schools.name, likePattern(term))) : undefined);
   const [items, [total]] = await Promise.all([

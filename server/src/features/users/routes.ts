@@ -33,7 +33,7 @@ const InviteBody = z
 const Invited = z.object({ id: z.uuid(), username: z.string(), status: z.literal('invited') }).openapi('InvitedUser');
 
 /** The context the service needs, from the request. */
-export const serviceCtx = (c: Context<AppEnv>) => ({
+const serviceCtx = (c: Context<AppEnv>) => ({
   now: c.var.deps.clock.now(),
   publicUrl: c.var.deps.env.PUBLIC_URL,
   appSecret: c.var.deps.env.APP_SECRET,
