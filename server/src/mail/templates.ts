@@ -1,4 +1,5 @@
 import { html } from 'hono/html';
+import type { HtmlEscapedString } from 'hono/utils/html';
 import type { MailMessage } from './types.ts';
 
 /** The mails the accounts feature sends: Dutch first, English second. */
@@ -100,5 +101,5 @@ ${p.link ? button(p.link.nl, p.link.url) : ''}
 <hr style="border:none;border-top:1px solid #ddd">
 <div lang="en" style="color:#444;font-size:14px">${p.en.map((l) => html`<p>${l}</p>`)}${p.link ? html`<p><a href="${p.link.url}">${p.link.en}</a></p>` : ''}</div>
 </body></html>`;
-  return { to, subject: p.subject, text, html: body as string }; // html`` is a promise only when a value is one; none is here
+  return { to, subject: p.subject, text, html: (body as HtmlEscapedString).toString() }; // html`` is a promise only when a value is one; none is here
 }
