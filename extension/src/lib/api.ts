@@ -8,7 +8,7 @@ import type {
   NewsItem, Organisation, Page, Problem, SessionInfo, User, Attachment,
 } from './api-types';
 import { getSession, getSettings, setSession } from './storage';
-import { send as sendMessage } from './messages';
+import { sendToBackground } from './messages';
 import { serverClient, success } from './server-routes';
 
 export class ApiError extends Error {
@@ -31,7 +31,7 @@ async function serverUrl(): Promise<string> {
  * The one `fetch` under every call: adds the token, never sends cookies, maps failures to
  * ApiError (a dead session also wipes the local one), and records activity.
  */
-async function send(input: RequestInfo | URL, init: RequestInit = {}, token = ''): Promise<Response> {
+async function request(input: RequestInfo | URL, init: RequestInit = {}, token = ''): Promise<Response> {
   const headers = new Headers(init.headers);
   headers.set('Accept', 'application/json');
   if (token) headers.set('Authorization', `Bearer ${token}`);
@@ -57,20 +57,20 @@ async function toError(response: Response, auth: boolean): Promise<ApiError> {
   const code = problem.code ?? (response.status >= 500 ? 'internal_error' : `http_${response.status}`);
   if (auth && response.status === 401) {
     // The server says the session is dead: wipe it locally too.
-    await sendMessage({ type: 'logout', reason: 'expired' }).catch(() => undefined);
+    await sendToBackground({ type: 'logout', reason: 'expired' }).catch(() => undefined);
     return new ApiError('session_expired', 401);
   }
   return new ApiError(code, response.status, Number.isFinite(retry) && retry > 0 ? retry : undefined);
 }
 
-/** The typed clients, with the token (when `auth`) and the error handling of `send`. */
+/** The typed clients, with the token (when `auth`) and the error handling of `request`. */
 async function clients(auth = true) {
   let token = '';
   if (auth) {
     token = (await getSession('session'))?.token ?? '';
     if (!token) throw new ApiError('session_expired', 401);
   }
-  return serverClient(await serverUrl(), (input, init) => send(input, init, token)).api.v1;
+  return serverClient(await serverUrl(), (input, init) => request(input, init, token)).api.v1;
 }
 
 const page = (n: number, size: number) => ({ page: String(n), pageSize: String(size) });

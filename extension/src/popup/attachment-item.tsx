@@ -4,7 +4,7 @@ import type { Attachment } from '../lib/api-types';
 import { formatDate, formatSize } from '../lib/format';
 import { t, type MessageKey } from '../lib/i18n';
 import { lang } from '../stores/settings';
-import { send } from '../lib/messages';
+import { sendToBackground } from '../lib/messages';
 import { Alert } from '../components/alert';
 import { ProgressBar } from '../components/progress-bar';
 
@@ -45,7 +45,7 @@ export function AttachmentItem({ attachment }: { attachment: Attachment }) {
 
   async function start() {
     setState({ kind: 'running', downloadId: -1, progress: null });
-    const reply = await send({ type: 'download', attachment }).catch(() => undefined);
+    const reply = await sendToBackground({ type: 'download', attachment }).catch(() => undefined);
     if (reply?.ok) setState({ kind: 'running', downloadId: reply.downloadId, progress: 0 });
     else setState({ kind: 'failed', reason: t(reply?.error === 'session_expired' ? 'error_session_expired' : 'download_unknown') });
   }

@@ -4,7 +4,7 @@ import { browser } from '../lib/browser';
 import type { Organisation } from '../lib/api-types';
 import { errorMessage } from '../lib/errors';
 import { t } from '../lib/i18n';
-import { send } from '../lib/messages';
+import { sendToBackground } from '../lib/messages';
 import { getLocal, setLocal } from '../lib/storage';
 import { Alert } from '../components/alert';
 import { useLoad } from '../components/use-load';
@@ -41,7 +41,7 @@ export function LoginScreen() {
     try {
       const login = await api.login({ organisation, username: username.trim(), password, code: code.replace(/\s/g, '') });
       await setLocal('organisation', organisation);
-      await send({ type: 'session-start', login });
+      await sendToBackground({ type: 'session-start', login });
     } catch (failure) {
       setError(errorMessage(failure));
       setCode('');
