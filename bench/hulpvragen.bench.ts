@@ -33,7 +33,7 @@ async function serveChild(kind: 'app' | 'baseline', target: Target) {
     const { getRequestListener } = await import('@hono/node-server');
     const { createApp } = await import('../server/src/app.ts');
     const { parseEnv } = await import('../server/src/env.ts');
-    const { createLogMailer } = await import('../server/src/mail/mailer.ts');
+    const { createLogMailer } = await import('../server/test/mailer.ts');
     const { silentLogger } = await import('../server/src/lib/logger.ts');
     const env = parseEnv({ NODE_ENV: 'production', APP_SECRET: SECRET, DATA_DIR: target.dataDir ?? tmpdir(), LOG_LEVEL: 'silent', ...(target.url ? { DATABASE_URL: target.url } : {}) });
     const app = createApp({ db: database.db, database, env, mailer: createLogMailer(silentLogger), logger: silentLogger });

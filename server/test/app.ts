@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { createApp } from '../src/app.ts';
 import type { Database } from '../src/db/client.ts';
 import { parseEnv, type Env } from '../src/env.ts';
-import { createTestClock } from '../src/lib/clock.ts';
+import { createTestClock } from './clock.ts';
 import { createLogger, silentLogger, type Logger } from '../src/lib/logger.ts';
-import { createLogMailer } from '../src/mail/mailer.ts';
+import { createLogMailer } from './mailer.ts';
 import type { Mailer } from '../src/mail/types.ts';
 import { createTestDatabase } from './db.ts';
 

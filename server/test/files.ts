@@ -1,6 +1,6 @@
 // Test helper (not a test): small real files of each accepted type, built in memory.
 import { crc32 } from 'node:zlib';
-import { makePdf } from '../../lib/demo-pdf.ts';
+import { makePdf } from '../src/lib/demo-pdf.ts';
 
 /** A zip with stored (uncompressed) entries, in the given order. */
 function makeZip(entries: [name: string, content: string][]): Buffer {

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, createTestApp, jsonRequest, type TestContext } from '../../../test/app.ts';
 import { guardians } from '../../db/schema/index.ts';
-import { actors, addAttachment, createWorld, multipartBody, multipartHeaders, targets, type Actor, type Target, type World } from './test-world.ts';
+import { actors, addAttachment, createWorld, targets, type Actor, type Target, type World } from '../../../test/world.ts';
+import { multipartBody, multipartHeaders } from '../../../test/multipart.ts';
 
 /**
  * The authorisation matrix: route × caller × target → status.
