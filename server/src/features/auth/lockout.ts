@@ -14,7 +14,7 @@ const delayMs = (failures: number) => (failures < DELAY_AFTER ? 0 : Math.min(100
 type UserRow = typeof users.$inferSelect;
 
 /** Why this account may not try now: locked, or still inside its delay; null when it may. */
-export function throttleState(user: Pick<UserRow, 'lockedUntil' | 'failedLogins' | 'lastFailedLoginAt'>, now: Date): 'locked' | 'delayed' | null {
+export function lockoutState(user: Pick<UserRow, 'lockedUntil' | 'failedLogins' | 'lastFailedLoginAt'>, now: Date): 'locked' | 'delayed' | null {
   if (user.lockedUntil && user.lockedUntil > now) return 'locked';
   if (user.failedLogins >= DELAY_AFTER && user.lastFailedLoginAt && now.getTime() < user.lastFailedLoginAt.getTime() + delayMs(user.failedLogins)) return 'delayed';
   return null;
