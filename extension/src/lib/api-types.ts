@@ -1,4 +1,4 @@
-// Types of the Kindkans HTTP API, version 1 (/work/shared/API.md). Written by hand from the
+// Types of the Kindkans HTTP API, version 1 (the server's `/openapi.json`). Written by hand from the
 // contract so the extension imports nothing from the server at run time.
 
 type Role = 'parent' | 'school' | 'coordinator' | 'admin';

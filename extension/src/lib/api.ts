@@ -1,5 +1,5 @@
-// The Kindkans API client (/work/shared/API.md), typed from the server's routes through
-// hono/client (lib/server-routes.ts). It reads the server address from the settings and the
+// The Kindkans API client (the contract is the server's `/openapi.json`), typed from the
+// server's routes through hono/client (lib/server-routes.ts). It reads the server address from the settings and the
 // token from session storage on every call, records activity after each authenticated call,
 // and turns every failure into an ApiError whose `code` is the problem+json code (or
 // `network_error`).
