@@ -17,6 +17,7 @@ import { authRoutes } from './features/auth/routes.ts';
 import { passwordResetPages } from './features/password-reset/pages.ts';
 import { passwordResetRoutes } from './features/password-reset/routes.ts';
 import { userRoutes } from './features/users/routes.ts';
+import { createBackgroundWork } from './lib/background.ts';
 import { AppError, toProblem, type ErrorCode } from './lib/errors.ts';
 import { silentLogger } from './lib/logger.ts';
 import { systemClock } from './lib/clock.ts';
@@ -27,7 +28,7 @@ import { cors } from './middleware/cors.ts';
 import { requestContext } from './middleware/request-context.ts';
 import { securityHeaders } from './middleware/security-headers.ts';
 
-export type CreateAppOptions = Omit<AppDeps, 'clock' | 'logger'> & Partial<Pick<AppDeps, 'clock' | 'logger'>>;
+export type CreateAppOptions = Omit<AppDeps, 'clock' | 'logger' | 'background'> & Partial<Pick<AppDeps, 'clock' | 'logger' | 'background'>>;
 
 /** JSON bodies are small; uploads stream with their own limit (UPLOAD_MAX_MB). */
 export const JSON_BODY_LIMIT = 1024 * 1024;
@@ -44,7 +45,7 @@ const openApiConfig = {
 
 /** The whole HTTP application. Everything it needs comes in: the database, env, mailer and clock. */
 export function createApp(options: CreateAppOptions) {
-  const deps: AppDeps = { clock: systemClock, logger: silentLogger, ...options };
+  const deps: AppDeps = { clock: systemClock, logger: silentLogger, background: createBackgroundWork(), ...options };
   const app = createRouter();
 
   app.use('*', async (c, next) => {

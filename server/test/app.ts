@@ -5,6 +5,7 @@ import { createApp } from '../src/app.ts';
 import type { Database } from '../src/db/client.ts';
 import { parseEnv, type Env } from '../src/env.ts';
 import { createTestClock } from './clock.ts';
+import { createBackgroundWork, type BackgroundWork } from '../src/lib/background.ts';
 import { createLogger, silentLogger, type Logger } from '../src/lib/logger.ts';
 import { createLogMailer } from './mailer.ts';
 import type { Mailer } from '../src/mail/types.ts';
@@ -32,6 +33,8 @@ export interface TestContext {
   env: Env;
   clock: ReturnType<typeof createTestClock>;
   mailer: Mailer;
+  /** The app's work after its answers (await `background.settle()` before looking at its effects). */
+  background: BackgroundWork;
   logger: Logger;
   close(): Promise<void>;
 }
@@ -43,8 +46,9 @@ export async function createTestApp(options: { env?: Record<string, string>; mai
   const clock = createTestClock();
   const logger = process.env.TEST_LOG ? createLogger('debug') : silentLogger;
   const mailer = options.mailer ?? createLogMailer(logger);
-  const app = createApp({ db: database.db, database, env, mailer, clock, logger });
-  return { app, database, db: database.db, env, clock, mailer, logger, close: () => database.close() };
+  const background = createBackgroundWork();
+  const app = createApp({ db: database.db, database, env, mailer, clock, logger, background });
+  return { app, database, db: database.db, env, clock, mailer, logger, background, close: () => database.close() };
 }
 
 /** JSON request helper for `app.request()`. */

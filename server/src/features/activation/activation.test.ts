@@ -6,7 +6,6 @@ import { createOneTimeToken } from './tokens.ts';
 import { generateToken } from '../../lib/crypto.ts';
 import { totpCode } from '../../lib/totp.ts';
 import { inviteUser } from '../users/service.ts';
-import { settleResetRequests } from '../password-reset/routes.ts';
 
 const PASSWORD = 'vier verse vissen vangen';
 
@@ -18,7 +17,7 @@ describe('activation and reset links', () => {
     orgId = (await makeOrganisation(t.db, 'PO2507', 'Stromenland')).id;
   });
   afterAll(async () => {
-    await settleResetRequests();
+    await t.background.settle();
     await t.close();
   });
 
