@@ -1,3 +1,4 @@
+import { except } from 'hono/combine';
 import { HTTPException } from 'hono/http-exception';
 import type { Context } from 'hono';
 import type { AppDeps, AppEnv } from './app-env.ts';
@@ -5,7 +6,7 @@ import { renderDocs } from './features/docs/render.ts';
 import { healthRoutes } from './features/health/routes.ts';
 import { organisationRoutes } from './features/organisations/routes.ts';
 import { accessLogRoutes } from './features/access-log/routes.ts';
-import { attachmentRoutes } from './features/attachments/routes.ts';
+import { attachmentRoutes, uploadRoute } from './features/attachments/routes.ts';
 import { dossierRoutes } from './features/dossiers/routes.ts';
 import { hulpvraagRoutes } from './features/hulpvragen/routes.ts';
 import { newsRoutes } from './features/news/routes.ts';
@@ -32,7 +33,6 @@ export type CreateAppOptions = Omit<AppDeps, 'clock' | 'logger' | 'background'> 
 
 /** JSON bodies are small; uploads stream with their own limit (UPLOAD_MAX_MB). */
 export const JSON_BODY_LIMIT = 1024 * 1024;
-const STREAMED_UPLOAD = /^\/api\/v1\/hulpvragen\/[^/]+\/attachments$/;
 
 const openApiConfig = {
   openapi: '3.1.0',
@@ -56,7 +56,9 @@ export function createApp(options: CreateAppOptions) {
   app.use('*', accessLog());
   app.use('*', securityHeaders({ hsts: deps.env.PUBLIC_URL.startsWith('https://') }));
   app.use('*', cors({ origins: deps.env.EXTENSION_ORIGINS }));
-  app.use('*', bodyLimit({ maxBytes: JSON_BODY_LIMIT, skip: (method, path) => method === 'POST' && STREAMED_UPLOAD.test(path) }));
+  // Uploads stream their body with their own limit (UPLOAD_MAX_MB): the upload route, named by
+  // its own path, is left out. (Other methods on that path read no body.)
+  app.use('*', except(`/api/v1${uploadRoute.getRoutingPath()}`, bodyLimit({ maxBytes: JSON_BODY_LIMIT })));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer', description: 'A session token from POST /api/v1/auth/login' });
 
