@@ -20,6 +20,15 @@ describe('options', () => {
     expect(screen.getByLabelText<HTMLInputElement>('Herinnering na (minuten zonder activiteit)').value).toBe('10');
   });
 
+  it('shows settings stored by an older version, upgraded rather than misread', async () => {
+    fakeBrowser().storage.local.data.set('settings', { serverUrl: 'https://kindkans.stromenland.nl', language: 'nl', reminderMinutes: 'tien' });
+    render(<OptionsForm />);
+    await waitFor(() => expect(screen.getByLabelText<HTMLInputElement>('Serveradres').value).toBe('https://kindkans.stromenland.nl'));
+    expect(screen.getByLabelText<HTMLSelectElement>('Taal').value).toBe('nl');
+    expect(screen.getByLabelText<HTMLInputElement>('Herinnering na (minuten zonder activiteit)').value).toBe('10');
+    expect(await getSettings()).toEqual({ serverUrl: 'https://kindkans.stromenland.nl', language: 'nl', reminderMinutes: 10 });
+  });
+
   it('asks for permission for another server and keeps the old one when refused', async () => {
     const browser = fakeBrowser();
     browser.permissions.answer = false;
