@@ -67,6 +67,11 @@ export default tseslint.config(
     languageOptions: { globals: { ...globals.browser, ...globals.webextensions } },
   },
   {
+    // The script of the /docs page runs in the browser, beside Swagger UI's bundle.
+    files: ['server/src/features/docs/*.js'],
+    languageOptions: { globals: { ...globals.browser } },
+  },
+  {
     // Plain JavaScript (scripts, this file): no TypeScript types to check against.
     files: ['**/*.{js,mjs,cjs}'],
     ...tseslint.configs.disableTypeChecked,

@@ -5,7 +5,7 @@
 // The stored settings carry a version and are upgraded by ordered migrations when read
 // (refined-github's options storage style), so an older extension's settings are not misread.
 import { browser } from './browser';
-import type { User } from './api-types';
+import type { User } from './server-routes';
 
 export const DEFAULT_SERVER_URL: string =
   typeof __KINDKANS_SERVER_URL__ === 'string' ? __KINDKANS_SERVER_URL__ : 'http://localhost:3000';
