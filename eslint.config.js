@@ -2,12 +2,13 @@
 // tsconfig.json through the project service); imports are checked for cycles; the Preact
 // hooks follow the React hooks rules (Preact's hooks have the same contract).
 import js from '@eslint/js';
+import { defineConfig } from 'eslint/config';
 import { createNodeResolver, importX } from 'eslint-plugin-import-x';
 import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
-export default tseslint.config(
+export default defineConfig(
   {
     ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'drizzle/**', 'bench/results/**', 'e2e/artifacts/**'],
   },
@@ -15,7 +16,7 @@ export default tseslint.config(
     linterOptions: { reportUnusedDisableDirectives: 'error' },
   },
   js.configs.recommended,
-  ...tseslint.configs.recommendedTypeChecked,
+  tseslint.configs.recommendedTypeChecked,
   {
     languageOptions: {
       parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
@@ -74,11 +75,14 @@ export default tseslint.config(
   {
     // Plain JavaScript (scripts, this file): no TypeScript types to check against.
     files: ['**/*.{js,mjs,cjs}'],
-    ...tseslint.configs.disableTypeChecked,
+    extends: [tseslint.configs.disableTypeChecked],
   },
   {
     plugins: { 'import-x': importX },
     settings: {
+      // Without these the plugin reads only .js files, and no-cycle would never see a cycle.
+      'import-x/extensions': ['.ts', '.tsx', '.js', '.mjs'],
+      'import-x/parsers': { '@typescript-eslint/parser': ['.ts', '.tsx'] },
       'import-x/resolver-next': [
         createNodeResolver({ extensions: ['.ts', '.tsx', '.js', '.mjs', '.json'] }),
       ],
@@ -91,6 +95,6 @@ export default tseslint.config(
   },
   {
     files: ['extension/**/*.{ts,tsx}'],
-    ...reactHooks.configs.flat['recommended-latest'],
+    extends: [reactHooks.configs.flat['recommended-latest']],
   },
 );
