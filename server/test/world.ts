@@ -1,10 +1,13 @@
 // Test helper (not a test): two organisations with schools, dossiers, hulpvragen, attachments and
-// one account per role, each signed in with a real session (`signIn`), for the dossier API tests.
+// one account per role, each signed in with a real session (`signIn`), and one API token of
+// organisation A per scope, for the dossier API tests and the authorisation matrix.
 import { Readable } from 'node:stream';
 import type { AuthUser } from '../src/app-env.ts';
+import { scopes, type Scope } from '../src/authz/principal.ts';
 import type { Db } from '../src/db/client.ts';
 import { hulpvragen } from '../src/db/schema/index.ts';
 import type { Env } from '../src/env.ts';
+import { createApiToken } from '../src/features/api-tokens/service.ts';
 import { storeUpload } from '../src/features/attachments/upload.ts';
 import { linkGuardian, linkStaffSchool, makeDossier, makeOrganisation, makeSchool, makeUser, signIn } from './fixtures.ts';
 import { BOUNDARY, multipartBody } from './multipart.ts';
@@ -68,13 +71,18 @@ export async function createWorld(db: Db, env: Env, now: Date) {
 
   const tokens = {} as Record<Actor, string>;
   for (const a of actors) tokens[a] = await signIn(db, users[a].id, now, env);
+  /** One API token of organisation A per scope, each with that scope only. */
+  const apiTokens = {} as Record<Scope, string>;
+  for (const scope of scopes) {
+    apiTokens[scope] = (await createApiToken(db, orgA.id, { name: `Koppeling ${scope}`, scopes: [scope], expiresInDays: 90 }, { now, createdBy: { id: users.admin.id, displayName: 'Test' }, audit: {} })).token;
+  }
   const brin: Record<Target, string> = { own: schoolA1.brin, otherSchool: schoolA2.brin, otherOrg: schoolB1.brin, otherChild: schoolA1.brin };
   /** Request options as `who`: their session token and a `test-<who>` user agent, over `init`. */
   const as = (who: Actor, init: RequestInit = {}): RequestInit => ({
     ...init,
     headers: { ...Object.fromEntries(new Headers(init.headers)), authorization: `Bearer ${tokens[who]}`, 'user-agent': `test-${who}` },
   });
-  return { orgA, orgB, schoolA1, schoolA2, schoolB1, users, dossiers, hulpvraag, attachment, tokens, brin, staffOf, asAuthUser, as };
+  return { orgA, orgB, schoolA1, schoolA2, schoolB1, users, dossiers, hulpvraag, attachment, tokens, apiTokens, brin, staffOf, asAuthUser, as };
 }
 
 export type World = Awaited<ReturnType<typeof createWorld>>;

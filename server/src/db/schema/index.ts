@@ -10,3 +10,4 @@ export * from './rate-limits.ts';
 export * from './audit.ts';
 export * from './news.ts';
 export * from './mail.ts';
+export * from './api-tokens.ts';

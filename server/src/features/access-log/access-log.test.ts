@@ -54,7 +54,7 @@ describe('audit of reads and GET /dossiers/{id}/access-log', () => {
       { ...base, actor: w.users.parent.id, role: 'parent', ua: 'test-parent', action: 'dossier.read', subject: `dossier:${w.dossiers.otherChild.id}` },
       { ...base, actor: w.users.coordinator.id, role: 'coordinator', ua: 'test-coordinator', action: 'attachment.download', subject: `attachment:${w.attachment.otherOrg}` },
       { ...base, actor: w.users.school.id, role: 'school', ua: 'test-school', action: 'hulpvraag.read', subject: 'hulpvraag:not-an-id' },
-      { ...base, actor: w.users.parent.id, role: 'parent', ua: 'test-parent', action: 'GET /api/v1/schools', subject: 'route:null' },
+      { ...base, actor: w.users.parent.id, role: 'parent', ua: 'test-parent', action: 'school.search', subject: 'route:GET /api/v1/schools' },
     ]);
   });
 

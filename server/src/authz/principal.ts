@@ -1,0 +1,52 @@
+import type { Context } from 'hono';
+import type { AppEnv, AuthSession, AuthUser } from '../app-env.ts';
+import type { Role } from '../db/schema/users.ts';
+
+/** What an API token may be allowed to do (API.md, "API tokens"). */
+export const scopes = ['dossiers:read', 'dossiers:write', 'users:read', 'users:write', 'audit:read'] as const;
+export type Scope = (typeof scopes)[number];
+
+/** A person signed in with a session: limited by their role (scopes: all of them). */
+export interface SessionPrincipal {
+  kind: 'session';
+  user: AuthUser;
+  organisationId: string;
+  role: Role;
+  scopes: readonly Scope[];
+  session: AuthSession;
+}
+
+/** The organisation's service account as user, plus the name the audit log gives it. */
+export interface ServiceUser extends Omit<AuthUser, 'role'> {
+  role: 'service';
+}
+
+/** An integration's API token: the organisation's service account, limited by the token's scopes. */
+export interface TokenPrincipal {
+  kind: 'token';
+  user: ServiceUser;
+  organisationId: string;
+  role: 'service';
+  scopes: readonly Scope[];
+  token: { id: string; name: string };
+}
+
+/**
+ * Who makes a request. Set as `c.var.principal` by `authenticate()` (authz/authenticate.ts),
+ * the only place that declares it; every rule in authz/ takes a principal.
+ */
+export type Principal = SessionPrincipal | TokenPrincipal;
+
+export const sessionPrincipal = (user: AuthUser, session: AuthSession): SessionPrincipal => ({
+  kind: 'session', user, organisationId: user.organisationId, role: user.role, scopes, session,
+});
+
+/** What services need of whoever acts: an account id (for createdBy columns) and the tenant. */
+export type Actor = Pick<AuthUser, 'id' | 'organisationId'>;
+
+// Here, not in authenticate.ts: the audit service needs it, and authenticate.ts needs the audit
+// service (through the API tokens), so living there made an import cycle.
+/** The principal of a request that may or may not be authenticated (audit context, logs). */
+export function principalOf<E extends AppEnv>(c: Context<E>): Principal | undefined {
+  return (c.var as { principal?: Principal }).principal;
+}
