@@ -31,7 +31,7 @@ async function serveChild(kind: 'app' | 'files', target: Target) {
     const { openPglite, openPostgres } = await import('../server/src/db/client.ts');
     const { createApp } = await import('../server/src/app.ts');
     const { parseEnv } = await import('../server/src/env.ts');
-    const { createLogMailer } = await import('../server/src/mail/mailer.ts');
+    const { createLogMailer } = await import('../server/test/mailer.ts');
     const { silentLogger } = await import('../server/src/lib/logger.ts');
     const database = target.url ? openPostgres(target.url, { max: 10 }) : await openPglite(target.dataDir);
     const env = parseEnv({ NODE_ENV: 'production', APP_SECRET: SECRET, DATA_DIR: target.dataDir ?? tmpdir(), LOG_LEVEL: 'silent', ...(target.url ? { DATABASE_URL: target.url } : {}) });
@@ -100,6 +100,7 @@ async function main() {
   const { migrateDatabase } = await import('../server/src/db/migrate.ts');
   const { createSession } = await import('../server/src/features/auth/session.ts');
   const schema = await import('../server/src/db/schema/index.ts');
+  const { encodeMultipart } = await import('../server/src/features/attachments/multipart.ts');
 
   const work = mkdtempSync(join(tmpdir(), 'kk-bench-dl-'));
   const file = join(work, 'bijlage.pdf');
@@ -133,9 +134,7 @@ async function main() {
     let uploadMbps = 0;
     try {
       const boundary = 'kindkans-bench';
-      const body = Buffer.concat([
-        Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="bijlage.pdf"\r\n\r\n`), bytes, Buffer.from(`\r\n--${boundary}--\r\n`),
-      ]);
+      const body = encodeMultipart(bytes, 'bijlage.pdf', boundary);
       const t0 = performance.now();
       const res = await fetch(`http://127.0.0.1:${app.port}/api/v1/hulpvragen/${hulpvraag!.id}/attachments`, {
         method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': `multipart/form-data; boundary=${boundary}` }, body,
@@ -157,9 +156,10 @@ async function main() {
     } finally {
       await stopChild(files.child);
     }
-    result = { database: target.url ? 'postgresql' : 'pglite', sizeMb: SIZE / 2 ** 20, sequentialRuns: SEQUENTIAL, concurrent: CONCURRENT, uploadMbps, app: appFigures, files: fileFigures, mbpsRatio: appFigures.mbps / fileFigures.mbps };
+    const engine = target.url ? 'postgresql' : 'pglite';
+    result = { database: engine, sizeMb: SIZE / 2 ** 20, sequentialRuns: SEQUENTIAL, concurrent: CONCURRENT, uploadMbps, app: appFigures, files: fileFigures, mbpsRatio: appFigures.mbps / fileFigures.mbps };
     const f = (n: number) => n.toFixed(0);
-    console.log(`20 MB attachment (${result.database}): upload ${f(uploadMbps)} MB/s`);
+    console.log(`20 MB attachment (${engine}): upload ${f(uploadMbps)} MB/s`);
     console.log(`  download, median of ${SEQUENTIAL}: route ${f(appFigures.mbps)} MB/s | fs.createReadStream ${f(fileFigures.mbps)} MB/s | route/baseline ${(appFigures.mbps / fileFigures.mbps * 100).toFixed(0)}%`);
     console.log(`  ${CONCURRENT} concurrent: route ${f(appFigures.concurrentMbps)} MB/s total, server RSS ${f(appFigures.idleRssMb)} → peak ${f(appFigures.peakRssMb)} MB | baseline ${f(fileFigures.concurrentMbps)} MB/s, RSS ${f(fileFigures.idleRssMb)} → ${f(fileFigures.peakRssMb)} MB`);
   } finally {
@@ -172,5 +172,5 @@ async function main() {
 }
 
 const serveAt = process.argv.indexOf('--serve');
-if (serveAt >= 0) await serveChild(process.argv[serveAt + 1] as 'app' | 'files', JSON.parse(process.argv[serveAt + 2]!));
+if (serveAt >= 0) await serveChild(process.argv[serveAt + 1] as 'app' | 'files', JSON.parse(process.argv[serveAt + 2]!) as Target);
 else await main();

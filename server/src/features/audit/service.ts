@@ -3,7 +3,7 @@ import type { AppEnv } from '../../app-env.ts';
 import type { DbOrTx } from '../../db/client.ts';
 import { eq, sql } from 'drizzle-orm';
 import { auditLog, type AuditOutcome } from '../../db/schema/index.ts';
-import { principalOf } from '../../authz/authenticate.ts';
+import { principalOf } from '../../authz/principal.ts';
 
 export interface AuditEntry {
   action: string;

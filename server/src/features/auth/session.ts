@@ -74,7 +74,7 @@ export async function validateSessionToken(
   };
 }
 
-export function toAuthSession(row: typeof sessions.$inferSelect, policy: SessionPolicy): AuthSession {
+function toAuthSession(row: typeof sessions.$inferSelect, policy: SessionPolicy): AuthSession {
   const idle = new Date(row.lastSeenAt.getTime() + policy.idleMinutes * 60_000);
   return {
     id: row.id,
