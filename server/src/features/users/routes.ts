@@ -103,6 +103,10 @@ export const userRoutes = createRouter()
     await act(c, 'reactivate');
     return c.body(null, 204);
   })
+  .openapi(actionRoute('unlock', 'Lift a lock after wrong codes (also one that lasts until a password reset); audited'), async (c) => {
+    await act(c, 'unlock');
+    return c.body(null, 204);
+  })
   .openapi(actionRoute('reset-2fa', 'Remove the authenticator and mail a link to set up a new one; all sessions end'), async (c) => {
     await act(c, 'reset-2fa');
     return c.body(null, 204);

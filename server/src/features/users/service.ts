@@ -4,6 +4,7 @@ import type { Db, DbOrTx } from '../../db/client.ts';
 import { dossiers, guardians, oneTimeTokens, organisations, schools, staffSchools, users, type Role, type UserStatus } from '../../db/schema/index.ts';
 import { recordAudit, type AuditEntry } from '../audit/service.ts';
 import { invalidateUserSessions } from '../auth/session.ts';
+import { CLEARED } from '../auth/lockout.ts';
 import { createOneTimeToken, linkFor } from '../activation/tokens.ts';
 import { enqueueMail } from '../../mail/outbox.ts';
 import { AppError } from '../../lib/errors.ts';
@@ -133,7 +134,7 @@ async function manageable(tx: DbOrTx, actor: AuthUser, userId: string) {
   return row;
 }
 
-export type UserAction = 'resend-invitation' | 'deactivate' | 'reactivate' | 'reset-2fa';
+export type UserAction = 'resend-invitation' | 'deactivate' | 'reactivate' | 'reset-2fa' | 'unlock';
 
 /** The staff actions on one account. Each is one transaction; mail goes to the outbox (kick after). */
 export async function manageUser(db: Db, actor: AuthUser, userId: string, action: UserAction, ctx: Ctx): Promise<void> {
@@ -159,7 +160,12 @@ export async function manageUser(db: Db, actor: AuthUser, userId: string, action
       case 'reactivate': {
         if (user.status !== 'deactivated') throw new AppError('conflict', 'The account is not deactivated.');
         const status = user.passwordHash && user.totpSecretEnc ? 'active' : 'invited';
-        await tx.update(users).set({ status, deactivatedAt: null, failedLogins: 0, lockedUntil: null, updatedAt: ctx.now }).where(eq(users.id, user.id));
+        await tx.update(users).set({ status, deactivatedAt: null, ...CLEARED, updatedAt: ctx.now }).where(eq(users.id, user.id));
+        break;
+      }
+      case 'unlock': {
+        // Lifts a 15-minute lock or a block (3 locks in 24 hours) and clears the counters; unlocking an unlocked account changes nothing.
+        await tx.update(users).set({ ...CLEARED, updatedAt: ctx.now }).where(eq(users.id, user.id));
         break;
       }
       case 'reset-2fa': {
