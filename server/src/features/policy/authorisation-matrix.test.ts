@@ -49,6 +49,9 @@ const matrix: Record<string, Row> = {
   'PATCH /api/v1/hulpvragen/{id}': write(200),
   'POST /api/v1/hulpvragen/{id}/attachments': write(201),
   'DELETE /api/v1/attachments/{id}': write(204),
+  // The target is a guardian of the target dossier. School staff unlock the parents of their own
+  // schools' dossiers; coordinators manage no accounts (403); admins every account of their organisation.
+  'POST /api/v1/users/{id}/unlock': { ...staffOnly(204), school: [204, 404, 404, 204], coordinator: [403, 403, 403, 403], admin: [204, 204, 404, 204] },
 };
 
 /**
@@ -90,6 +93,7 @@ async function requestFor(route: string, target: Target): Promise<[string, Reque
     case 'PATCH /api/v1/hulpvragen/{id}': return [`/api/v1/hulpvragen/${h}`, jsonRequest('PATCH', { status: 'in behandeling' })];
     case 'POST /api/v1/hulpvragen/{id}/attachments':
       return [`/api/v1/hulpvragen/${h}/attachments`, { method: 'POST', headers: multipartHeaders(), body: multipartBody(Buffer.from('tekst\n'), 'notitie.txt') }];
+    case 'POST /api/v1/users/{id}/unlock': return [`/api/v1/users/${w.guardianOf[target].id}/unlock`, { method: 'POST' }];
     case 'DELETE /api/v1/attachments/{id}': {
       const fresh = await addAttachment(t.db, w.staffOf(target), h);
       return [`/api/v1/attachments/${fresh.id}`, { method: 'DELETE' }];

@@ -57,6 +57,8 @@ export async function createWorld(db: Db, env: Env, now: Date) {
     coordinator: await makeUser(db, orgA.id, 'coordinator'),
     admin: await makeUser(db, orgA.id, 'admin'),
     coordinatorB: await makeUser(db, orgB.id, 'coordinator'),
+    otherSchoolParent: await makeUser(db, orgA.id, 'parent'),
+    parentB: await makeUser(db, orgB.id, 'parent'),
   };
   await linkStaffSchool(db, users.school.id, schoolA1.id);
 
@@ -69,6 +71,10 @@ export async function createWorld(db: Db, env: Env, now: Date) {
   await linkGuardian(db, dossiers.own.id, users.parent.id);
   await linkGuardian(db, dossiers.otherChild.id, users.otherParent.id);
   await linkGuardian(db, dossiers.otherOrg.id, users.parent.id).catch(() => {}); // a cross-org link must not help
+  await linkGuardian(db, dossiers.otherSchool.id, users.otherSchoolParent.id);
+  await linkGuardian(db, dossiers.otherOrg.id, users.parentB.id);
+  /** A guardian of each target dossier (for the account routes). */
+  const guardianOf: Record<Target, typeof users.parent> = { own: users.parent, otherSchool: users.otherSchoolParent, otherOrg: users.parentB, otherChild: users.otherParent };
 
   const staffOf = (t: Target) => asAuthUser(t === 'otherOrg' ? users.coordinatorB : users.coordinator);
   const hulpvraag = {} as Record<Target, string>;
@@ -83,7 +89,7 @@ export async function createWorld(db: Db, env: Env, now: Date) {
   const tokens = {} as Record<Actor, string>;
   for (const a of actors) tokens[a] = await signIn(db, users[a].id, now, env);
   const brin: Record<Target, string> = { own: schoolA1.brin, otherSchool: schoolA2.brin, otherOrg: schoolB1.brin, otherChild: schoolA1.brin };
-  return { orgA, orgB, schoolA1, schoolA2, schoolB1, users, dossiers, hulpvraag, attachment, tokens, brin, staffOf, asAuthUser };
+  return { orgA, orgB, schoolA1, schoolA2, schoolB1, users, guardianOf, dossiers, hulpvraag, attachment, tokens, brin, staffOf, asAuthUser };
 }
 
 export type World = Awaited<ReturnType<typeof createWorld>>;
