@@ -4,7 +4,7 @@ import type { DbOrTx } from '../../db/client.ts';
 import { dossiers, guardians, schools, users } from '../../db/schema/index.ts';
 import { AppError } from '../../lib/errors.ts';
 import type { Page, PageQuery } from '../../lib/openapi.ts';
-import { visibleDossiers } from '../policy/policy.ts';
+import { mayLinkParent, visibleDossiers } from '../policy/policy.ts';
 import type { DossierCreate, DossierPatch } from './schemas.ts';
 
 export interface DossierSummary { id: string; firstName: string; lastName: string; birthDate: string; school: { brin: string; name: string } }
@@ -72,13 +72,18 @@ export async function updateDossier(db: DbOrTx, id: string, schoolId: string | u
   return getDossier(db, id);
 }
 
-/** Links a parent of the same organisation; linking twice is a no-op. */
+/**
+ * Links a parent of the same organisation; linking twice is a no-op. School staff may link only a
+ * parent who is a guardian nowhere yet or already at one of their schools (`mayLinkParent`); any
+ * other parent — and, for them, an unknown id — is 404, so nothing tells that the parent exists.
+ */
 export async function linkGuardian(db: DbOrTx, user: AuthUser, dossierId: string, userId: string): Promise<void> {
   const [parent] = await db
     .select({ id: users.id })
     .from(users)
     .where(and(eq(users.id, userId), eq(users.organisationId, user.organisationId), eq(users.role, 'parent')))
     .limit(1);
+  if (user.role === 'school' && !(parent && (await mayLinkParent(db, user, parent.id)))) throw new AppError('not_found', 'userId: no parent with this id that you may link.');
   if (!parent) throw new AppError('validation_failed', 'userId: no parent account with this id in your organisation.', { errors: [{ path: 'userId', message: 'not a parent of this organisation' }] });
   await db.insert(guardians).values({ dossierId, userId }).onConflictDoNothing();
 }

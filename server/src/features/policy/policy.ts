@@ -3,7 +3,7 @@ import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import type { AppEnv, AuthUser } from '../../app-env.ts';
 import type { DbOrTx } from '../../db/client.ts';
-import { attachments, dossiers, hulpvragen, schools, staffSchools } from '../../db/schema/index.ts';
+import { attachments, dossiers, guardians, hulpvragen, schools, staffSchools } from '../../db/schema/index.ts';
 import { AppError } from '../../lib/errors.ts';
 import { isUuid } from '../../lib/openapi.ts';
 import { auditContext, recordAudit } from '../audit/service.ts';
@@ -39,6 +39,23 @@ export async function mayUseSchool(db: DbOrTx, user: AuthUser, schoolId: string)
   if (user.role !== 'school') return true;
   const rows = await db.select({ id: staffSchools.schoolId }).from(staffSchools).where(and(eq(staffSchools.userId, user.id), eq(staffSchools.schoolId, schoolId))).limit(1);
   return rows.length > 0;
+}
+
+/**
+ * May this staff member link this parent (same organisation, checked by the caller) to a dossier?
+ * Admins: any parent. School staff: only a parent who is a guardian nowhere yet, or already a
+ * guardian of a dossier at one of their own schools — linking must not make a parent of another
+ * school "theirs" (e-mail shown, deactivate, reset 2FA).
+ */
+export async function mayLinkParent(db: DbOrTx, user: AuthUser, parentId: string): Promise<boolean> {
+  if (user.role === 'admin') return true;
+  if (user.role !== 'school') return false;
+  const links = await db
+    .select({ mine: sql<boolean>`${dossiers.schoolId} in (select ss.school_id from staff_schools ss where ss.user_id = ${user.id})` })
+    .from(guardians)
+    .innerJoin(dossiers, eq(dossiers.id, guardians.dossierId))
+    .where(eq(guardians.userId, parentId));
+  return links.length === 0 || links.some((l) => l.mine);
 }
 
 /** Schools this user may search: school staff their own, coordinators and admins the organisation's. */
