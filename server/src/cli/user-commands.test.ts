@@ -43,6 +43,9 @@ describe('user:invite, demo accounts and demo:code', () => {
   it('refuses bad options with the usage', async () => {
     expect((await run(['user:invite', '--org', 'PO2507', '--role', 'baas', '--email', 'x@example.org', '--name', 'X'])).code).toBe(2);
     expect((await run(['user:invite', '--org', 'PO2507', '--role', 'admin', '--email', 'geen-adres', '--name', 'X'])).code).toBe(2);
+    for (const name of ['Beheer www.evil.example', 'beheer@evil.example', 'B'.repeat(81)]) {
+      expect(await run(['user:invite', '--org', 'PO2507', '--role', 'admin', '--email', 'x@example.org', '--name', name])).toMatchObject({ code: 2, err: expect.stringContaining('--name') });
+    }
     expect(await run(['user:invite', '--org', 'NOPE', '--role', 'admin', '--email', 'x@example.org', '--name', 'X'])).toMatchObject({ code: 1, err: expect.stringContaining('NOPE does not exist') });
   });
 

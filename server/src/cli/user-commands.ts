@@ -4,6 +4,7 @@ import { isDemoSeeded, seedDemo } from '../demo.ts';
 import { totpBox } from '../features/activation/service.ts';
 import { findOrganisationByCode } from '../features/organisations/service.ts';
 import { inviteUser } from '../features/users/service.ts';
+import { displayNameProblem } from '../features/users/display-name.ts';
 import { roles, type Role } from '../db/schema/index.ts';
 import { readDemoKey } from '../demo-accounts.ts';
 import { AppError } from '../lib/errors.ts';
@@ -35,7 +36,8 @@ export const userCommands: Record<string, CliCommand> = {
       const email = required(options, 'email');
       if (!EMAIL.test(email) || email.length > 254) throw new CliUsageError('--email must be an e-mail address');
       const name = required(options, 'name');
-      if (name.length > 120) throw new CliUsageError('--name must be at most 120 characters');
+      const nameProblem = displayNameProblem(name);
+      if (nameProblem) throw new CliUsageError(`--name: ${nameProblem}`);
       const org = await organisationFor(ctx, required(options, 'org'));
       const { user, link } = await inviteUser(ctx.db, null, org.id, { role, email, displayName: name, dossierIds: list(options.dossiers), schoolBrins: list(options.schools) }, {
         now: new Date(),

@@ -6,6 +6,7 @@ import { createRouter } from '../../lib/router.ts';
 import { authResponses, bearerSecurity, IdParam, json, jsonBody, PageQuery, pageOf, problem } from '../../lib/openapi.ts';
 import { auditContext } from '../audit/service.ts';
 import { requireAuth, requireStaff } from '../auth/middleware.ts';
+import { DisplayName } from './display-name.ts';
 import { inviteUser, listUsers, manageUser, type UserAction } from './service.ts';
 
 const UserListItem = z
@@ -24,7 +25,7 @@ const InviteBody = z
   .object({
     role: z.enum(roles),
     email: z.email().max(254),
-    displayName: z.string().trim().min(1).max(120).regex(/^[^\u0000-\u001f\u007f]+$/, 'no control characters'),
+    displayName: DisplayName,
     dossierIds: z.array(z.string().max(64)).max(50).optional(),
     schoolBrins: z.array(z.string().trim().min(1).max(12).regex(/^[A-Za-z0-9]+$/, 'a BRIN code')).max(50).optional(),
   })

@@ -9,6 +9,7 @@ import { createOneTimeToken, linkFor } from '../activation/tokens.ts';
 import { enqueueMail } from '../../mail/outbox.ts';
 import { AppError } from '../../lib/errors.ts';
 import type { Page, PageQuery } from '../../lib/openapi.ts';
+import { displayNameProblem } from './display-name.ts';
 import { generateUsername } from './usernames.ts';
 
 export interface InviteInput {
@@ -42,6 +43,8 @@ async function ownSchoolIds(db: DbOrTx, userId: string): Promise<string[]> {
  */
 export async function inviteUser(db: Db, inviter: Inviter, organisationId: string, input: InviteInput, ctx: Ctx) {
   if (inviter && !INVITABLE[inviter.role].includes(input.role)) throw new AppError('forbidden', `Your role may not invite a ${input.role}.`);
+  const nameProblem = displayNameProblem(input.displayName);
+  if (nameProblem) throw new AppError('validation_failed', `displayName: ${nameProblem}`, { errors: [{ path: 'displayName', message: nameProblem }] });
   const dossierIds = [...new Set(input.dossierIds ?? [])];
   const brins = [...new Set((input.schoolBrins ?? []).map((b) => b.trim().toUpperCase()))];
   if (dossierIds.length && input.role !== 'parent') throw new AppError('validation_failed', 'dossierIds: only parents are linked to dossiers.');
