@@ -14,10 +14,10 @@ import { CliUsageError, required, type CliCommand, type CliContext } from './con
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const list = (v: unknown) => (typeof v === 'string' ? v.split(',').map((s) => s.trim()).filter(Boolean) : []);
 
-/** The organisation by code. On a fresh embedded database the demo organisation is seeded first, as `npm start` would. */
+/** The organisation by code. On a fresh embedded database outside production the demo organisation is seeded first, as `npm start` would. */
 async function organisationFor(ctx: CliContext, code: string) {
   let org = await findOrganisationByCode(ctx.db, code);
-  if (!org && ctx.database.kind === 'pglite' && !(await isDemoSeeded(ctx.db))) {
+  if (!org && ctx.database.kind === 'pglite' && ctx.env.NODE_ENV !== 'production' && !(await isDemoSeeded(ctx.db))) {
     await seedDemo(ctx.db);
     org = await findOrganisationByCode(ctx.db, code);
   }
