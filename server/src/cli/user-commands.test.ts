@@ -1,12 +1,13 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase } from '../../test/db.ts';
-import { runCli } from '../cli.ts';
+import { CLI_SMTP_TIMEOUT_MS, runCli } from '../cli.ts';
 import type { Database } from '../db/client.ts';
-import { guardians, mailOutbox, users } from '../db/schema/index.ts';
+import { guardians, mailOutbox, organisations, users } from '../db/schema/index.ts';
 import { ensureDemoAccounts } from '../demo-accounts.ts';
 import { seedDemo } from '../demo.ts';
 import { totpBox } from '../features/activation/service.ts';
@@ -38,6 +39,45 @@ describe('user:invite, demo accounts and demo:code', () => {
     expect(res.out).toMatch(/activation link \(valid 72 hours, once\): https:\/\/kindkans\.example\/activate\/[\w-]{43}$/m);
     const [row] = await database.db.select().from(mailOutbox).where(eq(mailOutbox.toAddress, 'beheer@example.org'));
     expect(row).toMatchObject({ template: 'welcome', status: 'sent', bodyEnc: null }); // "sent" to the log: no SMTP_URL
+  });
+
+  it('with an SMTP server that never answers: one try of about 5 s, then says the mail is queued in the outbox', async () => {
+    const sockets: Socket[] = [];
+    const silent = createServer((socket) => sockets.push(socket)); // accepts, never greets
+    await new Promise<void>((ok) => silent.listen(0, '127.0.0.1', ok));
+    const { port } = silent.address() as AddressInfo;
+    try {
+      const started = Date.now();
+      const res = await run(['user:invite', '--org', 'PO2507', '--role', 'admin', '--email', 'stil@example.org', '--name', 'Stille Server'], { SMTP_URL: `smtp://127.0.0.1:${port}` });
+      const took = Date.now() - started;
+      expect(res.code).toBe(0);
+      expect(res.out).toContain('Username: s.server');
+      expect(res.out).toContain('is queued in the outbox and will go out when the Kindkans server runs');
+      expect(took).toBeGreaterThanOrEqual(CLI_SMTP_TIMEOUT_MS - 500);
+      expect(took).toBeLessThan(CLI_SMTP_TIMEOUT_MS + 8_000);
+      const [row] = await database.db.select().from(mailOutbox).where(eq(mailOutbox.toAddress, 'stil@example.org'));
+      expect(row).toMatchObject({ template: 'welcome', status: 'pending', attempts: 1 });
+      expect(row!.bodyEnc).toMatch(/^v1\./); // still sealed, waiting for the server's dispatcher
+    } finally {
+      for (const s of sockets) s.destroy();
+      await new Promise((ok) => silent.close(ok));
+    }
+  }, 30_000);
+
+  it('never seeds the demo organisation with NODE_ENV=production', async () => {
+    const fresh = await createTestDatabase();
+    try {
+      const err: string[] = [];
+      const code = await runCli(['user:invite', '--org', 'PO2507', '--role', 'admin', '--email', 'beheer@example.org', '--name', 'Beheerder'], {
+        out: () => {}, err: (l) => err.push(l), database: fresh,
+        envSource: { NODE_ENV: 'production', APP_SECRET: SECRET, LOG_LEVEL: 'silent', DATA_DIR: dataDir, PUBLIC_URL: 'https://kindkans.example' },
+      });
+      expect(code).toBe(1);
+      expect(err.join('\n')).toContain('PO2507 does not exist');
+      expect(await fresh.db.select().from(organisations)).toEqual([]);
+    } finally {
+      await fresh.close();
+    }
   });
 
   it('refuses bad options with the usage', async () => {

@@ -72,14 +72,14 @@ export async function inviteUser(db: Db, inviter: Inviter, organisationId: strin
     if (schoolRows.length) await tx.insert(staffSchools).values(schoolRows.map((s) => ({ userId: user!.id, schoolId: s.id })));
     const token = await createOneTimeToken(tx, user!.id, 'activation', ctx.now);
     const link = linkFor(ctx.publicUrl, 'activation', token);
-    await enqueueMail(tx, ctx.appSecret, {
+    const mailId = await enqueueMail(tx, ctx.appSecret, {
       to: user!.email,
       organisationId,
       now: ctx.now,
       mail: { template: 'welcome', displayName: user!.displayName, organisation: `${org.code} ${org.name}`, username, link },
     });
     await recordAudit(tx, { ...ctx.audit, organisationId, action: 'user.invite', outcome: 'success', subjectType: 'user', subjectId: user!.id, subjectLabel: username, detail: { role: input.role } });
-    return { user: user!, link };
+    return { user: user!, link, mailId };
   });
   return result;
 }
