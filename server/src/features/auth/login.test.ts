@@ -250,6 +250,17 @@ describe('POST /auth/login: security', () => {
     expect((await login(await creds(a), attacker)).status).toBe(200);
   }, 120_000);
 
+  it('takes the per-address failure limit from LOGIN_FAILURES_PER_ADDRESS', async () => {
+    const small = await createTestApp({ env: { LOGIN_FAILURES_PER_ADDRESS: '3' } });
+    try {
+      const statuses = [];
+      for (let i = 0; i < 4; i++) statuses.push((await small.app.request('/api/v1/auth/login', jsonRequest('POST', { organisation: 'PO2507', username: 'niemand', password: 'fout fout fout', code: '000000' }))).status);
+      expect(statuses).toEqual([401, 401, 401, 429]);
+    } finally {
+      await small.close();
+    }
+  });
+
   it('never answers 500 to malformed input', async () => {
     const a = await newUser();
     const good = await creds(a);
