@@ -1,7 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import type { AuthSession, AuthUser } from '../../app-env.ts';
 import type { Db } from '../../db/client.ts';
-import { organisations, users } from '../../db/schema/index.ts';
+import { organisations, users, isPersonRole } from '../../db/schema/index.ts';
 import { verifyDummyPassword, verifyPassword } from '../../lib/password.ts';
 import { verifyTotp } from '../../lib/totp.ts';
 import { recordAudit, type AuditEntry } from '../audit/service.ts';
@@ -55,6 +55,7 @@ export async function loginUser(
     let step: number | null = null;
     let reason: string | null =
       !user || user.status !== 'active' ? `account_${user?.status ?? 'gone'}`
+      : !isPersonRole(user.role) ? 'service_account'
       : !user.passwordHash || !user.totpSecretEnc ? 'no_credentials'
       : throttleState(user, now)
       ?? (user.passwordHash !== candidate.user.passwordHash ? 'password_changed' : !passwordOk ? 'wrong_password' : null);
@@ -65,7 +66,7 @@ export async function loginUser(
     }
     // The claimed account is the subject; it is the actor only once the login succeeded.
     const entry = { ...base, organisationId: org.id, subjectId: candidate.user.id };
-    if (reason || !user || step === null) {
+    if (reason || !user || step === null || !isPersonRole(user.role)) {
       let lockedNow = false;
       if (user && reason === 'wrong_password') await recordWrongPassword(tx, user, now);
       if (user && (reason === 'wrong_code' || reason === 'replayed_code')) {
