@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `npm start`: runs the server (embedded PGlite in ./data with the demo organisation unless
-// DATABASE_URL is set) and, when dist/extension is missing, builds the extension alongside it
-// so the server is up within seconds. Arguments pass to the server (`npm start -- --demo`).
+// DATABASE_URL is set or NODE_ENV=production) and, when dist/extension is missing, builds the
+// extension alongside it so the server is up within seconds. Arguments pass to the server
+// (`npm start -- --demo` seeds the demo also on PostgreSQL or in production, with a warning).
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';

@@ -9,6 +9,9 @@ import { CliUsageError, type CliCommand, type CliOptions } from './cli/context.t
 import { orgCommands } from './cli/org-commands.ts';
 import { userCommands } from './cli/user-commands.ts';
 
+/** How long the CLI waits for the SMTP server before leaving a mail queued in the outbox. */
+export const CLI_SMTP_TIMEOUT_MS = 5_000;
+
 export const commands: Record<string, CliCommand> = { ...orgCommands, ...userCommands };
 
 export interface CliIo {
@@ -63,7 +66,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     }
     try {
       if (owned) await migrateDatabase(database);
-      const mailer = createMailer({ db: database.db, env, logger: createLogger(env.LOG_LEVEL) });
+      // One short try at the SMTP server: the mail is in the outbox already, and the server retries it.
+      const mailer = createMailer({ db: database.db, env, logger: createLogger(env.LOG_LEVEL), smtpTimeoutMs: CLI_SMTP_TIMEOUT_MS });
       await command.run({ database, db: database.db, env, mailer, out: io.out }, parsed.values as CliOptions, parsed.positionals);
       await mailer.close();
     } finally {

@@ -10,7 +10,38 @@ import { hashPassword } from './lib/password.ts';
 import { groupSecret, newTotpSecret } from './lib/totp.ts';
 
 const KEY = 'demo_accounts';
-const WORDS = ['appel', 'brug', 'duin', 'fiets', 'gracht', 'haven', 'kikker', 'molen', 'polder', 'regen', 'sloot', 'tulp', 'vlinder', 'wolk', 'zeil', 'zomer'];
+/** Dutch words for the demo passphrases (each word adds log2 of the list's size in entropy). */
+export const DEMO_WORDS: readonly string[] = [
+  'appel', 'brug', 'duin', 'fiets', 'gracht', 'haven', 'kikker', 'molen', 'polder', 'regen', 'sloot', 'tulp',
+  'vlinder', 'wolk', 'zeil', 'zomer', 'aarde', 'adres', 'akker', 'anker', 'avond', 'baai', 'bad', 'bakker',
+  'bal', 'balk', 'bank', 'beek', 'beer', 'berg', 'bes', 'bever', 'bij', 'bloem', 'boek', 'boom', 'boot',
+  'bord', 'bos', 'boter', 'brief', 'bril', 'broek', 'brood', 'bus', 'dak', 'dal', 'das', 'deken', 'deur',
+  'dijk', 'dokter', 'dorp', 'draak', 'drop', 'duif', 'eend', 'eik', 'eiland', 'emmer', 'ezel', 'fluit',
+  'fontein', 'gans', 'gat', 'geit', 'gitaar', 'glas', 'gras', 'grot', 'haas', 'hagel', 'hamer', 'hek', 'helm',
+  'hemel', 'hert', 'hoed', 'hond', 'honing', 'hoorn', 'huis', 'hut', 'ijs', 'inkt', 'jas', 'jurk', 'kaas',
+  'kaars', 'kam', 'kamer', 'kameel', 'kano', 'kast', 'kat', 'kerk', 'kers', 'kever', 'kip', 'klok', 'knoop',
+  'koe', 'koek', 'koffer', 'kom', 'konijn', 'koning', 'kool', 'kop', 'kraan', 'kreeft', 'kruik', 'kus',
+  'laars', 'lamp', 'lepel', 'leeuw', 'lente', 'lint', 'lucht', 'maan', 'mand', 'mantel', 'markt', 'meer',
+  'melk', 'mes', 'mier', 'mol', 'mossel', 'muis', 'muur', 'mug', 'naald', 'nest', 'net', 'neus', 'noot',
+  'oever', 'olifant', 'oom', 'oor', 'otter', 'oven', 'paard', 'pad', 'pan', 'pen', 'peer', 'pet', 'piano',
+  'plank', 'plein', 'pluim', 'pomp', 'pop', 'pot', 'pijl', 'raam', 'raket', 'ridder', 'rivier', 'rok', 'roos',
+  'rups', 'schaap', 'schip', 'schaal', 'school', 'schoen', 'sleutel', 'slak', 'slee', 'sok', 'spin', 'spons',
+  'staart', 'stad', 'ster', 'stoel', 'storm', 'straat', 'strand', 'stroom', 'suiker', 'taart', 'tafel', 'tak',
+  'tand', 'tent', 'tijger', 'toren', 'trein', 'trommel', 'trap', 'tuin', 'uil', 'ui', 'vaas', 'veer', 'veld',
+  'venster', 'vis', 'vlag', 'vlam', 'vloer', 'vogel', 'vork', 'vos', 'vuur', 'wagen', 'wand', 'water', 'weg',
+  'wiel', 'wind', 'winkel', 'wortel', 'zaag', 'zak', 'zand', 'zee', 'zeep', 'zon', 'zwaan', 'zwaluw', 'bloes',
+  'boei', 'dweil', 'fazant', 'forel', 'garnaal', 'gieter', 'hazel', 'iglo', 'jacht', 'kabel', 'kanaal',
+  'karper', 'kompas', 'krekel', 'kroon', 'lantaarn', 'lelie', 'matras', 'merel', 'mixer', 'nachtuil', 'oester',
+  'palm', 'parel', 'pinguin', 'pompoen', 'radijs', 'reiger', 'robijn', 'salami', 'sjaal', 'smid', 'snoek',
+  'spiegel', 'tegel', 'tomaat', 'tractor', 'tulband', 'vijver', 'walrus', 'wafel', 'zebra', 'zwam',
+];
+/** A demo password: this many random words and a number from 1000 to 9999 (see demoPasswordBits). */
+export const DEMO_PASSWORD_WORDS = 6;
+const NUMBER_MIN = 1000;
+const NUMBER_MAX = 9999;
+
+/** The entropy of a demo password in bits: words × log2(list size) + log2(how many numbers). */
+export const demoPasswordBits = () => DEMO_PASSWORD_WORDS * Math.log2(new Set(DEMO_WORDS).size) + Math.log2(NUMBER_MAX - NUMBER_MIN + 1);
 
 export interface DemoLogin {
   role: 'admin' | 'parent';
@@ -21,7 +52,8 @@ export interface DemoLogin {
   secretGrouped?: string;
 }
 
-const passphrase = () => `${Array.from({ length: 4 }, () => WORDS[randomInt(WORDS.length)]).join('-')}-${randomInt(10, 100)}`;
+/** E.g. `molen-zwaan-kompas-tegel-brug-vork-4821` (about 61 bits; a CSPRNG picks every part). */
+export const demoPassphrase = () => `${Array.from({ length: DEMO_PASSWORD_WORDS }, () => DEMO_WORDS[randomInt(DEMO_WORDS.length)]).join('-')}-${randomInt(NUMBER_MIN, NUMBER_MAX + 1)}`;
 
 /**
  * The demo admin and demo parent (guardian of the demo dossier), made once in the demo
@@ -42,7 +74,7 @@ export async function ensureDemoAccounts(db: Db, appSecret: string, now = new Da
   ];
   const prepared = await Promise.all(
     wanted.map(async (w) => {
-      const password = passphrase();
+      const password = demoPassphrase();
       return { ...w, password, secret: newTotpSecret(), hash: await hashPassword(password) };
     }),
   );

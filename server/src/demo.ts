@@ -16,6 +16,22 @@ export interface DemoSeed {
 
 const DEMO_KEY = 'demo_seeded';
 
+/**
+ * Whether this start seeds the demo organisation and its accounts (whose passwords it prints).
+ * Development on the embedded database: yes, unless `--no-demo`. Otherwise only with `--demo`;
+ * with NODE_ENV=production that comes with a warning — a production server never gets the demo
+ * admin by default.
+ */
+export function demoPlan(options: { nodeEnv: string; databaseKind: 'pglite' | 'postgres'; argv: string[] }): { seed: boolean; warning: string | null } {
+  const asked = options.argv.includes('--demo');
+  if (options.nodeEnv === 'production') {
+    return asked
+      ? { seed: true, warning: 'WARNING: --demo with NODE_ENV=production: seeding the demo organisation PO2507 with a demo admin whose password is printed below. Never do this on a server with real data.' }
+      : { seed: false, warning: null };
+  }
+  return { seed: asked || (options.databaseKind === 'pglite' && !options.argv.includes('--no-demo')), warning: null };
+}
+
 /** Seeds the demo organisation once (a marker in app_meta); returns null when it was seeded before. */
 export async function seedDemo(db: Db, now = new Date()): Promise<DemoSeed | null> {
   return db.transaction(async (tx) => {

@@ -11,7 +11,9 @@ const dataDir = () => mkdtempSync(join(tmpdir(), 'kindkans-env-'));
 describe('parseEnv', () => {
   it('applies the documented defaults', () => {
     const env = parseEnv({ DATA_DIR: dataDir() });
-    expect(env).toMatchObject({ PORT: 3000, PUBLIC_URL: 'http://localhost:3000', MAIL_FROM: 'Kindkans <noreply@localhost>', SESSION_IDLE_MINUTES: 15, SESSION_MAX_HOURS: 8, UPLOAD_MAX_MB: 25 });
+    expect(env).toMatchObject({ PORT: 3000, PUBLIC_URL: 'http://localhost:3000', MAIL_FROM: 'Kindkans <noreply@localhost>', SESSION_IDLE_MINUTES: 15, SESSION_MAX_HOURS: 8, UPLOAD_MAX_MB: 25, LOGIN_FAILURES_PER_ADDRESS: 100 });
+    expect(parseEnv({ DATA_DIR: dataDir(), LOGIN_FAILURES_PER_ADDRESS: '500' }).LOGIN_FAILURES_PER_ADDRESS).toBe(500);
+    expect(() => parseEnv({ DATA_DIR: dataDir(), LOGIN_FAILURES_PER_ADDRESS: '0' })).toThrow(/LOGIN_FAILURES_PER_ADDRESS/);
     expect(env.DATABASE_URL).toBeUndefined();
     expect(env.SMTP_URL).toBeUndefined();
   });

@@ -24,11 +24,11 @@ interface Started {
   readyMs: number;
 }
 
-async function startServer(dataDir: string, port: number): Promise<Started> {
-  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, NODE_ENV: 'development', LOG_LEVEL: 'warn' };
+async function startServer(dataDir: string, port: number, extraEnv: Record<string, string> = {}, args: string[] = []): Promise<Started> {
+  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, NODE_ENV: 'development', LOG_LEVEL: 'warn', ...extraEnv };
   delete env.DATABASE_URL;
   const started = Date.now();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts', ...args], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.on('data', (d) => (output += d));
   child.stderr.on('data', (d) => (output += d));
@@ -80,4 +80,22 @@ describe.runIf(!process.env.DATABASE_URL)('the server process (npm start)', () =
     expect(await (await fetch(`http://127.0.0.1:${port}/api/v1/organisations`)).json()).toEqual(orgs);
     expect(await stop(second.child, 'SIGINT')).toBe(0);
   }, 60_000);
+
+  it('with NODE_ENV=production never seeds the demo nor prints credentials; only --demo asks for it, with a warning', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'kindkans-main-prod-'));
+    const port = await freePort();
+    const production = { NODE_ENV: 'production', APP_SECRET: 'production-secret-production-secret-0123' };
+    const plain = await startServer(dataDir, port, production);
+    children.push(plain.child);
+    expect(await (await fetch(`http://127.0.0.1:${port}/api/v1/organisations`)).json()).toEqual([]);
+    expect(await stop(plain.child, 'SIGTERM')).toBe(0);
+    expect(plain.output()).not.toMatch(/demo|wachtwoord|TOTP/i);
+
+    const demo = await startServer(dataDir, port, production, ['--demo']);
+    children.push(demo.child);
+    expect(await stop(demo.child, 'SIGTERM')).toBe(0);
+    expect(demo.output()).toContain('WARNING: --demo with NODE_ENV=production');
+    expect(demo.output()).toContain('Demo organisation PO2507 Stromenland created');
+    expect(demo.output()).toMatch(/wachtwoord ([a-z]+-){6}\d{4}/);
+  }, 90_000);
 });

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { createApp } from './app.ts';
 import { DataDirLockedError, openDatabase } from './db/client.ts';
 import { migrateDatabase } from './db/migrate.ts';
-import { seedDemo } from './demo.ts';
+import { demoPlan, seedDemo } from './demo.ts';
 import { EnvError, parseEnv } from './env.ts';
 import { createBackgroundWork } from './lib/background.ts';
 import { systemClock } from './lib/clock.ts';
@@ -22,7 +22,9 @@ async function main() {
   await migrateDatabase(database);
   const { db } = database;
 
-  const wantDemo = process.argv.includes('--demo') || (database.kind === 'pglite' && !process.argv.includes('--no-demo'));
+  const plan = demoPlan({ nodeEnv: env.NODE_ENV, databaseKind: database.kind, argv: process.argv.slice(2) });
+  if (plan.warning) console.warn(plan.warning);
+  const wantDemo = plan.seed;
   const demo = wantDemo ? await seedDemo(db, systemClock.now()) : null;
 
   const demoLogins = wantDemo ? await ensureDemoAccounts(db, env.APP_SECRET, systemClock.now(), database.kind === 'pglite' ? env.DATA_DIR : undefined) : null;

@@ -46,6 +46,8 @@ export async function createWorld(db: Db, env: Env, now: Date) {
     coordinator: await makeUser(db, orgA.id, 'coordinator'),
     admin: await makeUser(db, orgA.id, 'admin'),
     coordinatorB: await makeUser(db, orgB.id, 'coordinator'),
+    otherSchoolParent: await makeUser(db, orgA.id, 'parent'),
+    parentB: await makeUser(db, orgB.id, 'parent'),
   };
   await linkStaffSchool(db, users.school.id, schoolA1.id);
 
@@ -58,6 +60,10 @@ export async function createWorld(db: Db, env: Env, now: Date) {
   await linkGuardian(db, dossiers.own.id, users.parent.id);
   await linkGuardian(db, dossiers.otherChild.id, users.otherParent.id);
   await linkGuardian(db, dossiers.otherOrg.id, users.parent.id).catch(() => {}); // a cross-org link must not help
+  await linkGuardian(db, dossiers.otherSchool.id, users.otherSchoolParent.id);
+  await linkGuardian(db, dossiers.otherOrg.id, users.parentB.id);
+  /** A guardian of each target dossier (for the account routes). */
+  const guardianOf: Record<Target, typeof users.parent> = { own: users.parent, otherSchool: users.otherSchoolParent, otherOrg: users.parentB, otherChild: users.otherParent };
 
   const staffOf = (t: Target) => asAuthUser(t === 'otherOrg' ? users.coordinatorB : users.coordinator);
   const hulpvraag = {} as Record<Target, string>;
@@ -82,7 +88,7 @@ export async function createWorld(db: Db, env: Env, now: Date) {
     ...init,
     headers: { ...Object.fromEntries(new Headers(init.headers)), authorization: `Bearer ${tokens[who]}`, 'user-agent': `test-${who}` },
   });
-  return { orgA, orgB, schoolA1, schoolA2, schoolB1, users, dossiers, hulpvraag, attachment, tokens, apiTokens, brin, staffOf, asAuthUser, as };
+  return { orgA, orgB, schoolA1, schoolA2, schoolB1, users, dossiers, hulpvraag, attachment, tokens, apiTokens, brin, staffOf, asAuthUser, as, guardianOf };
 }
 
 export type World = Awaited<ReturnType<typeof createWorld>>;

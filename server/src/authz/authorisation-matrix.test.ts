@@ -87,6 +87,8 @@ const matrix: Record<string, Row> = {
   'POST /api/v1/users/{id}/deactivate': { action: 'user.deactivate', sessions: accounts(204), token: { scope: 'users:write', cells: orgWide(204) } },
   'POST /api/v1/users/{id}/reactivate': { action: 'user.reactivate', sessions: accounts(204), token: { scope: 'users:write', cells: orgWide(204) } },
   'POST /api/v1/users/{id}/reset-2fa': { action: 'user.reset2fa', sessions: accounts(204), token: null },
+  // Lifting a lock after wrong codes: admins, school staff for their schools' parents; never a token.
+  'POST /api/v1/users/{id}/unlock': { action: 'user.unlock', sessions: accounts(204), token: null },
   'GET /api/v1/api-tokens': { action: 'token.list', sessions: adminsOnly(all(200)), token: null },
   'POST /api/v1/api-tokens': { action: 'token.create', sessions: adminsOnly(all(201)), token: null },
   // The target: a token of the admin's organisation, or (otherOrg) of another.
@@ -158,6 +160,7 @@ async function requestFor(route: string, target: Target, actor: Actor | Scope): 
     case 'POST /api/v1/users/{id}/resend-invitation': return [`/api/v1/users/${await parentOf(target, 'invited')}/resend-invitation`, { method: 'POST' }];
     case 'POST /api/v1/users/{id}/deactivate': return [`/api/v1/users/${await parentOf(target, 'active')}/deactivate`, { method: 'POST' }];
     case 'POST /api/v1/users/{id}/reactivate': return [`/api/v1/users/${await parentOf(target, 'deactivated')}/reactivate`, { method: 'POST' }];
+    case 'POST /api/v1/users/{id}/unlock': return [`/api/v1/users/${await parentOf(target, 'active')}/unlock`, { method: 'POST' }];
     case 'POST /api/v1/users/{id}/reset-2fa': return [`/api/v1/users/${await parentOf(target, 'active')}/reset-2fa`, { method: 'POST' }];
     case 'GET /api/v1/api-tokens': return ['/api/v1/api-tokens', {}];
     case 'POST /api/v1/api-tokens': return ['/api/v1/api-tokens', jsonRequest('POST', { name: 'Rapportage', scopes: ['dossiers:read'] })];

@@ -55,6 +55,8 @@ const rules = {
   'user.deactivate': { roles: accountManagers, scope: 'users:write' },
   'user.reactivate': { roles: accountManagers, scope: 'users:write' },
   'user.reset2fa': { roles: accountManagers, scope: null },
+  /** Lift a lock after wrong codes: a person decides that, never an integration. */
+  'user.unlock': { roles: accountManagers, scope: null },
   'token.list': { roles: ['admin'], scope: null },
   'token.create': { roles: ['admin'], scope: null },
   'token.revoke': { roles: ['admin'], scope: null },

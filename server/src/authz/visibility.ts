@@ -75,6 +75,19 @@ export async function visibleUsers(db: DbOrTx, principal: Principal): Promise<SQ
   }
 }
 
+/**
+ * May this principal link this parent (same organisation, checked by the caller) to a dossier?
+ * School staff: only a parent who is a guardian nowhere yet, or already a guardian of a dossier
+ * at one of their own schools — linking must not make another school's parent "theirs" (e-mail
+ * shown, deactivate, reset 2FA through `visibleUsers`). Others who may link (`guardian.link`): any.
+ */
+export async function mayLinkParent(db: DbOrTx, principal: Principal, parentId: string): Promise<boolean> {
+  if (principal.role !== 'school') return true;
+  const own = new Set(await ownSchoolIds(db, principal.user.id));
+  const links = await db.select({ schoolId: dossiers.schoolId }).from(guardians).innerJoin(dossiers, eq(dossiers.id, guardians.dossierId)).where(eq(guardians.userId, parentId));
+  return links.length === 0 || links.some((l) => own.has(l.schoolId));
+}
+
 export interface VisibleDossier { id: string; organisationId: string; schoolId: string; label: string }
 export interface VisibleHulpvraag { id: string; dossierId: string; organisationId: string; title: string }
 export interface VisibleAttachment { id: string; hulpvraagId: string; dossierId: string; filename: string }

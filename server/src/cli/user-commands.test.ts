@@ -1,12 +1,13 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase } from '../../test/db.ts';
-import { runCli } from '../cli.ts';
+import { CLI_SMTP_TIMEOUT_MS, runCli } from '../cli.ts';
 import type { Database } from '../db/client.ts';
-import { guardians, mailOutbox, users } from '../db/schema/index.ts';
+import { guardians, mailOutbox, organisations, users } from '../db/schema/index.ts';
 import { ensureDemoAccounts } from '../demo-accounts.ts';
 import { seedDemo } from '../demo.ts';
 import { totpBox } from '../features/activation/service.ts';
@@ -40,9 +41,51 @@ describe('user:invite, demo accounts and demo:code', () => {
     expect(row).toMatchObject({ template: 'welcome', status: 'sent', bodyEnc: null }); // "sent" to the log: no SMTP_URL
   });
 
+  it('with an SMTP server that never answers: one try of about 5 s, then says the mail is queued in the outbox', async () => {
+    const sockets: Socket[] = [];
+    const silent = createServer((socket) => sockets.push(socket)); // accepts, never greets
+    await new Promise<void>((ok) => silent.listen(0, '127.0.0.1', ok));
+    const { port } = silent.address() as AddressInfo;
+    try {
+      const started = Date.now();
+      const res = await run(['user:invite', '--org', 'PO2507', '--role', 'admin', '--email', 'stil@example.org', '--name', 'Stille Server'], { SMTP_URL: `smtp://127.0.0.1:${port}` });
+      const took = Date.now() - started;
+      expect(res.code).toBe(0);
+      expect(res.out).toContain('Username: s.server');
+      expect(res.out).toContain('is queued in the outbox and will go out when the Kindkans server runs');
+      expect(took).toBeGreaterThanOrEqual(CLI_SMTP_TIMEOUT_MS - 500);
+      expect(took).toBeLessThan(CLI_SMTP_TIMEOUT_MS + 8_000);
+      const [row] = await database.db.select().from(mailOutbox).where(eq(mailOutbox.toAddress, 'stil@example.org'));
+      expect(row).toMatchObject({ template: 'welcome', status: 'pending', attempts: 1 });
+      expect(row!.bodyEnc).toMatch(/^v1\./); // still sealed, waiting for the server's dispatcher
+    } finally {
+      for (const s of sockets) s.destroy();
+      await new Promise((ok) => silent.close(ok));
+    }
+  }, 30_000);
+
+  it('never seeds the demo organisation with NODE_ENV=production', async () => {
+    const fresh = await createTestDatabase();
+    try {
+      const err: string[] = [];
+      const code = await runCli(['user:invite', '--org', 'PO2507', '--role', 'admin', '--email', 'beheer@example.org', '--name', 'Beheerder'], {
+        out: () => {}, err: (l) => err.push(l), database: fresh,
+        envSource: { NODE_ENV: 'production', APP_SECRET: SECRET, LOG_LEVEL: 'silent', DATA_DIR: dataDir, PUBLIC_URL: 'https://kindkans.example' },
+      });
+      expect(code).toBe(1);
+      expect(err.join('\n')).toContain('PO2507 does not exist');
+      expect(await fresh.db.select().from(organisations)).toEqual([]);
+    } finally {
+      await fresh.close();
+    }
+  });
+
   it('refuses bad options with the usage', async () => {
     expect((await run(['user:invite', '--org', 'PO2507', '--role', 'baas', '--email', 'x@example.org', '--name', 'X'])).code).toBe(2);
     expect((await run(['user:invite', '--org', 'PO2507', '--role', 'admin', '--email', 'geen-adres', '--name', 'X'])).code).toBe(2);
+    for (const name of ['Beheer www.evil.example', 'beheer@evil.example', 'B'.repeat(81)]) {
+      expect(await run(['user:invite', '--org', 'PO2507', '--role', 'admin', '--email', 'x@example.org', '--name', name])).toMatchObject({ code: 2, err: expect.stringContaining('--name') });
+    }
     expect(await run(['user:invite', '--org', 'NOPE', '--role', 'admin', '--email', 'x@example.org', '--name', 'X'])).toMatchObject({ code: 1, err: expect.stringContaining('NOPE does not exist') });
   });
 
@@ -52,7 +95,7 @@ describe('user:invite, demo accounts and demo:code', () => {
     expect(first!.created).toBe(true);
     expect(first!.logins.map((l) => [l.role, l.username])).toEqual([['admin', 'd.beheerder'], ['parent', 'd.ouder']]);
     const parent = first!.logins[1]!;
-    expect(parent.password).toMatch(/^[a-z]+(-[a-z]+){3}-\d\d$/);
+    expect(parent.password).toMatch(/^[a-z]+(-[a-z]+){5}-\d{4}$/);
     const [row] = await database.db.select().from(users).where(eq(users.username, 'd.ouder'));
     expect(await verifyPassword(row!.passwordHash!, parent.password!)).toBe(true);
     expect(totpBox(SECRET).decrypt(row!.totpSecretEnc!)).toBe(parent.secretGrouped!.replace(/ /g, '').toUpperCase());

@@ -1,9 +1,10 @@
 import { and, eq } from 'drizzle-orm';
-import { users } from '../db/schema/index.ts';
+import { mailOutbox, users } from '../db/schema/index.ts';
 import { isDemoSeeded, seedDemo } from '../demo.ts';
 import { totpBox } from '../features/activation/service.ts';
 import { findOrganisationByCode } from '../features/organisations/service.ts';
 import { inviteUser } from '../features/users/service.ts';
+import { displayNameProblem } from '../features/users/display-name.ts';
 import { createApiToken } from '../features/api-tokens/service.ts';
 import { ApiTokenCreate } from '../features/api-tokens/schemas.ts';
 import { scopes } from '../authz/principal.ts';
@@ -16,10 +17,10 @@ import { CliUsageError, required, type CliCommand, type CliContext } from './con
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const list = (v: unknown) => (typeof v === 'string' ? v.split(',').map((s) => s.trim()).filter(Boolean) : []);
 
-/** The organisation by code. On a fresh embedded database the demo organisation is seeded first, as `npm start` would. */
+/** The organisation by code. On a fresh embedded database outside production the demo organisation is seeded first, as `npm start` would. */
 async function organisationFor(ctx: CliContext, code: string) {
   let org = await findOrganisationByCode(ctx.db, code);
-  if (!org && ctx.database.kind === 'pglite' && !(await isDemoSeeded(ctx.db))) {
+  if (!org && ctx.database.kind === 'pglite' && ctx.env.NODE_ENV !== 'production' && !(await isDemoSeeded(ctx.db))) {
     await seedDemo(ctx.db);
     org = await findOrganisationByCode(ctx.db, code);
   }
@@ -38,18 +39,25 @@ export const userCommands: Record<string, CliCommand> = {
       const email = required(options, 'email');
       if (!EMAIL.test(email) || email.length > 254) throw new CliUsageError('--email must be an e-mail address');
       const name = required(options, 'name');
-      if (name.length > 120) throw new CliUsageError('--name must be at most 120 characters');
+      const nameProblem = displayNameProblem(name);
+      if (nameProblem) throw new CliUsageError(`--name: ${nameProblem}`);
       const org = await organisationFor(ctx, required(options, 'org'));
-      const { user, link } = await inviteUser(ctx.db, null, org.id, { role, email, displayName: name, dossierIds: list(options.dossiers), schoolBrins: list(options.schools) }, {
+      const { user, link, mailId } = await inviteUser(ctx.db, null, org.id, { role, email, displayName: name, dossierIds: list(options.dossiers), schoolBrins: list(options.schools) }, {
         now: new Date(),
         publicUrl: ctx.env.PUBLIC_URL,
         appSecret: ctx.env.APP_SECRET,
         audit: { actor: null, organisationId: org.id, ipAddress: 'cli', userAgent: 'kindkans-cli' },
       });
-      ctx.mailer.kick();
       ctx.out(`Invited ${user.displayName} <${user.email}> as ${role} in ${org.code} ${org.name}. Username: ${user.username}`);
-      if (!ctx.env.SMTP_URL) ctx.out(`No SMTP server configured (SMTP_URL): activation link (valid 72 hours, once): ${link}`);
-      else ctx.out(`The activation e-mail is on its way to ${user.email}.`);
+      if (!ctx.env.SMTP_URL) {
+        ctx.out(`No SMTP server configured (SMTP_URL): activation link (valid 72 hours, once): ${link}`);
+        await ctx.mailer.flush();
+        return;
+      }
+      await ctx.mailer.flush(); // one try, with a short timeout (cli.ts)
+      const [mail] = await ctx.db.select({ status: mailOutbox.status, lastError: mailOutbox.lastError }).from(mailOutbox).where(eq(mailOutbox.id, mailId));
+      if (mail?.status === 'sent') ctx.out(`The activation e-mail was sent to ${user.email}.`);
+      else ctx.out(`The SMTP server did not accept the mail now (${mail?.lastError ?? 'no answer'}). The activation e-mail to ${user.email} is queued in the outbox and will go out when the Kindkans server runs (it retries).`);
     },
   },
   'token:create': {

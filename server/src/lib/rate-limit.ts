@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.ts';
 import { rateLimits } from '../db/schema/index.ts';
 
@@ -13,7 +13,7 @@ export interface RateLimitRule {
  * process). Returns how long to wait when over the limit, else null.
  */
 export async function hitRateLimit(db: DbOrTx, key: string, rule: RateLimitRule, now: Date): Promise<{ retryAfterSeconds: number } | null> {
-  const windowStart = new Date(Math.floor(now.getTime() / 1000 / rule.windowSeconds) * rule.windowSeconds * 1000);
+  const windowStart = windowStartAt(now, rule);
   const [row] = await db
     .insert(rateLimits)
     .values({ key, windowStart, count: 1 })
@@ -26,9 +26,22 @@ export async function hitRateLimit(db: DbOrTx, key: string, rule: RateLimitRule,
     })
     .returning({ count: rateLimits.count });
   if (row!.count <= rule.max) return null;
-  const retryAfterMs = windowStart.getTime() + rule.windowSeconds * 1000 - now.getTime();
-  return { retryAfterSeconds: Math.max(1, Math.ceil(retryAfterMs / 1000)) };
+  return { retryAfterSeconds: retryAfter(windowStart, rule, now) };
 }
+
+/**
+ * Reads `key`'s count in the current window without counting: how long to wait when it has
+ * reached `rule.max` already, else null (for limits that count only failures).
+ */
+export async function peekRateLimit(db: DbOrTx, key: string, rule: RateLimitRule, now: Date): Promise<{ retryAfterSeconds: number } | null> {
+  const windowStart = windowStartAt(now, rule);
+  const [row] = await db.select({ windowStart: rateLimits.windowStart, count: rateLimits.count }).from(rateLimits).where(eq(rateLimits.key, key)).limit(1);
+  if (!row || row.windowStart.getTime() !== windowStart.getTime() || row.count < rule.max) return null;
+  return { retryAfterSeconds: retryAfter(windowStart, rule, now) };
+}
+
+const windowStartAt = (now: Date, rule: RateLimitRule) => new Date(Math.floor(now.getTime() / 1000 / rule.windowSeconds) * rule.windowSeconds * 1000);
+const retryAfter = (windowStart: Date, rule: RateLimitRule, now: Date) => Math.max(1, Math.ceil((windowStart.getTime() + rule.windowSeconds * 1000 - now.getTime()) / 1000));
 
 /** Housekeeping: drops windows that ended before `before`. */
 export async function deleteOldRateLimits(db: DbOrTx, before: Date): Promise<void> {

@@ -23,8 +23,10 @@ describe('mail', () => {
     expect(m.html).not.toContain('<script>');
     expect(m.html).toContain('&lt;script&gt;');
     expect(m.html).not.toContain('"><x');
-    const locked = renderMail('a@example.org', { template: 'account_locked', displayName: 'A', organisation: 'PO2507 Stromenland', username: 'a.b', minutes: 15 });
+    const locked = renderMail('a@example.org', { template: 'password_known', displayName: 'A', organisation: 'PO2507 Stromenland', username: 'a.b', minutes: 15 });
+    expect(locked.subject).toBe('Iemand kent uw wachtwoord / Someone knows your password');
     expect(locked.text).toContain('15 minuten geblokkeerd');
+    expect(locked.text.indexOf('Wachtwoord vergeten?')).toBeLessThan(locked.text.indexOf('— English —'));
   });
 
   it('without SMTP: logs the links outside production; in production keeps the mail pending', async () => {

@@ -8,15 +8,22 @@ import type { MailMessage, Mailer } from './types.ts';
 
 const LINK = /https?:\/\/\S+/g;
 
+/** The SMTP URL with nodemailer's connection, greeting and socket timeouts set (its URL query options). */
+function withTimeouts(smtpUrl: string, ms: number): string {
+  const url = new URL(smtpUrl);
+  for (const key of ['connectionTimeout', 'greetingTimeout', 'socketTimeout']) url.searchParams.set(key, String(ms));
+  return url.toString();
+}
+
 /**
  * The real mailer: the outbox dispatcher delivers over SMTP (nodemailer) when `SMTP_URL` is set.
  * Without it, outside production, each mail is "delivered" as a log line with its links (so a
  * developer can follow them); in production without SMTP mails stay pending in the outbox.
  */
-export function createMailer(options: { db: Db; env: Env; logger: Logger; clock?: Clock }): Mailer {
+export function createMailer(options: { db: Db; env: Env; logger: Logger; clock?: Clock; smtpTimeoutMs?: number }): Mailer {
   const { db, env, logger } = options;
   const clock = options.clock ?? systemClock;
-  const transport = env.SMTP_URL ? nodemailer.createTransport(env.SMTP_URL) : null;
+  const transport = env.SMTP_URL ? nodemailer.createTransport(options.smtpTimeoutMs ? withTimeouts(env.SMTP_URL, options.smtpTimeoutMs) : env.SMTP_URL) : null;
   const canDeliver = transport !== null || env.NODE_ENV !== 'production';
 
   async function deliver(message: MailMessage): Promise<void> {

@@ -5,7 +5,7 @@ import { createSecretBox, type SecretBox } from '../lib/crypto.ts';
 import { renderMail, type MailTemplate } from './templates.ts';
 import type { MailMessage } from './types.ts';
 
-const mailBox = (appSecret: string): SecretBox => createSecretBox(appSecret, 'mail');
+export const mailBox = (appSecret: string): SecretBox => createSecretBox(appSecret, 'mail');
 
 /** After this many failed attempts a mail is marked `failed` (it stays in the table, sealed). */
 const MAX_ATTEMPTS = 12;

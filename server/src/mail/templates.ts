@@ -6,7 +6,7 @@ import type { MailMessage } from './types.ts';
 export type MailTemplate =
   | { template: 'welcome'; displayName: string; organisation: string; username: string; link: string }
   | { template: 'password_reset'; displayName: string; organisation: string; username: string; link: string }
-  | { template: 'account_locked'; displayName: string; organisation: string; username: string; minutes: number }
+  | { template: 'password_known'; displayName: string; organisation: string; username: string; minutes: number }
   | { template: 'totp_reset'; displayName: string; organisation: string; username: string; link: string };
 
 interface Parts {
@@ -47,17 +47,19 @@ function parts(m: MailTemplate): Parts {
         ],
         link: { url: m.link, nl: 'Nieuw wachtwoord instellen', en: 'Set a new password' },
       };
-    case 'account_locked':
+    case 'password_known':
       return {
-        subject: 'Uw account is tijdelijk geblokkeerd / Your account was locked',
+        subject: 'Iemand kent uw wachtwoord / Someone knows your password',
         nl: [
           `Beste ${m.displayName},`,
-          `Er is te vaak verkeerd aangemeld op uw account ${m.username} bij ${m.organisation}. Het account is daarom ${m.minutes} minuten geblokkeerd.`,
-          'Was u dit niet zelf? Neem dan contact op met de beheerder van uw organisatie.',
+          `Iemand heeft bij het aanmelden op uw account ${m.username} bij ${m.organisation} het juiste wachtwoord gebruikt, maar steeds een verkeerde code. Het account is daarom ${m.minutes} minuten geblokkeerd.`,
+          'Was u dit niet zelf? Dan kent iemand anders uw wachtwoord. Kies zo snel mogelijk een nieuw wachtwoord via "Wachtwoord vergeten?" in de Kindkans-extensie (u heeft daarvoor een code uit uw authenticator-app nodig).',
+          'Gebeurt dit drie keer binnen 24 uur, dan blijft het account geblokkeerd tot u een nieuw wachtwoord instelt of de beheerder het account deblokkeert.',
         ],
         en: [
-          `Too many failed logins on your account ${m.username} at ${m.organisation}: it is locked for ${m.minutes} minutes.`,
-          "If this wasn't you, contact your organisation's administrator.",
+          `Someone logging in to your account ${m.username} at ${m.organisation} used the right password but wrong codes, so the account is locked for ${m.minutes} minutes.`,
+          "If this wasn't you, someone else knows your password: choose a new one soon with \"Wachtwoord vergeten?\" (Forgot password) in the Kindkans extension; you need a code from your authenticator app.",
+          'After three such locks within 24 hours the account stays locked until you set a new password or an administrator unlocks it.',
         ],
       };
     case 'totp_reset':

@@ -34,9 +34,17 @@ export const users = pgTable(
     passwordHash: text('password_hash'),
     totpSecretEnc: text('totp_secret_enc'),
     totpLastStep: bigint('totp_last_step', { mode: 'number' }),
+    /** Wrong passwords since the last success: they slow the next try (features/auth/lockout.ts), never lock. */
     failedLogins: integer('failed_logins').notNull().default(0),
     lastFailedLoginAt: instant('last_failed_login_at'),
+    /** Wrong codes after the right password (login or reset form) since the last lock or success. */
+    failedCodes: integer('failed_codes').notNull().default(0),
     lockedUntil: instant('locked_until'),
+    /** Locks in the 24 hours from `firstLockAt`; the third blocks the account (`blockedAt`). */
+    lockCount: integer('lock_count').notNull().default(0),
+    firstLockAt: instant('first_lock_at'),
+    /** Locked until a password reset (which needs a current code) or a staff unlock. */
+    blockedAt: instant('blocked_at'),
     lastLoginAt: instant('last_login_at'),
     passwordChangedAt: instant('password_changed_at'),
     deactivatedAt: instant('deactivated_at'),

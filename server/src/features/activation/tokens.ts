@@ -1,4 +1,4 @@
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, eq, isNull, lt } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.ts';
 import { oneTimeTokens, organisations, users, type TokenPurpose } from '../../db/schema/index.ts';
 import { AppError } from '../../lib/errors.ts';
@@ -10,9 +10,15 @@ const TOKEN_LIFETIME_MS: Record<TokenPurpose, number> = {
   password_reset: 3_600_000,
 };
 
-/** A new single-use link token (only its hash is stored); older unused ones of the same purpose die. */
-export async function createOneTimeToken(db: DbOrTx, userId: string, purpose: TokenPurpose, now: Date): Promise<string> {
-  await db.delete(oneTimeTokens).where(and(eq(oneTimeTokens.userId, userId), eq(oneTimeTokens.purpose, purpose), isNull(oneTimeTokens.usedAt)));
+/**
+ * A new single-use link token (only its hash is stored). Older unused ones of the same purpose
+ * die, unless `keepLive` (password reset: an earlier link stays valid until it expires or one of
+ * the links is used); then only expired ones are cleared away.
+ */
+export async function createOneTimeToken(db: DbOrTx, userId: string, purpose: TokenPurpose, now: Date, options: { keepLive?: boolean } = {}): Promise<string> {
+  const mine = and(eq(oneTimeTokens.userId, userId), eq(oneTimeTokens.purpose, purpose));
+  // Kept an hour after expiry: the rows count towards the reset mails per hour.
+  await db.delete(oneTimeTokens).where(options.keepLive ? and(mine, lt(oneTimeTokens.expiresAt, new Date(now.getTime() - 3_600_000))) : and(mine, isNull(oneTimeTokens.usedAt)));
   const token = generateToken(32);
   await db.insert(oneTimeTokens).values({ tokenHash: hashToken(token), userId, purpose, expiresAt: new Date(now.getTime() + TOKEN_LIFETIME_MS[purpose]), createdAt: now });
   return token;

@@ -2,7 +2,7 @@ import { and, desc, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeLoginUser, TEST_PASSWORD, userRow } from '../../../test/accounts.ts';
 import { createTestApp, jsonRequest, bearer, type TestContext } from '../../../test/app.ts';
-import { makeOrganisation } from '../../../test/fixtures.ts';
+import { makeOrganisation, signIn } from '../../../test/fixtures.ts';
 import { auditLog, mailOutbox, users } from '../../db/schema/index.ts';
 
 const isPglite = !process.env.DATABASE_URL;
@@ -42,6 +42,7 @@ describe('POST /auth/login: security', () => {
     step();
     const a = await newUser();
     const locked = await newUser({ lockedUntil: new Date(t.clock.now().getTime() + 60_000) });
+    const blocked = await newUser({ blockedAt: t.clock.now(), lockedUntil: null });
     const deactivated = await newUser({ status: 'deactivated' });
     const invited = await newUser({ status: 'invited', passwordHash: null, totpSecretEnc: null });
     const cases = {
@@ -51,6 +52,7 @@ describe('POST /auth/login: security', () => {
       'wrong code': await creds(a, { code: '000000' }),
       'malformed code': await creds(a, { code: 'abc' }),
       'locked (right password and code)': await creds(locked),
+      'blocked after 3 locks (right password and code)': await creds(blocked),
       'deactivated (right password and code)': await creds(deactivated),
       'invited, not activated': await creds(invited),
     };
@@ -61,7 +63,7 @@ describe('POST /auth/login: security', () => {
 
     const reasons = await t.db.select({ detail: auditLog.detail, outcome: auditLog.outcome }).from(auditLog).where(eq(auditLog.action, 'auth.login'));
     expect(reasons.map((r) => (r.detail as { reason: string }).reason)).toEqual(
-      expect.arrayContaining(['unknown_account', 'wrong_password', 'wrong_code', 'locked', 'account_deactivated', 'account_invited']),
+      expect.arrayContaining(['unknown_account', 'wrong_password', 'wrong_code', 'locked', 'blocked', 'account_deactivated', 'account_invited']),
     );
     expect(reasons.every((r) => r.outcome === 'failure')).toBe(true);
   });
@@ -112,49 +114,151 @@ describe('POST /auth/login: security', () => {
     expect(statuses.filter((s) => s === 401)).toHaveLength(19);
   });
 
-  it('delays after 5 failures, locks for 15 minutes after 10 (with a mail), and the locked answer equals a wrong password', async () => {
+  const wrongPassword = (a: Awaited<ReturnType<typeof newUser>>) => creds(a, { password: 'fout fout fout' });
+  const wrongCode = async (a: Awaited<ReturnType<typeof newUser>>) => {
+    const right = await a.code(t.clock.now());
+    return creds(a, { code: right === '000000' ? '111111' : '000000' });
+  };
+  const mailsTo = async (email: string) => t.db.select().from(mailOutbox).where(and(eq(mailOutbox.toAddress, email), eq(mailOutbox.template, 'password_known')));
+
+  it('never locks after wrong passwords: each slows the next try (1 s after the 5th, doubling, at most 60 s); tries inside the delay count nowhere', async () => {
     step();
     const a = await newUser();
-    for (let i = 0; i < 5; i++) expect((await login(await creds(a, { password: 'fout fout fout' }))).status).toBe(401);
+    for (let i = 0; i < 5; i++) expect((await login(await wrongPassword(a))).status).toBe(401);
     expect((await userRow(t.db, a.user.id)).failedLogins).toBe(5);
     // Inside the 1-second delay even the right password and code are refused, and this does not count.
-    const wrongAnswer = await problemOf(await login(await creds(a, { password: 'fout fout fout' })));
+    const wrongAnswer = await problemOf(await login(await wrongPassword(a)));
     expect((await lastLoginAudit(a.user.id)).detail).toEqual({ reason: 'delayed' });
     expect(await problemOf(await login(await creds(a)))).toEqual(wrongAnswer);
     expect((await userRow(t.db, a.user.id)).failedLogins).toBe(5);
-    // The delays grow: 1, 2, 4, 8, 16 s. Wait each out and fail again until the 10th failure locks.
-    for (let failures = 5; failures < 10; failures++) {
-      t.clock.advance(1000 * 2 ** (failures - 5));
-      expect((await login(await creds(a, { password: 'fout fout fout' }))).status).toBe(401);
+    // The delays grow 1, 2, 4, … s and stop at 60 s; 30 more wrong passwords never lock.
+    const delays: number[] = [];
+    for (let failures = 5; failures < 35; failures++) {
+      const wait = failures === 5 ? 1000 : delays.at(-1)! * 2 > 60_000 ? 60_000 : delays.at(-1)! * 2;
+      t.clock.advance(wait - 1);
+      expect((await login(await wrongPassword(a))).status).toBe(401);
+      expect((await lastLoginAudit(a.user.id)).detail).toEqual({ reason: 'delayed' });
+      t.clock.advance(1);
+      expect((await login(await wrongPassword(a))).status).toBe(401);
+      expect((await lastLoginAudit(a.user.id)).detail).toEqual({ reason: 'wrong_password' });
+      delays.push(wait);
     }
+    expect(delays.slice(0, 8)).toEqual([1000, 2000, 4000, 8000, 16_000, 32_000, 60_000, 60_000]);
     const row = await userRow(t.db, a.user.id);
-    expect(row.lockedUntil?.getTime()).toBe(t.clock.now().getTime() + 15 * 60_000);
-    const [mail] = await t.db.select().from(mailOutbox).where(and(eq(mailOutbox.toAddress, a.user.email), eq(mailOutbox.template, 'account_locked')));
-    expect(mail?.subject).toContain('geblokkeerd');
-
-    step();
-    const lockedAnswer = await problemOf(await login(await creds(a)));
-    expect(lockedAnswer).toEqual(wrongAnswer);
-    expect((await lastLoginAudit(a.user.id)).detail).toEqual({ reason: 'locked' });
-
-    t.clock.advance(15 * 60_000);
+    expect(row).toMatchObject({ failedLogins: 35, lockedUntil: null, blockedAt: null, failedCodes: 0 });
+    expect(await mailsTo(a.user.email)).toHaveLength(0);
+    // After the (capped) delay the owner gets in at once, and the count starts again.
+    t.clock.advance(60_000);
     expect((await login(await creds(a))).status).toBe(200);
     expect((await userRow(t.db, a.user.id)).failedLogins).toBe(0);
   });
 
-  it('answers 429 with Retry-After to an address that tries too often; other addresses are unaffected', async () => {
+  it('locks after 10 wrong codes with the right password for 15 minutes and mails the owner once; the locked answer equals a wrong password', async () => {
+    step();
+    const a = await newUser();
+    const wrongAnswer = await problemOf(await login(await wrongPassword(a)));
+    step();
+    for (let i = 0; i < 9; i++) expect(await problemOf(await login(await wrongCode(a)))).toEqual(wrongAnswer);
+    expect(await userRow(t.db, a.user.id)).toMatchObject({ failedCodes: 9, failedLogins: 0, lockedUntil: null });
+    expect((await login(await wrongCode(a))).status).toBe(401);
+    expect((await lastLoginAudit(a.user.id)).detail).toEqual({ reason: 'wrong_code', locked: true });
+    const row = await userRow(t.db, a.user.id);
+    expect(row).toMatchObject({ failedCodes: 0, lockCount: 1, blockedAt: null });
+    expect(row.lockedUntil?.getTime()).toBe(t.clock.now().getTime() + 15 * 60_000);
+    const [mail] = await mailsTo(a.user.email);
+    expect(mail?.subject).toBe('Iemand kent uw wachtwoord / Someone knows your password');
+
+    step();
+    expect(await problemOf(await login(await creds(a)))).toEqual(wrongAnswer);
+    expect((await lastLoginAudit(a.user.id)).detail).toEqual({ reason: 'locked' });
+    expect((await userRow(t.db, a.user.id)).failedCodes).toBe(0); // refused tries do not count
+
+    t.clock.advance(15 * 60_000);
+    expect((await login(await creds(a))).status).toBe(200);
+    // A second lock the same day mails nobody again.
+    step();
+    for (let i = 0; i < 10; i++) expect((await login(await wrongCode(a))).status).toBe(401);
+    expect(await userRow(t.db, a.user.id)).toMatchObject({ lockCount: 2, blockedAt: null });
+    expect(await mailsTo(a.user.email)).toHaveLength(1);
+  });
+
+  it('blocks after 3 locks within 24 hours until a staff unlock (POST /users/{id}/unlock, audited)', async () => {
+    step();
+    const a = await newUser();
+    for (let lock = 1; lock <= 3; lock++) {
+      step();
+      for (let i = 0; i < 10; i++) expect((await login(await wrongCode(a))).status).toBe(401);
+      expect((await userRow(t.db, a.user.id)).lockCount).toBe(lock);
+      t.clock.advance(15 * 60_000);
+    }
+    const blocked = await userRow(t.db, a.user.id);
+    expect(blocked.blockedAt).not.toBeNull();
+    expect(await mailsTo(a.user.email)).toHaveLength(1);
+    // Hours later the right password and code still do not get in, and tries count nowhere.
+    t.clock.advance(6 * 3_600_000);
+    expect((await login(await creds(a))).status).toBe(401);
+    expect((await lastLoginAudit(a.user.id)).detail).toEqual({ reason: 'blocked' });
+    expect((await login(await wrongCode(a))).status).toBe(401);
+    expect((await userRow(t.db, a.user.id)).lockCount).toBe(3);
+
+    const admin = await makeLoginUser(t.db, t.env.APP_SECRET, org.id, 'admin');
+    const adminToken = await signIn(t.db, admin.user.id, t.clock.now(), t.env);
+    const parentToken = await signIn(t.db, (await newUser()).user.id, t.clock.now(), t.env);
+    expect((await t.app.request(`/api/v1/users/${a.user.id}/unlock`, { method: 'POST', headers: bearer(parentToken) })).status).toBe(403);
+    expect((await t.app.request(`/api/v1/users/${a.user.id}/unlock`, { method: 'POST', headers: bearer(adminToken) })).status).toBe(204);
+    expect(await userRow(t.db, a.user.id)).toMatchObject({ blockedAt: null, lockedUntil: null, lockCount: 0, failedCodes: 0 });
+    const [entry] = await t.db.select().from(auditLog).where(and(eq(auditLog.action, 'user.unlock'), eq(auditLog.subjectId, a.user.id)));
+    expect(entry).toMatchObject({ outcome: 'success', actorUserId: admin.user.id });
+    step();
+    expect((await login(await creds(a))).status).toBe(200);
+  });
+
+  it('starts a new 24-hour window after a day: 3 locks spread over more than 24 hours do not block', async () => {
+    step();
+    const a = await newUser();
+    for (let lock = 0; lock < 3; lock++) {
+      step();
+      for (let i = 0; i < 10; i++) await login(await wrongCode(a));
+      t.clock.advance(13 * 3_600_000);
+    }
+    expect(await userRow(t.db, a.user.id)).toMatchObject({ blockedAt: null, lockCount: 1 });
+    expect(await mailsTo(a.user.email)).toHaveLength(2); // one per window
+  });
+
+  it('counts only failures per address: 200 successful logins of different users from one address all pass', async () => {
+    step();
+    const shared = { 'x-forwarded-for': '10.77.7.7' };
+    const many = [];
+    for (let i = 0; i < 200; i++) many.push(await newUser());
+    const statuses: number[] = [];
+    for (const a of many) statuses.push((await login(await creds(a), shared)).status);
+    expect(statuses.filter((s) => s !== 200)).toEqual([]);
+  }, 180_000);
+
+  it('answers 429 with Retry-After once an address has had 100 failures in 10 minutes; other addresses are unaffected', async () => {
     t.clock.set(new Date(Math.ceil(t.clock.now().getTime() / 600_000) * 600_000 + 1000)); // start of a window
     const a = await newUser();
     const attacker = { 'x-forwarded-for': '10.66.6.6' };
-    for (let i = 0; i < 30; i++) expect((await login(await creds(a, { password: `fout ${i} fout fout` }), attacker)).status).toBe(401);
+    for (let i = 0; i < 100; i++) expect((await login({ organisation: 'PO2507', username: `niemand${i}`, password: 'fout fout fout', code: '000000' }, attacker)).status).toBe(401);
     const res = await login(await creds(a), attacker);
     expect(res.status).toBe(429);
     expect(res.headers.get('retry-after')).toBe('599');
     expect((await res.json()).code).toBe('too_many_attempts');
-    t.clock.advance(5 * 60_000); // the account's lock (after 10 failures) ends; the address window does not
-    expect((await login(await creds(a), attacker)).status).toBe(429);
-    t.clock.advance(11 * 60_000);
+    expect((await login(await creds(a))).status).toBe(200); // another address
+    t.clock.advance(10 * 60_000);
+    step();
     expect((await login(await creds(a), attacker)).status).toBe(200);
+  }, 120_000);
+
+  it('takes the per-address failure limit from LOGIN_FAILURES_PER_ADDRESS', async () => {
+    const small = await createTestApp({ env: { LOGIN_FAILURES_PER_ADDRESS: '3' } });
+    try {
+      const statuses = [];
+      for (let i = 0; i < 4; i++) statuses.push((await small.app.request('/api/v1/auth/login', jsonRequest('POST', { organisation: 'PO2507', username: 'niemand', password: 'fout fout fout', code: '000000' }))).status);
+      expect(statuses).toEqual([401, 401, 401, 429]);
+    } finally {
+      await small.close();
+    }
   });
 
   it('never answers 500 to malformed input', async () => {

@@ -7,7 +7,7 @@ import { verifyTotp } from '../../lib/totp.ts';
 import { recordAudit, type AuditEntry } from '../audit/service.ts';
 import { totpBox } from '../activation/service.ts';
 import { ORG_CODE } from '../organisations/service.ts';
-import { lockoutState, recordLoginFailure } from './lockout.ts';
+import { CLEARED_BY_LOGIN, recordWrongCode, recordWrongPassword, lockoutState } from './lockout.ts';
 import type { LoginRequest, User } from './schemas.ts';
 import { createSession, type SessionPolicy } from './session.ts';
 
@@ -17,13 +17,12 @@ export type LoginResult =
   | { ok: true; token: string; session: AuthSession; user: AuthUser }
   | { ok: false; reason: string; lockedNow: boolean };
 
-/** Failures that count towards the per-account delay and lock. */
-const COUNTED = new Set(['wrong_password', 'wrong_code', 'replayed_code']);
-
 /**
  * Organisation + username (case-insensitive) + password + TOTP code. Every failure looks the same
  * to the caller (the reason goes to the audit log only); unknown accounts cost a dummy argon2
  * verification. The TOTP step is checked and stored under a row lock, so one code logs in once.
+ * A wrong password only delays the account's next try; a wrong code after the right password
+ * counts towards a lock (lockout.ts). Tries while blocked, locked or delayed count nowhere.
  */
 export async function loginUser(
   db: Db,
@@ -68,11 +67,15 @@ export async function loginUser(
     // The claimed account is the subject; it is the actor only once the login succeeded.
     const entry = { ...base, organisationId: org.id, subjectId: candidate.user.id };
     if (reason || !user || step === null || !isPersonRole(user.role)) {
-      const lockedNow = user && reason && COUNTED.has(reason) ? await recordLoginFailure(tx, user, now, { appSecret: ctx.appSecret, organisation: `${org.code} ${org.name}` }) : false;
+      let lockedNow = false;
+      if (user && reason === 'wrong_password') await recordWrongPassword(tx, user, now);
+      if (user && (reason === 'wrong_code' || reason === 'replayed_code')) {
+        lockedNow = (await recordWrongCode(tx, user, now, { appSecret: ctx.appSecret, organisation: `${org.code} ${org.name}` })) !== 'counted';
+      }
       await recordAudit(tx, { ...entry, outcome: 'failure', detail: { reason, ...(lockedNow ? { locked: true } : {}) } });
       return { ok: false, reason: reason ?? 'unknown', lockedNow };
     }
-    await tx.update(users).set({ totpLastStep: step, failedLogins: 0, lockedUntil: null, lastFailedLoginAt: null, lastLoginAt: now }).where(eq(users.id, user.id));
+    await tx.update(users).set({ totpLastStep: step, ...CLEARED_BY_LOGIN, lastLoginAt: now }).where(eq(users.id, user.id));
     const { token, session } = await createSession(tx, user.id, now, ctx.policy, { userAgent: ctx.audit.userAgent, ipAddress: ctx.audit.ipAddress });
     await recordAudit(tx, { ...entry, actor: { id: user.id, role: user.role, displayName: user.displayName }, outcome: 'success' });
     return {

@@ -9,7 +9,7 @@ import { loginUser, publicUser } from './login.ts';
 import { authenticate, authorize } from '../../authz/index.ts';
 import { LoginAnswer, LoginBody, SessionAnswer, SessionItem } from './schemas.ts';
 import { invalidateSession, sessionPolicy } from './session.ts';
-import { throttleAddress } from './throttle.ts';
+import { checkLoginFailures, countLoginFailure } from './throttle.ts';
 
 const GENERIC = 'Aanmelden is niet gelukt. Controleer organisatie, naam, wachtwoord en code. / Login failed: check organisation, name, password and code.';
 
@@ -27,15 +27,16 @@ export const authRoutes = createRouter()
         200: json(LoginAnswer, 'A new session'),
         400: problem('Malformed request'),
         401: problem('invalid_credentials: one answer for every kind of wrong or locked'),
-        429: problem('too_many_attempts from this address (see Retry-After)'),
+        429: problem('too_many_attempts: too many failed logins from this address (see Retry-After)'),
       },
     }),
     async (c) => {
-      await throttleAddress(c, 'login');
+      await checkLoginFailures(c);
       const { db, env, clock, mailer } = c.var.deps;
       const policy = sessionPolicy(env);
       const result = await loginUser(db, { appSecret: env.APP_SECRET, policy, now: clock.now(), audit: auditContext(c) }, c.req.valid('json'));
       if (!result.ok) {
+        await countLoginFailure(c);
         if (result.lockedNow) mailer.kick();
         throw new AppError('invalid_credentials', GENERIC);
       }

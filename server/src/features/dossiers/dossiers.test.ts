@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, jsonRequest, type TestContext } from '../../../test/app.ts';
-import { news } from '../../db/schema/index.ts';
+import { and, eq } from 'drizzle-orm';
+import { auditLog, news } from '../../db/schema/index.ts';
 import { createWorld, type World } from '../../../test/world.ts';
 
 let t: TestContext;
@@ -96,6 +97,28 @@ describe('dossiers, news and schools', () => {
     expect(unlink.status).toBe(204);
     expect((await t.app.request(path, w.as('unlinkedParent'))).status).toBe(404);
     expect((await t.app.request(`${path}/guardians/${w.users.unlinkedParent.id}`, w.as('school', { method: 'DELETE' }))).status).toBe(404);
+  });
+
+  it('guardians: school staff link only a parent with no dossier elsewhere or already a guardian at their schools; otherwise 404 (and the parent does not become theirs)', async () => {
+    const path = `/api/v1/dossiers/${w.dossiers.otherChild.id}/guardians`;
+    for (const userId of [w.users.otherSchoolParent.id, w.users.parentB.id, '00000000-0000-4000-8000-000000000000']) {
+      const res = await t.app.request(path, w.as('school', jsonRequest('POST', { userId })));
+      expect([userId, res.status]).toEqual([userId, 404]);
+      expect((await res.json()).code).toBe('not_found');
+    }
+    const [refusal] = await t.db.select().from(auditLog).where(and(eq(auditLog.action, 'guardian.link'), eq(auditLog.outcome, 'denied')));
+    expect(refusal?.detail).toEqual({ userId: w.users.otherSchoolParent.id });
+    const mine = await (await t.app.request('/api/v1/users?role=parent&pageSize=100', w.as('school'))).json();
+    expect(mine.items.map((u: { id: string }) => u.id)).not.toContain(w.users.otherSchoolParent.id);
+    expect((await t.app.request(`/api/v1/users/${w.users.otherSchoolParent.id}/deactivate`, w.as('school', { method: 'POST' }))).status).toBe(404);
+    // Already a guardian at their school (of another child): allowed. Admins may link any parent of the organisation.
+    expect((await t.app.request(path, w.as('school', jsonRequest('POST', { userId: w.users.parent.id })))).status).toBe(204);
+    expect((await t.app.request(path, w.as('admin', jsonRequest('POST', { userId: w.users.otherSchoolParent.id })))).status).toBe(204);
+    // Now that this parent is a guardian at the school, its staff may link them to another of its dossiers.
+    expect((await t.app.request(`/api/v1/dossiers/${w.dossiers.own.id}/guardians`, w.as('school', jsonRequest('POST', { userId: w.users.otherSchoolParent.id })))).status).toBe(204);
+    for (const [d, u] of [[w.dossiers.otherChild.id, w.users.parent.id], [w.dossiers.otherChild.id, w.users.otherSchoolParent.id], [w.dossiers.own.id, w.users.otherSchoolParent.id]] as const) {
+      expect((await t.app.request(`/api/v1/dossiers/${d}/guardians/${u}`, w.as('admin', { method: 'DELETE' }))).status).toBe(204);
+    }
   });
 
   it('guardians: only a parent of the same organisation can be linked', async () => {

@@ -110,10 +110,16 @@ export const dossierRoutes = createRouter()
     async (c) => {
       const found = await loadVisible(c, findVisibleDossier, c.req.valid('param').id, { action: 'guardian.link', subjectType: 'dossier' });
       const { userId } = c.req.valid('json');
-      await c.var.deps.db.transaction(async (tx) => {
-        await linkGuardian(tx, c.var.principal.user, found.id, userId);
-        await recordAudit(tx, { ...audited(c, 'guardian.link', found), detail: { userId } });
-      });
+      await c.var.deps.db
+        .transaction(async (tx) => {
+          await linkGuardian(tx, c.var.principal, found.id, userId);
+          await recordAudit(tx, { ...audited(c, 'guardian.link', found), detail: { userId } });
+        })
+        .catch(async (err) => {
+          // A parent the caller may not link: recorded as a refusal, answered 404 like an unknown one.
+          if (err instanceof AppError && err.code === 'not_found') await recordAudit(c.var.deps.db, { ...audited(c, 'guardian.link', found), outcome: 'denied', detail: { userId } });
+          throw err;
+        });
       return c.body(null, 204);
     },
   )

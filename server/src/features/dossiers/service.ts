@@ -3,7 +3,7 @@ import type { DbOrTx } from '../../db/client.ts';
 import { dossiers, guardians, schools, users } from '../../db/schema/index.ts';
 import { AppError } from '../../lib/errors.ts';
 import type { Page, PageQuery } from '../../lib/openapi.ts';
-import { visibleDossiers, type Actor, type Principal } from '../../authz/index.ts';
+import { mayLinkParent, visibleDossiers, type Actor, type Principal } from '../../authz/index.ts';
 import type { Dossier, DossierCreate, DossierPatch, DossierSummary } from './schemas.ts';
 
 /** `%`, `_` and `\` in a search term are literal. */
@@ -68,13 +68,18 @@ export async function updateDossier(db: DbOrTx, id: string, schoolId: string | u
   return getDossier(db, id);
 }
 
-/** Links a parent of the same organisation; linking twice is a no-op. */
-export async function linkGuardian(db: DbOrTx, user: Actor, dossierId: string, userId: string): Promise<void> {
+/**
+ * Links a parent of the same organisation; linking twice is a no-op. School staff may link only a
+ * parent who is a guardian nowhere yet or already at one of their schools (authz `mayLinkParent`);
+ * any other parent — and, for them, an unknown id — is 404, so nothing tells that the parent exists.
+ */
+export async function linkGuardian(db: DbOrTx, principal: Principal, dossierId: string, userId: string): Promise<void> {
   const [parent] = await db
     .select({ id: users.id })
     .from(users)
-    .where(and(eq(users.id, userId), eq(users.organisationId, user.organisationId), eq(users.role, 'parent')))
+    .where(and(eq(users.id, userId), eq(users.organisationId, principal.organisationId), eq(users.role, 'parent')))
     .limit(1);
+  if (principal.role === 'school' && !(parent && (await mayLinkParent(db, principal, parent.id)))) throw new AppError('not_found', 'userId: no parent with this id that you may link.');
   if (!parent) throw new AppError('validation_failed', 'userId: no parent account with this id in your organisation.', { errors: [{ path: 'userId', message: 'not a parent of this organisation' }] });
   await db.insert(guardians).values({ dossierId, userId }).onConflictDoNothing();
 }

@@ -54,7 +54,8 @@ export const passwordResetPages = createRouter()
       await completePasswordReset(db, env.APP_SECRET, token, { password, code }, clock.now(), auditContext(c));
       mailer.kick();
     } catch (err) {
-      if (err instanceof AppError && err.code === 'too_many_attempts') return again('Te veel pogingen. Wacht even en probeer het opnieuw.', 429);
+      mailer.kick(); // a wrong code may have locked the account and written the owner's mail
+      if (err instanceof AppError && err.code === 'too_many_attempts') return again(err.detail?.startsWith('Te veel verkeerde codes') ? err.detail.split(' / ')[0]! : 'Te veel pogingen. Wacht even en probeer het opnieuw.', 429);
       if (err instanceof AppError && (err.code === 'weak_password' || err.code === 'invalid_code')) return again(err.detail ?? err.title, 400);
       return linkProblem(c, err);
     }

@@ -60,13 +60,16 @@ export const passwordResetRoutes = createRouter()
       security: [],
       summary: 'Set a new password with a current authenticator code; every session of the user ends',
       request: { params: TokenParam, body: jsonBody(NewPasswordBody) },
-      responses: { ...bodyResponses, 204: { description: 'Password changed' }, 400: problem('weak_password or invalid_code'), ...linkErrors, 429: problem('too_many_attempts') },
+      responses: { ...bodyResponses, 204: { description: 'Password changed' }, 400: problem('weak_password or invalid_code'), ...linkErrors, 429: problem('too_many_attempts: from this address, or the account is locked for a while after wrong codes (see Retry-After)') },
     }),
     async (c) => {
       await throttleAddress(c, 'token');
       const { db, env, clock, mailer } = c.var.deps;
-      await completePasswordReset(db, env.APP_SECRET, c.req.valid('param').token, c.req.valid('json'), clock.now(), auditContext(c));
-      mailer.kick();
+      try {
+        await completePasswordReset(db, env.APP_SECRET, c.req.valid('param').token, c.req.valid('json'), clock.now(), auditContext(c));
+      } finally {
+        mailer.kick(); // a wrong code may have locked the account and written the owner's mail
+      }
       return c.body(null, 204);
     },
   );

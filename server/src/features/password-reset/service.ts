@@ -1,4 +1,4 @@
-import { and, eq } from 'drizzle-orm';
+import { and, count, eq, gt, isNull } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { oneTimeTokens, organisations, users } from '../../db/schema/index.ts';
 import { AppError } from '../../lib/errors.ts';
@@ -9,11 +9,15 @@ import { recordAudit, type AuditEntry } from '../audit/service.ts';
 import { totpBox } from '../activation/service.ts';
 import { createOneTimeToken, findLiveToken, linkFor } from '../activation/tokens.ts';
 import { invalidateUserSessions } from '../auth/session.ts';
-import { recordLoginFailure } from '../auth/lockout.ts';
+import { CLEARED, recordWrongCode } from '../auth/lockout.ts';
 import type { PasswordResetInfo, PasswordResetRequest } from './schemas.ts';
 
+/** Reset mails per account per hour; more requests are answered the same (202) and send nothing. */
+export const RESET_MAILS_PER_HOUR = 3;
+
 /**
- * Sends a reset link when an active account with a password and authenticator matches.
+ * Sends a reset link when an active account with a password and authenticator matches, at most
+ * 3 per account per hour. Earlier links stay valid (until their hour ends or one link is used).
  * The caller answers 202 before this runs, so timing tells nothing. Returns whether a mail was queued.
  */
 export async function requestPasswordReset(
@@ -29,7 +33,12 @@ export async function requestPasswordReset(
       .innerJoin(organisations, eq(organisations.id, users.organisationId))
       .where(and(eq(organisations.code, input.organisation.trim().toUpperCase()), eq(users.username, input.username.trim().toLowerCase())))
       .limit(1);
-    const ok = row && row.user.status === 'active' && row.user.passwordHash && row.user.totpSecretEnc;
+    const eligible = row && row.user.status === 'active' && row.user.passwordHash && row.user.totpSecretEnc;
+    if (eligible) await tx.select({ id: users.id }).from(users).where(eq(users.id, row.user.id)).for('update'); // one request at a time per account
+    const recent = eligible
+      ? (await tx.select({ n: count() }).from(oneTimeTokens).where(and(eq(oneTimeTokens.userId, row.user.id), eq(oneTimeTokens.purpose, 'password_reset'), gt(oneTimeTokens.createdAt, new Date(ctx.now.getTime() - 3_600_000)))))[0]!.n
+      : 0;
+    const ok = eligible && recent < RESET_MAILS_PER_HOUR;
     await recordAudit(tx, {
       ...ctx.audit,
       organisationId: row?.organisation.id ?? null,
@@ -38,10 +47,10 @@ export async function requestPasswordReset(
       subjectType: 'user',
       subjectId: row?.user.id,
       subjectLabel: input.username.slice(0, 64),
-      detail: ok ? undefined : { reason: row ? `account_${row.user.status}` : 'unknown_account' },
+      detail: ok ? undefined : { reason: eligible ? 'mail_limit' : row ? `account_${row.user.status}` : 'unknown_account' },
     });
     if (!ok) return false;
-    const token = await createOneTimeToken(tx, row.user.id, 'password_reset', ctx.now);
+    const token = await createOneTimeToken(tx, row.user.id, 'password_reset', ctx.now, { keepLive: true });
     await enqueueMail(tx, ctx.appSecret, {
       to: row.user.email,
       organisationId: row.organisation.id,
@@ -60,7 +69,9 @@ export async function getPasswordReset(db: Db, token: string, now: Date): Promis
 
 /**
  * Sets a new password with a current TOTP code (checked against the last accepted step under the
- * row lock, like a login). Every session of the user ends. A wrong code counts as a failed login.
+ * row lock, like a login). Every session of the user ends, every other reset link of the user dies,
+ * and every lock is lifted. A wrong code counts like one at login (lockout.ts); during a 15-minute
+ * lock the form refuses without counting (429). A blocked account (3 locks) is unblocked here.
  */
 export async function completePasswordReset(
   db: Db,
@@ -74,25 +85,29 @@ export async function completePasswordReset(
   const problem = passwordProblem(input.password, peek.user.username);
   if (problem) throw new AppError('weak_password', problem);
   const newHash = await hashPassword(input.password);
-  const failure = await db.transaction(async (tx) => {
+  const failure = await db.transaction(async (tx): Promise<'wrong_code' | { lockedUntil: Date } | null> => {
     const { user, token: row, organisation } = await findLiveToken(tx, token, ['password_reset'], now, true);
-    const locked = user.lockedUntil && user.lockedUntil > now;
-    const step = !locked && user.totpSecretEnc ? await verifyTotp(totpBox(appSecret).decrypt(user.totpSecretEnc), input.code, now, user.totpLastStep) : null;
     const entry = { ...audit, organisationId: user.organisationId, subjectType: 'user', subjectId: user.id, subjectLabel: user.username };
-    if (step === null) {
-      if (!locked) await recordLoginFailure(tx, user, now, { appSecret, organisation: `${organisation.code} ${organisation.name}` });
-      await recordAudit(tx, { ...entry, action: 'account.password_reset', outcome: 'failure', detail: { reason: locked ? 'locked' : 'wrong_code' } });
-      return true;
+    if (user.lockedUntil && user.lockedUntil > now) {
+      await recordAudit(tx, { ...entry, action: 'account.password_reset', outcome: 'failure', detail: { reason: 'locked' } });
+      return { lockedUntil: user.lockedUntil };
     }
-    await tx
-      .update(users)
-      .set({ passwordHash: newHash, passwordChangedAt: now, totpLastStep: step, failedLogins: 0, lockedUntil: null, updatedAt: now })
-      .where(eq(users.id, user.id));
+    const step = user.totpSecretEnc ? await verifyTotp(totpBox(appSecret).decrypt(user.totpSecretEnc), input.code, now, user.totpLastStep) : null;
+    if (step === null) {
+      const counted = await recordWrongCode(tx, user, now, { appSecret, organisation: `${organisation.code} ${organisation.name}` });
+      await recordAudit(tx, { ...entry, action: 'account.password_reset', outcome: 'failure', detail: { reason: 'wrong_code', ...(counted !== 'counted' ? { locked: true } : {}) } });
+      return 'wrong_code';
+    }
+    await tx.update(users).set({ passwordHash: newHash, passwordChangedAt: now, totpLastStep: step, ...CLEARED, updatedAt: now }).where(eq(users.id, user.id));
     await tx.update(oneTimeTokens).set({ usedAt: now }).where(eq(oneTimeTokens.id, row.id));
+    await tx.update(oneTimeTokens).set({ usedAt: now }).where(and(eq(oneTimeTokens.userId, user.id), eq(oneTimeTokens.purpose, 'password_reset'), isNull(oneTimeTokens.usedAt)));
     await invalidateUserSessions(tx, user.id);
-    await recordAudit(tx, { ...entry, actor: { id: user.id, role: user.role, displayName: user.displayName }, action: 'account.password_reset', outcome: 'success' });
-    return false;
+    await recordAudit(tx, { ...entry, actor: { id: user.id, role: user.role, displayName: user.displayName }, action: 'account.password_reset', outcome: 'success', detail: user.blockedAt || (user.lockedUntil && user.lockedUntil > now) ? { unlocked: true } : undefined });
+    return null;
   });
-  if (failure) throw new AppError('invalid_code', 'De code klopt niet. / The code is not correct.');
+  if (failure === 'wrong_code') throw new AppError('invalid_code', 'De code klopt niet. / The code is not correct.');
+  if (failure) {
+    const seconds = Math.max(1, Math.ceil((failure.lockedUntil.getTime() - now.getTime()) / 1000));
+    throw new AppError('too_many_attempts', `Te veel verkeerde codes: probeer het over ${Math.ceil(seconds / 60)} minuten opnieuw. / Too many wrong codes: try again in ${Math.ceil(seconds / 60)} minutes.`, { retryAfter: seconds }, { 'Retry-After': String(seconds) });
+  }
 }
-

@@ -33,7 +33,7 @@ const actionRoute = <A extends UserAction>(action: A, operationId: string, summa
   });
 
 /** The authz action of each account action. */
-const actionOf: Record<UserAction, Action> = { 'resend-invitation': 'user.resendInvitation', deactivate: 'user.deactivate', reactivate: 'user.reactivate', 'reset-2fa': 'user.reset2fa' };
+const actionOf: Record<UserAction, Action> = { 'resend-invitation': 'user.resendInvitation', deactivate: 'user.deactivate', reactivate: 'user.reactivate', 'reset-2fa': 'user.reset2fa', unlock: 'user.unlock' };
 
 async function act(c: Context<AuthEnv>, action: UserAction) {
   await manageUser(c.var.deps.db, c.var.principal, c.req.param('id') ?? '', action, serviceCtx(c));
@@ -94,6 +94,10 @@ export const userRoutes = createRouter()
   })
   .openapi(actionRoute('reactivate', 'reactivateUser', 'Reactivate a deactivated account'), async (c) => {
     await act(c, 'reactivate');
+    return c.body(null, 204);
+  })
+  .openapi(actionRoute('unlock', 'unlockUser', 'Lift a lock after wrong codes (also one that lasts until a password reset); audited'), async (c) => {
+    await act(c, 'unlock');
     return c.body(null, 204);
   })
   .openapi(actionRoute('reset-2fa', 'resetUserTwoFactor', 'Remove the authenticator and mail a link to set up a new one; all sessions end'), async (c) => {

@@ -1,6 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { roles, userStatuses } from '../../db/schema/index.ts';
 import { PageQuery } from '../../lib/openapi.ts';
+import { DisplayName } from './display-name.ts';
 
 export const UserListItem = z
   .object({
@@ -19,7 +20,7 @@ export const InviteUser = z
   .object({
     role: z.enum(roles),
     email: z.email().max(254),
-    displayName: z.string().trim().min(1).max(120).regex(/^[^\u0000-\u001f\u007f]+$/, 'no control characters'),
+    displayName: DisplayName,
     dossierIds: z.array(z.string().max(64)).max(50).optional(),
     schoolBrins: z.array(z.string().trim().min(1).max(12).regex(/^[A-Za-z0-9]+$/, 'a BRIN code')).max(50).optional(),
   })

@@ -4,11 +4,13 @@ import type { Db, DbOrTx } from '../../db/client.ts';
 import { dossiers, guardians, oneTimeTokens, organisations, schools, staffSchools, users, type Role } from '../../db/schema/index.ts';
 import { recordAudit, type AuditEntry } from '../audit/service.ts';
 import { invalidateUserSessions } from '../auth/session.ts';
+import { CLEARED } from '../auth/lockout.ts';
 import { createOneTimeToken, linkFor } from '../activation/tokens.ts';
 import { enqueueMail } from '../../mail/outbox.ts';
 import { AppError } from '../../lib/errors.ts';
 import type { Page } from '../../lib/openapi.ts';
 import type { InviteUser, UserListItem, UserQuery } from './schemas.ts';
+import { displayNameProblem } from './display-name.ts';
 import { generateUsername } from './usernames.ts';
 
 export type InviteInput = InviteUser;
@@ -26,6 +28,8 @@ type Ctx = { now: Date; publicUrl: string; appSecret: string; audit: Omit<AuditE
  * the outbox — all in one transaction. Call `mailer.kick()` afterwards.
  */
 export async function inviteUser(db: Db, inviter: Inviter, organisationId: string, input: InviteInput, ctx: Ctx) {
+  const nameProblem = displayNameProblem(input.displayName);
+  if (nameProblem) throw new AppError('validation_failed', `displayName: ${nameProblem}`, { errors: [{ path: 'displayName', message: nameProblem }] });
   const dossierIds = [...new Set(input.dossierIds ?? [])];
   const brins = [...new Set((input.schoolBrins ?? []).map((b) => b.trim().toUpperCase()))];
   if (dossierIds.length && input.role !== 'parent') throw new AppError('validation_failed', 'dossierIds: only parents are linked to dossiers.');
@@ -52,14 +56,14 @@ export async function inviteUser(db: Db, inviter: Inviter, organisationId: strin
     if (schoolRows.length) await tx.insert(staffSchools).values(schoolRows.map((s) => ({ userId: user!.id, schoolId: s.id })));
     const token = await createOneTimeToken(tx, user!.id, 'activation', ctx.now);
     const link = linkFor(ctx.publicUrl, 'activation', token);
-    await enqueueMail(tx, ctx.appSecret, {
+    const mailId = await enqueueMail(tx, ctx.appSecret, {
       to: user!.email,
       organisationId,
       now: ctx.now,
       mail: { template: 'welcome', displayName: user!.displayName, organisation: `${org.code} ${org.name}`, username, link },
     });
     await recordAudit(tx, { ...ctx.audit, organisationId, action: 'user.invite', outcome: 'success', subjectType: 'user', subjectId: user!.id, subjectLabel: username, detail: { role: input.role } });
-    return { user: user!, link };
+    return { user: user!, link, mailId };
   });
   return result;
 }
@@ -103,7 +107,7 @@ async function manageable(tx: DbOrTx, actor: Principal, userId: string) {
   return row;
 }
 
-export type UserAction = 'resend-invitation' | 'deactivate' | 'reactivate' | 'reset-2fa';
+export type UserAction = 'resend-invitation' | 'deactivate' | 'reactivate' | 'reset-2fa' | 'unlock';
 
 /**
  * The staff actions on one account (authorised by the route: `user.deactivate`, …), on an
@@ -131,7 +135,12 @@ export async function manageUser(db: Db, actor: Principal, userId: string, actio
       case 'reactivate': {
         if (user.status !== 'deactivated') throw new AppError('conflict', 'The account is not deactivated.');
         const status = user.passwordHash && user.totpSecretEnc ? 'active' : 'invited';
-        await tx.update(users).set({ status, deactivatedAt: null, failedLogins: 0, lockedUntil: null, updatedAt: ctx.now }).where(eq(users.id, user.id));
+        await tx.update(users).set({ status, deactivatedAt: null, ...CLEARED, updatedAt: ctx.now }).where(eq(users.id, user.id));
+        break;
+      }
+      case 'unlock': {
+        // Lifts a 15-minute lock or a block (3 locks in 24 hours) and clears the counters; unlocking an unlocked account changes nothing.
+        await tx.update(users).set({ ...CLEARED, updatedAt: ctx.now }).where(eq(users.id, user.id));
         break;
       }
       case 'reset-2fa': {

@@ -63,7 +63,7 @@ describe('staff user routes', () => {
     expect((await invite('parent', { role: 'parent' })).status).toBe(403);
     expect((await t.app.request('/api/v1/users', { headers: bearer(token.parent!) })).status).toBe(403);
     expect((await t.app.request('/api/v1/users')).status).toBe(401);
-    for (const body of [{ role: 'parent', email: 'geen-adres' }, { role: 'baas' }, { role: 'admin', displayName: '' }, { role: 'admin', displayName: 'a\u0000b' }, { role: 'admin', dossierIds: 'x' }]) {
+    for (const body of [{ role: 'parent', email: 'geen-adres' }, { role: 'baas' }, { role: 'admin', displayName: '' }, { role: 'admin', displayName: 'a\u0000b' }, { role: 'admin', dossierIds: 'x' }, { role: 'admin', displayName: 'Anna https://evil.example/login' }, { role: 'admin', displayName: 'anna@evil.example' }, { role: 'admin', displayName: 'A'.repeat(81) }]) {
       const res = await invite('admin', body);
       expect(res.status, JSON.stringify(body)).toBe(400);
       expect((await res.json()).code).toBe('validation_failed');
