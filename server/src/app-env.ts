@@ -3,6 +3,7 @@ import type { Env } from './env.ts';
 import type { Clock } from './lib/clock.ts';
 import type { Logger } from './lib/logger.ts';
 import type { Mailer } from './mail/types.ts';
+import type { AdmissionStats } from './middleware/admission.ts';
 import type { Role } from './db/schema/users.ts';
 
 /** What every handler can reach through `c.var.deps`. */
@@ -13,6 +14,8 @@ export interface AppDeps {
   mailer: Mailer;
   clock: Clock;
   logger: Logger;
+  /** Requests running, waiting and refused by the admission gate (set by createApp). */
+  admission?: AdmissionStats;
 }
 
 /** The signed-in caller, as the API's `user` plus what the policy needs. */

@@ -17,11 +17,13 @@ import { authRoutes } from './features/auth/routes.ts';
 import { passwordResetPages } from './features/password-reset/pages.ts';
 import { passwordResetRoutes } from './features/password-reset/routes.ts';
 import { userRoutes } from './features/users/routes.ts';
+import { databaseUnavailable, isDatabaseUnavailable } from './db/unavailable.ts';
 import { AppError, toProblem, type ErrorCode } from './lib/errors.ts';
 import { silentLogger } from './lib/logger.ts';
 import { systemClock } from './lib/clock.ts';
 import { createRouter } from './lib/router.ts';
 import { accessLog } from './middleware/access-log.ts';
+import { admission } from './middleware/admission.ts';
 import { bodyLimit } from './middleware/body-limit.ts';
 import { cors } from './middleware/cors.ts';
 import { requestContext } from './middleware/request-context.ts';
@@ -56,6 +58,13 @@ export function createApp(options: CreateAppOptions) {
   app.use('*', securityHeaders({ hsts: deps.env.PUBLIC_URL.startsWith('https://') }));
   app.use('*', cors({ origins: deps.env.EXTENSION_ORIGINS }));
   app.use('*', bodyLimit({ maxBytes: JSON_BODY_LIMIT, skip: (method, path) => method === 'POST' && STREAMED_UPLOAD.test(path) }));
+  const gate = admission({
+    maxInFlight: deps.env.MAX_CONCURRENT_REQUESTS,
+    maxWaitMs: deps.env.QUEUE_TIMEOUT_MS,
+    skip: (path, method) => path === '/health' || (method === 'POST' && STREAMED_UPLOAD.test(path)),
+  });
+  deps.admission = gate.stats;
+  app.use('*', gate);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer', description: 'A session token from POST /api/v1/auth/login' });
 
@@ -88,6 +97,10 @@ export type AppType = ReturnType<typeof createApp>;
 
 function toAppError(err: Error, c: Context<AppEnv>): AppError {
   if (err instanceof AppError) return err;
+  if (isDatabaseUnavailable(err)) {
+    c.var.deps?.logger.warn('database unavailable', { requestId: c.var.requestId, method: c.req.method, path: c.req.path, err });
+    return databaseUnavailable();
+  }
   if (err instanceof HTTPException) {
     const byStatus: Record<number, ErrorCode> = { 400: 'invalid_request', 401: 'unauthorized', 403: 'forbidden', 404: 'not_found', 413: 'payload_too_large', 415: 'unsupported_media_type' };
     const code = byStatus[err.status];

@@ -30,10 +30,15 @@ export class DataDirLockedError extends Error {
   override name = 'DataDirLockedError';
 }
 
+/** Seconds postgres.js waits for a new connection before the query fails (→ 503). */
+export const CONNECT_TIMEOUT_SECONDS = 5;
+
 /** Opens PostgreSQL through postgres.js. */
 export function openPostgres(url: string, options: { max?: number } = {}): Database {
   const client = postgres(url, {
     max: options.max ?? 10,
+    // A database that does not answer fails a request in seconds (503), never hangs it.
+    connect_timeout: CONNECT_TIMEOUT_SECONDS,
     onnotice: () => {},
     connection: { application_name: 'kindkans' },
   });
@@ -103,8 +108,8 @@ export function wrapPglite(client: PGlite, releaseLock: () => void = () => {}): 
   };
 }
 
-export function openDatabase(config: { DATABASE_URL?: string | undefined; DATA_DIR: string }): Promise<Database> {
-  return config.DATABASE_URL ? Promise.resolve(openPostgres(config.DATABASE_URL)) : openPglite(config.DATA_DIR);
+export function openDatabase(config: { DATABASE_URL?: string | undefined; DATA_DIR: string; DATABASE_POOL_SIZE?: number }): Promise<Database> {
+  return config.DATABASE_URL ? Promise.resolve(openPostgres(config.DATABASE_URL, { max: config.DATABASE_POOL_SIZE ?? 10 })) : openPglite(config.DATA_DIR);
 }
 
 function acquireDirLock(file: string): () => void {

@@ -16,7 +16,8 @@ const LINK = /https?:\/\/\S+/g;
 export function createMailer(options: { db: Db; env: Env; logger: Logger; clock?: Clock }): Mailer {
   const { db, env, logger } = options;
   const clock = options.clock ?? systemClock;
-  const transport = env.SMTP_URL ? nodemailer.createTransport(env.SMTP_URL) : null;
+  // A mail server that is down or hangs fails the attempt in seconds (the mail stays in the outbox).
+  const transport = env.SMTP_URL ? nodemailer.createTransport({ url: env.SMTP_URL, connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 30_000 }) : null;
   const canDeliver = transport !== null || env.NODE_ENV !== 'production';
 
   async function deliver(message: MailMessage): Promise<void> {

@@ -1,9 +1,22 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { pingDb } from '../../db/client.ts';
+import { RETRY_AFTER_SECONDS } from '../../db/unavailable.ts';
 import { createRouter } from '../../lib/router.ts';
 import { json, problem } from '../../lib/openapi.ts';
+import { adminHealthDetails, HealthDetails } from './details.ts';
 
-const Health = z.object({ status: z.literal('ok') }).openapi('Health');
+const Health = z.object({ status: z.literal('ok'), details: HealthDetails.optional() }).openapi('Health');
+
+/** A ping that takes longer than this counts as "does not answer". */
+export const HEALTH_PING_TIMEOUT_MS = 3_000;
+
+function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([work, late]).finally(() => clearTimeout(timer));
+}
 
 export const healthRoutes = createRouter().openapi(
   createRoute({
@@ -11,20 +24,23 @@ export const healthRoutes = createRouter().openapi(
     path: '/health',
     tags: ['Public'],
     summary: 'Liveness and database reachability',
-    responses: { 200: json(Health, 'The server and its database answer'), 503: problem('The database does not answer') },
+    description: 'Public: `{ status }` only. With the bearer token of an admin also `details`: the database, the mail outbox of their organisation, this process (memory, event-loop delay) and the admission gate.',
+    responses: { 200: json(Health, 'The server and its database answer'), 503: problem('The database does not answer (with Retry-After)') },
   }),
   async (c) => {
     const { db, database } = c.var.deps;
+    const started = performance.now();
     try {
-      await (database ? database.ping() : pingDb(db));
+      await withTimeout(database ? database.ping() : pingDb(db), HEALTH_PING_TIMEOUT_MS);
     } catch (err) {
       c.var.deps.logger.error('health check: database unreachable', { err });
       return c.json(
         { type: 'https://kindkans.nl/problems/service-unavailable', title: 'Service unavailable', status: 503, detail: 'The database does not answer.', code: 'service_unavailable', requestId: c.var.requestId },
         503,
-        { 'Content-Type': 'application/problem+json', 'Cache-Control': 'no-store' },
+        { 'Content-Type': 'application/problem+json', 'Cache-Control': 'no-store', 'Retry-After': String(RETRY_AFTER_SECONDS) },
       );
     }
-    return c.json({ status: 'ok' as const }, 200, { 'Cache-Control': 'no-store' });
+    const details = await adminHealthDetails(c, performance.now() - started);
+    return c.json({ status: 'ok' as const, ...(details ? { details } : {}) }, 200, { 'Cache-Control': 'no-store' });
   },
 );

@@ -1,0 +1,47 @@
+import { z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import type { AppEnv } from '../../app-env.ts';
+import { processStats } from '../../lib/process-stats.ts';
+import { outboxState } from '../../mail/outbox.ts';
+import { sessionPolicy, validateSessionToken } from '../auth/session.ts';
+
+const BEARER = /^Bearer ([A-Za-z0-9_-]{20,128})$/;
+
+export const HealthDetails = z
+  .object({
+    database: z.object({ kind: z.enum(['pglite', 'postgres']).nullable(), pingMs: z.number() }),
+    outbox: z.object({
+      pending: z.number().int(),
+      retrying: z.number().int(),
+      failed: z.number().int(),
+      oldestPendingAt: z.string().nullable(),
+      lastError: z.string().nullable(),
+    }),
+    process: z.object({
+      pid: z.number().int(),
+      uptimeSeconds: z.number(),
+      rssMb: z.number(),
+      heapUsedMb: z.number(),
+      eventLoopDelayMs: z.object({ p50: z.number(), p99: z.number(), max: z.number(), endedAt: z.string() }).nullable(),
+    }),
+    requests: z.object({ inFlight: z.number().int(), waiting: z.number().int(), rejected: z.number().int() }).nullable(),
+  })
+  .openapi('HealthDetails');
+
+/**
+ * The operator's view, for a signed-in admin only (anyone else, signed in or not, gets the
+ * public `{ status }`): the outbox of the admin's own organisation, this process, the gate.
+ */
+export async function adminHealthDetails(c: Context<AppEnv>, pingMs: number): Promise<z.infer<typeof HealthDetails> | null> {
+  const match = BEARER.exec(c.req.header('authorization') ?? '');
+  if (!match) return null;
+  const { db, database, clock, env, admission } = c.var.deps;
+  const found = await validateSessionToken(db, match[1]!, clock.now(), sessionPolicy(env));
+  if (!found || found.user.role !== 'admin') return null;
+  return {
+    database: { kind: database?.kind ?? null, pingMs: Math.round(pingMs * 10) / 10 },
+    outbox: await outboxState(db, found.user.organisationId),
+    process: processStats(),
+    requests: admission ? { ...admission } : null,
+  };
+}

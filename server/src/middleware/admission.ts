@@ -1,0 +1,78 @@
+import { createMiddleware } from 'hono/factory';
+import type { AppEnv } from '../app-env.ts';
+import { RETRY_AFTER_SECONDS } from '../db/unavailable.ts';
+import { AppError } from '../lib/errors.ts';
+
+export interface AdmissionOptions {
+  /** Requests handled at once; the rest wait in line. */
+  maxInFlight: number;
+  /** How long a request may wait for its turn before it gets 503 + Retry-After. */
+  maxWaitMs: number;
+  /** Requests that never wait: the load balancer's /health, and streamed uploads (they spool to disk without the database and have their own limits). */
+  skip?: (path: string, method: string) => boolean;
+}
+
+export interface AdmissionStats {
+  inFlight: number;
+  waiting: number;
+  rejected: number;
+}
+
+/**
+ * Backpressure at the edge: at most `maxInFlight` requests run at once (each may hold a
+ * database connection; the pool is far smaller than the number of sockets a server accepts).
+ * Later ones wait in a FIFO line for at most `maxWaitMs`, then answer `503 service_unavailable`
+ * with `Retry-After`, so an overload turns into quick refusals instead of a growing heap of
+ * pending requests and queries. A request's slot is held until its handler has returned
+ * (a streamed download then continues outside the count).
+ */
+export function admission(options: AdmissionOptions) {
+  const stats: AdmissionStats = { inFlight: 0, waiting: 0, rejected: 0 };
+  const line: Array<() => void> = [];
+
+  function release() {
+    const next = line.shift();
+    if (next) next();
+    else stats.inFlight--;
+  }
+
+  function acquire(): Promise<boolean> {
+    if (stats.inFlight < options.maxInFlight) {
+      stats.inFlight++;
+      return Promise.resolve(true);
+    }
+    if (options.maxWaitMs <= 0) return Promise.resolve(false);
+    return new Promise((resolve) => {
+      const grant = () => {
+        clearTimeout(timer);
+        stats.waiting--;
+        resolve(true); // the slot passes from the releasing request to this one
+      };
+      const timer = setTimeout(() => {
+        const at = line.indexOf(grant);
+        if (at >= 0) line.splice(at, 1);
+        stats.waiting--;
+        resolve(false);
+      }, options.maxWaitMs);
+      stats.waiting++;
+      line.push(grant);
+    });
+  }
+
+  const middleware = createMiddleware<AppEnv>(async (c, next) => {
+    if (options.skip?.(c.req.path, c.req.method)) return next();
+    // A slow client sends its (size-capped) body before it takes a slot, so that slow bodies
+    // never hold a slot; the route reads the same bytes from Hono's body cache.
+    if (c.req.method !== 'GET' && c.req.method !== 'HEAD' && c.req.raw.body) await c.req.arrayBuffer();
+    if (!(await acquire())) {
+      stats.rejected++;
+      throw new AppError('service_unavailable', 'The server is busy; please try again in a few seconds.', {}, { 'Retry-After': String(RETRY_AFTER_SECONDS) });
+    }
+    try {
+      await next();
+    } finally {
+      release();
+    }
+  });
+  return Object.assign(middleware, { stats });
+}
