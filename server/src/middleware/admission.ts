@@ -28,12 +28,20 @@ export interface AdmissionStats {
  */
 export function admission(options: AdmissionOptions) {
   const stats: AdmissionStats = { inFlight: 0, waiting: 0, rejected: 0 };
-  const line: Array<() => void> = [];
+  interface Waiter {
+    deadline: number;
+    settle(granted: boolean): void;
+  }
+  const line: Waiter[] = [];
 
+  // The deadline is checked both by a timer and when a slot frees up: on PGlite a burst of
+  // requests can run as one long chain of microtasks in which no timer fires.
   function release() {
-    const next = line.shift();
-    if (next) next();
-    else stats.inFlight--;
+    for (let next = line.shift(); next; next = line.shift()) {
+      if (performance.now() <= next.deadline) return next.settle(true); // the slot passes on
+      next.settle(false);
+    }
+    stats.inFlight--;
   }
 
   function acquire(): Promise<boolean> {
@@ -43,19 +51,23 @@ export function admission(options: AdmissionOptions) {
     }
     if (options.maxWaitMs <= 0) return Promise.resolve(false);
     return new Promise((resolve) => {
-      const grant = () => {
-        clearTimeout(timer);
-        stats.waiting--;
-        resolve(true); // the slot passes from the releasing request to this one
+      const waiter: Waiter = {
+        deadline: performance.now() + options.maxWaitMs,
+        settle(granted) {
+          clearTimeout(timer);
+          stats.waiting--;
+          resolve(granted);
+        },
       };
       const timer = setTimeout(() => {
-        const at = line.indexOf(grant);
-        if (at >= 0) line.splice(at, 1);
-        stats.waiting--;
-        resolve(false);
+        const at = line.indexOf(waiter);
+        if (at >= 0) {
+          line.splice(at, 1);
+          waiter.settle(false);
+        }
       }, options.maxWaitMs);
       stats.waiting++;
-      line.push(grant);
+      line.push(waiter);
     });
   }
 
