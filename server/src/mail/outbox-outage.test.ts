@@ -23,8 +23,8 @@ describe('SMTP down, then back: the outbox delivers each mail exactly once', () 
   beforeAll(async () => {
     first = await createTestDatabase();
     if (process.env.DATABASE_URL) {
-      const [{ name }] = (await first.db.execute('select current_database() as name')) as unknown as Array<{ name: string }>;
-      second = openPostgres(withDatabase(process.env.DATABASE_URL, name!), { max: 4 });
+      const [row] = (await first.db.execute('select current_database() as name')) as unknown as Array<{ name: string }>;
+      second = openPostgres(withDatabase(process.env.DATABASE_URL, row!.name), { max: 4 });
     } else {
       second = first; // embedded: one process, one connection; the two dispatchers still race
     }
