@@ -195,4 +195,43 @@ describe(`the server process killed or stopped under load (${onPostgres ? 'Postg
     expect(finished.every((l) => l.status === 200)).toBe(true);
     expect(await countLogins()).toBe(before + finished.length);
   }, 90_000);
+
+  it.runIf(!onPostgres)('embedded PGlite: killed twice during a stream of writes, the data directory opens again with every acknowledged write', async () => {
+    const dossierId = world.families[0]!.dossierId;
+    const acknowledged: string[] = [];
+    for (let round = 0; round < 2; round++) {
+      server = await startKindkans(env);
+      const base = server.base;
+      let writing = true;
+      const writers = Array.from({ length: 4 }, async (_, w) => {
+        for (let n = 0; writing; n++) {
+          try {
+            const res = await fetch(`${base}/api/v1/dossiers/${dossierId}/hulpvragen`, {
+              method: 'POST',
+              headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+              body: JSON.stringify({ title: `Kill ${round}.${w}.${n}`, date: '2026-02-03' }),
+            });
+            if (res.status === 201) acknowledged.push(((await res.json()) as { id: string }).id);
+            else return;
+          } catch {
+            return; // the process is gone
+          }
+        }
+      });
+      await new Promise((r) => setTimeout(r, 700 + round * 400));
+      server.child.kill('SIGKILL');
+      writing = false;
+      await Promise.all(writers);
+      await server.exited;
+    }
+    expect(acknowledged.length).toBeGreaterThan(10);
+    const database = await open(); // the stale lock of the killed process is taken over
+    try {
+      const { hulpvragen } = await import('../db/schema/index.ts');
+      const rows = await database.db.select({ id: hulpvragen.id }).from(hulpvragen).where(inArray(hulpvragen.id, acknowledged));
+      expect(rows.length).toBe(acknowledged.length);
+    } finally {
+      await database.close();
+    }
+  }, 90_000);
 });
