@@ -65,6 +65,11 @@ export function createApp(options: CreateAppOptions) {
   });
   deps.admission = gate.stats;
   app.use('*', gate);
+  // While the database is away (PostgreSQL's circuit breaker is open): 503 at once.
+  app.use('*', async (c, next) => {
+    if (deps.database?.available?.() === false && c.req.path !== '/health') throw databaseUnavailable();
+    await next();
+  });
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer', description: 'A session token from POST /api/v1/auth/login' });
 
@@ -99,6 +104,7 @@ function toAppError(err: Error, c: Context<AppEnv>): AppError {
   if (err instanceof AppError) return err;
   if (isDatabaseUnavailable(err)) {
     c.var.deps?.logger.warn('database unavailable', { requestId: c.var.requestId, method: c.req.method, path: c.req.path, err });
+    c.var.deps?.database?.markUnavailable?.();
     return databaseUnavailable();
   }
   if (err instanceof HTTPException) {

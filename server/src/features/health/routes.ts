@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { pingDb } from '../../db/client.ts';
-import { RETRY_AFTER_SECONDS } from '../../db/unavailable.ts';
+import { isDatabaseUnavailable, RETRY_AFTER_SECONDS } from '../../db/unavailable.ts';
 import { createRouter } from '../../lib/router.ts';
 import { json, problem } from '../../lib/openapi.ts';
 import { adminHealthDetails, HealthDetails } from './details.ts';
@@ -31,8 +31,11 @@ export const healthRoutes = createRouter().openapi(
     const { db, database } = c.var.deps;
     const started = performance.now();
     try {
+      if (database?.available?.() === false) throw new Error('the database went away; probing until it is back');
       await withTimeout(database ? database.ping() : pingDb(db), HEALTH_PING_TIMEOUT_MS);
     } catch (err) {
+      // A refused or lost connection trips the breaker; a slow answer (a busy pool) does not.
+      if (isDatabaseUnavailable(err)) database?.markUnavailable?.();
       c.var.deps.logger.error('health check: database unreachable', { err });
       return c.json(
         { type: 'https://kindkans.nl/problems/service-unavailable', title: 'Service unavailable', status: 503, detail: 'The database does not answer.', code: 'service_unavailable', requestId: c.var.requestId },
