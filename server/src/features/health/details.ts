@@ -1,32 +1,13 @@
-import { z } from '@hono/zod-openapi';
+import type { z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { AppEnv } from '../../app-env.ts';
 import { processStats } from '../../lib/process-stats.ts';
 import { outboxState } from '../../mail/outbox.ts';
 import { sessionPolicy, validateSessionToken } from '../auth/session.ts';
+import { HealthDetails } from './schemas.ts';
 
 const BEARER = /^Bearer ([A-Za-z0-9_-]{20,128})$/;
 
-export const HealthDetails = z
-  .object({
-    database: z.object({ kind: z.enum(['pglite', 'postgres']).nullable(), pingMs: z.number() }),
-    outbox: z.object({
-      pending: z.number().int(),
-      retrying: z.number().int(),
-      failed: z.number().int(),
-      oldestPendingAt: z.string().nullable(),
-      lastError: z.string().nullable(),
-    }),
-    process: z.object({
-      pid: z.number().int(),
-      uptimeSeconds: z.number(),
-      rssMb: z.number(),
-      heapUsedMb: z.number(),
-      eventLoopDelayMs: z.object({ p50: z.number(), p99: z.number(), max: z.number(), endedAt: z.string() }).nullable(),
-    }),
-    requests: z.object({ inFlight: z.number().int(), waiting: z.number().int(), rejected: z.number().int() }).nullable(),
-  })
-  .openapi('HealthDetails');
 
 /**
  * The operator's view, for a signed-in admin only (anyone else, signed in or not, gets the

@@ -1,11 +1,10 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { createRoute } from '@hono/zod-openapi';
 import { pingDb } from '../../db/client.ts';
 import { isDatabaseUnavailable, RETRY_AFTER_SECONDS } from '../../db/unavailable.ts';
 import { createRouter } from '../../lib/router.ts';
 import { json, problem } from '../../lib/openapi.ts';
-import { adminHealthDetails, HealthDetails } from './details.ts';
-
-const Health = z.object({ status: z.literal('ok'), details: HealthDetails.optional() }).openapi('Health');
+import { adminHealthDetails } from './details.ts';
+import { Health } from './schemas.ts';
 
 /** A ping that takes longer than this counts as "does not answer". */
 export const HEALTH_PING_TIMEOUT_MS = 3_000;
