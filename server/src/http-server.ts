@@ -1,5 +1,5 @@
 import { serve, type ServerType } from '@hono/node-server';
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Env } from './env.ts';
 
@@ -25,7 +25,8 @@ export interface HttpServer {
  * The Node HTTP server of main.ts, with the slow-client limits set:
  * - headers must arrive within HEADERS_TIMEOUT_MS (slowloris), the whole request within
  *   REQUEST_TIMEOUT_MS (a body that never finishes), else Node answers 408 and closes;
- * - an idle keep-alive connection is closed after KEEP_ALIVE_TIMEOUT_MS;
+ * - an idle keep-alive connection is closed after KEEP_ALIVE_TIMEOUT_MS, and any connection
+ *   on which no byte moves for REQUEST_TIMEOUT_MS;
  * - the checks run every second (Node's default is every 30 s).
  * Idle connections cost a socket and a few KB each; they hold no database connection and no
  * admission slot, so they cannot starve other users.
@@ -41,7 +42,13 @@ export function startHttpServer(fetch: Fetch, env: TimeoutSettings & Pick<Env, '
   const tracked: Fetch = async (request, bindings) => {
     running++;
     try {
-      return await fetch(request, bindings);
+      const response = await fetch(request, bindings);
+      // Answered before the client sent its whole body (an error, a refusal): close the
+      // connection after the answer. Otherwise Node would wait for the rest of a body that may
+      // never come, and the request timeout no longer applies once a response is out.
+      const { incoming, outgoing } = (bindings ?? {}) as { incoming?: IncomingMessage; outgoing?: ServerResponse };
+      if (incoming && outgoing && !incoming.complete && !outgoing.headersSent) outgoing.setHeader('Connection', 'close');
+      return response;
     } finally {
       running--;
       settle();
@@ -65,6 +72,9 @@ export function startHttpServer(fetch: Fetch, env: TimeoutSettings & Pick<Env, '
     server.keepAliveTimeout = env.KEEP_ALIVE_TIMEOUT_MS;
     server.headersTimeout = env.HEADERS_TIMEOUT_MS;
     server.requestTimeout = env.REQUEST_TIMEOUT_MS;
+    // Backstop: a connection on which nothing moves for that long is closed, whatever state
+    // its request is in (Node checks the request timeout only while no answer has been sent).
+    server.timeout = env.REQUEST_TIMEOUT_MS;
   });
 
   function wrap(server: Server, port: number): HttpServer {
