@@ -18,7 +18,7 @@ export interface AppDeps {
   admission?: AdmissionStats;
 }
 
-/** The signed-in caller, as the API's `user` plus what the policy needs. */
+/** A signed-in person, as the API's `user` plus what the rules need (authz/ wraps it in a principal). */
 export interface AuthUser {
   id: string;
   username: string;
@@ -43,7 +43,5 @@ export interface AppEnv {
     requestId: string;
     clientIp: string;
     userAgent: string;
-    user: AuthUser;
-    session: AuthSession;
   };
 }

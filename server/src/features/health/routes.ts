@@ -22,6 +22,8 @@ export const healthRoutes = createRouter().openapi(
     method: 'get',
     path: '/health',
     tags: ['Public'],
+    operationId: 'getHealth',
+    security: [],
     summary: 'Liveness and database reachability',
     description: 'Public: `{ status }` only. With the bearer token of an admin also `details`: the database, the mail outbox of their organisation, this process (memory, event-loop delay) and the admission gate.',
     responses: { 200: json(Health, 'The server and its database answer'), 503: problem('The database does not answer (with Retry-After)') },
