@@ -54,7 +54,8 @@ it(`soak (${onPostgres ? 'PostgreSQL, 20 s' : 'embedded PGlite, 10 s'}): zero er
   for (const kind of ['login', 'logout', 'dossiers', 'hulpvragen', 'hulpvraag', 'download', 'upload', 'staff-download', 'isolation']) {
     expect(result.kinds[kind]?.count ?? 0, kind).toBeGreaterThan(0);
   }
-  if (result.integration === 'api-tokens') expect(result.kinds['integration-download']?.count ?? 0).toBeGreaterThan(0);
+  expect(result.integration).toBe('api-tokens'); // an admin made a kk_ token; the integration used it
+  for (const kind of ['token-create', 'integration-dossiers', 'integration-hulpvragen', 'integration-download']) expect(result.kinds[kind]?.count ?? 0, kind).toBeGreaterThan(0);
   expect(result.samples.length).toBeGreaterThanOrEqual(3);
   expect(result.samples.every((s) => s.rssMb > 0 && s.loopDelayP99Ms !== undefined)).toBe(true);
 }, 120_000);
