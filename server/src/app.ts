@@ -22,6 +22,7 @@ import { databaseUnavailable, isDatabaseUnavailable } from './db/unavailable.ts'
 import { AppError, toProblem, type ErrorCode } from './lib/errors.ts';
 import { silentLogger } from './lib/logger.ts';
 import { systemClock } from './lib/clock.ts';
+import { problem } from './lib/openapi.ts';
 import { createRouter } from './lib/router.ts';
 import { accessLog } from './middleware/access-log.ts';
 import { admission } from './middleware/admission.ts';
@@ -105,6 +106,11 @@ export function createApp(options: CreateAppOptions) {
     .route('/', activationPages)
     .route('/', passwordResetPages);
 
+  // Any operation may answer 503 service_unavailable (+ Retry-After): the admission gate is full
+  // or the database is away. The document says so for each one.
+  for (const definition of app.openAPIRegistry.definitions) {
+    if (definition.type === 'route') (definition.route.responses as Record<string, unknown>)['503'] ??= problem('service_unavailable: the server is busy or its database is away; try again after Retry-After seconds');
+  }
   app.doc31('/openapi.json', openApiConfig(deps.env.PUBLIC_URL));
   app.route('/docs', docsRoutes);
 

@@ -218,13 +218,15 @@ describe(`the server process killed or stopped under load (${onPostgres ? 'Postg
           }
         }
       });
-      await new Promise((r) => setTimeout(r, 700 + round * 400));
+      // Kill once this round has had a few writes acknowledged (at most 15 s: a busy machine).
+      const start = acknowledged.length;
+      for (let waited = 0; acknowledged.length < start + 3 + round * 2 && waited < 15_000; waited += 50) await new Promise((r) => setTimeout(r, 50));
       server.child.kill('SIGKILL');
       writing = false;
       await Promise.all(writers);
       await server.exited;
     }
-    expect(acknowledged.length).toBeGreaterThan(10);
+    expect(acknowledged.length).toBeGreaterThanOrEqual(8);
     const database = await open(); // the stale lock of the killed process is taken over
     try {
       const { hulpvragen } = await import('../db/schema/index.ts');
