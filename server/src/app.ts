@@ -128,7 +128,8 @@ export type AppType = ReturnType<typeof createApp>;
 function toAppError(err: Error, c: Context<AppEnv>): AppError {
   if (err instanceof AppError) return err;
   if (isDatabaseUnavailable(err)) {
-    c.var.deps?.logger.warn('database unavailable', { requestId: c.var.requestId, method: c.req.method, path: c.req.path, err });
+    const logged = { message: redactTokens(err.message), code: (err as { code?: unknown }).code };
+    c.var.deps?.logger.warn('database unavailable', { requestId: c.var.requestId, method: c.req.method, path: redactTokens(c.req.path), err: logged });
     c.var.deps?.database?.markUnavailable?.();
     return databaseUnavailable();
   }
