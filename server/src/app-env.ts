@@ -4,6 +4,7 @@ import type { BackgroundWork } from './lib/background.ts';
 import type { Clock } from './lib/clock.ts';
 import type { Logger } from './lib/logger.ts';
 import type { Mailer } from './mail/types.ts';
+import type { AdmissionStats } from './middleware/admission.ts';
 import type { Role } from './db/schema/users.ts';
 
 /** What every handler can reach through `c.var.deps`. */
@@ -16,6 +17,8 @@ export interface AppDeps {
   logger: Logger;
   /** Work still running after its answer was sent. */
   background: BackgroundWork;
+  /** Requests running, waiting and refused by the admission gate (set by createApp). */
+  admission?: AdmissionStats;
 }
 
 /** A signed-in person, as the API's `user` plus what the rules need (authz/ wraps it in a principal). */

@@ -20,12 +20,15 @@ import { passwordResetPages } from './features/password-reset/pages.ts';
 import { passwordResetRoutes } from './features/password-reset/routes.ts';
 import { userRoutes } from './features/users/routes.ts';
 import { createBackgroundWork } from './lib/background.ts';
+import { databaseUnavailable, isDatabaseUnavailable } from './db/unavailable.ts';
 import { AppError, toProblem, type ErrorCode } from './lib/errors.ts';
 import { silentLogger } from './lib/logger.ts';
 import { redactTokens } from './lib/redact.ts';
 import { systemClock } from './lib/clock.ts';
+import { problem } from './lib/openapi.ts';
 import { createRouter } from './lib/router.ts';
 import { accessLog } from './middleware/access-log.ts';
+import { admission } from './middleware/admission.ts';
 import { bodyLimit } from './middleware/body-limit.ts';
 import { cors } from './middleware/cors.ts';
 import { requestContext } from './middleware/request-context.ts';
@@ -76,7 +79,18 @@ export function createApp(options: CreateAppOptions) {
   app.use('*', cors({ origins: deps.env.EXTENSION_ORIGINS }));
   // Uploads stream their body with their own limit (UPLOAD_MAX_MB): the upload route, named by
   // its own path, is left out. (Other methods on that path read no body.)
-  app.use('*', except(`/api/v1${uploadRoute.getRoutingPath()}`, bodyLimit({ maxBytes: JSON_BODY_LIMIT })));
+  const streamedUploads = [`/api/v1${uploadRoute.getRoutingPath()}`];
+  app.use('*', except(streamedUploads, bodyLimit({ maxBytes: JSON_BODY_LIMIT })));
+  // The admission gate: never for the load balancer's /health, nor for streamed uploads (they
+  // spool to disk without the database and have their own limits).
+  const gate = admission({ maxInFlight: deps.env.MAX_CONCURRENT_REQUESTS, maxWaitMs: deps.env.QUEUE_TIMEOUT_MS });
+  deps.admission = gate.stats;
+  app.use('*', except(['/health', ...streamedUploads], gate));
+  // While the database is away (PostgreSQL's circuit breaker is open): 503 at once.
+  app.use('*', async (c, next) => {
+    if (deps.database?.available?.() === false && c.req.path !== '/health') throw databaseUnavailable();
+    await next();
+  });
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer', description: 'A session token from POST /api/v1/auth/login, or an API token (`kk_…`) with the scopes the operation needs' });
 
@@ -98,6 +112,11 @@ export function createApp(options: CreateAppOptions) {
     .route('/', activationPages)
     .route('/', passwordResetPages);
 
+  // Any operation may answer 503 service_unavailable (+ Retry-After): the admission gate is full
+  // or the database is away. The document says so for each one.
+  for (const definition of app.openAPIRegistry.definitions) {
+    if (definition.type === 'route') (definition.route.responses as Record<string, unknown>)['503'] ??= problem('service_unavailable: the server is busy or its database is away; try again after Retry-After seconds');
+  }
   app.doc31('/openapi.json', openApiConfig(deps.env.PUBLIC_URL));
   app.route('/docs', docsRoutes);
 
@@ -110,6 +129,12 @@ export type AppType = ReturnType<typeof createApp>;
 
 function toAppError(err: Error, c: Context<AppEnv>): AppError {
   if (err instanceof AppError) return err;
+  if (isDatabaseUnavailable(err)) {
+    const logged = { message: redactTokens(err.message), code: (err as { code?: unknown }).code };
+    c.var.deps?.logger.warn('database unavailable', { requestId: c.var.requestId, method: c.req.method, path: redactTokens(c.req.path), err: logged });
+    c.var.deps?.database?.markUnavailable?.();
+    return databaseUnavailable();
+  }
   if (err instanceof HTTPException) {
     const byStatus: Record<number, ErrorCode> = { 400: 'invalid_request', 401: 'unauthorized', 403: 'forbidden', 404: 'not_found', 413: 'payload_too_large', 415: 'unsupported_media_type' };
     const code = byStatus[err.status];

@@ -46,6 +46,15 @@ const envSchema = z.object({
     .transform((v) => v === 'true' || v === '1'),
   LOGIN_FAILURES_PER_ADDRESS: z.coerce.number().int().min(1).max(1_000_000).default(100),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  // Slow and idle clients, overload and shutdown (README "Operations").
+  HEADERS_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(10_000),
+  REQUEST_TIMEOUT_MS: z.coerce.number().int().min(1000).max(3_600_000).default(120_000),
+  KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
+  MAX_CONCURRENT_REQUESTS: z.coerce.number().int().min(1).max(100_000).default(64),
+  QUEUE_TIMEOUT_MS: z.coerce.number().int().min(0).max(60_000).default(2_000),
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(20_000),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(1000).default(10),
+  SPOOL_DIR: z.string().min(1).optional(),
 });
 
 export type Env = Omit<z.infer<typeof envSchema>, 'APP_SECRET' | 'EXTENSION_ORIGINS'> & {

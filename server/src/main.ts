@@ -1,6 +1,9 @@
-import { serve } from '@hono/node-server';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { createApp } from './app.ts';
+import { cleanSpoolRoot } from './features/attachments/spool-root.ts';
+import { setSpoolRoot } from './features/attachments/spool.ts';
+import { startHttpServer } from './http-server.ts';
+import { startProcessStats } from './lib/process-stats.ts';
 import { DataDirLockedError, openDatabase } from './db/client.ts';
 import { migrateDatabase } from './db/migrate.ts';
 import { demoPlan, seedDemo } from './demo.ts';
@@ -12,8 +15,6 @@ import { createMailer } from './mail/mailer.ts';
 import { describeDemoLogins, ensureDemoAccounts } from './demo-accounts.ts';
 import { deleteOldRateLimits } from './lib/rate-limit.ts';
 import { deleteExpiredSessions, sessionPolicy } from './features/auth/session.ts';
-
-const SHUTDOWN_GRACE_MS = 10_000;
 
 async function main() {
   const env = parseEnv();
@@ -33,14 +34,20 @@ async function main() {
   const background = createBackgroundWork();
   const app = createApp({ db, database, env, mailer, clock: systemClock, logger, background });
 
-  const server = serve({ fetch: app.fetch, port: env.PORT, hostname: env.HOST }, (info) => {
+  const spoolRoot = resolve(env.SPOOL_DIR ?? join(env.DATA_DIR, 'spool'));
+  const leftovers = cleanSpoolRoot(spoolRoot);
+  if (leftovers) logger.warn('removed upload spool files left by a stopped process', { count: leftovers, dir: spoolRoot });
+  setSpoolRoot(spoolRoot);
+  startProcessStats();
+
+  const http = await startHttpServer(app.fetch, env, (port) => {
     const where = database.kind === 'pglite' ? `embedded PGlite in ${resolve(env.DATA_DIR)}` : 'PostgreSQL (DATABASE_URL)';
-    console.log(`Kindkans listens on http://localhost:${info.port}  (database: ${where})`);
+    console.log(`Kindkans listens on http://localhost:${port}  (database: ${where})`);
     if (demo) {
       console.log(`Demo organisation ${demo.organisation.code} ${demo.organisation.name} created: school ${demo.school.brin} ${demo.school.name}, dossier of ${demo.dossier.firstName} ${demo.dossier.lastName}, hulpvraag "${demo.hulpvraag.title}" with ${demo.attachment.filename}.`);
     }
     if (demoLogins) for (const line of describeDemoLogins(demoLogins)) console.log(line);
-    console.log(`API reference: http://localhost:${info.port}/docs`);
+    console.log(`API reference: http://localhost:${port}/docs`);
     mailer.kick();
   });
 
@@ -61,18 +68,23 @@ async function main() {
     console.log(`${signal}: finishing requests in flight, then stopping.`);
     clearInterval(housekeeping);
     clearInterval(mailTimer);
+    // Last resort if even the database does not close.
     const force = setTimeout(() => {
       console.error('Shutdown took too long; exiting.');
       process.exit(1);
-    }, SHUTDOWN_GRACE_MS);
+    }, env.SHUTDOWN_TIMEOUT_MS + 15_000);
     force.unref();
-    server.close(async () => {
+    void (async () => {
+      // Uploads and downloads in flight finish up to the deadline; every handler (also one whose
+      // client left) has returned before the pool closes, so no audit row is lost.
+      const clean = await http.shutdown(env.SHUTDOWN_TIMEOUT_MS);
+      if (!clean) console.error(`Requests still running after ${env.SHUTDOWN_TIMEOUT_MS} ms were cut off.`);
+      // Work a handler left running after its answer (e.g. a password-reset mail) finishes too.
       await background.settle();
       await mailer.close().catch(() => {});
       await database.close().catch((err) => logger.error('closing the database failed', { err }));
       process.exit(0);
-    });
-    if ('closeIdleConnections' in server) (server as { closeIdleConnections(): void }).closeIdleConnections();
+    })();
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));

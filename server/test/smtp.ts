@@ -73,8 +73,8 @@ function parseMail(raw: string): Pick<ReceivedMail, 'subject' | 'text' | 'html'>
   return out;
 }
 
-/** An SMTP server on 127.0.0.1 (a free port) that keeps every message it receives. */
-export async function startTestSmtp(): Promise<TestSmtp> {
+/** An SMTP server on 127.0.0.1 (a free port, or `port`: a mail server coming back) that keeps every message it receives. */
+export async function startTestSmtp(options: { port?: number } = {}): Promise<TestSmtp> {
   const mails: ReceivedMail[] = [];
   const taken = new Set<ReceivedMail>();
   const waiters = new Set<() => void>();
@@ -105,7 +105,7 @@ export async function startTestSmtp(): Promise<TestSmtp> {
       });
     },
   });
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  await new Promise<void>((done) => server.listen(options.port ?? 0, '127.0.0.1', done));
   const port = (server.server.address() as AddressInfo).port;
   return {
     port,

@@ -6,6 +6,7 @@ import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
+import { createBreaker, swappableClient } from './breaker.ts';
 import * as schema from './schema/index.ts';
 
 type Schema = typeof schema;
@@ -21,6 +22,10 @@ export interface Database {
   /** Throws when the database does not answer. */
   ping(): Promise<void>;
   close(): Promise<void>;
+  /** PostgreSQL: false while the circuit breaker is open (the database is away). */
+  available?(): boolean;
+  /** PostgreSQL: a query found the database away; trip the breaker. */
+  markUnavailable?(): void;
   /** Runs `fn` while holding a cluster-wide advisory lock (PostgreSQL); plain call on PGlite. */
   withAdvisoryLock<T>(key: number, fn: () => Promise<T>): Promise<T>;
 }
@@ -29,13 +34,21 @@ export class DataDirLockedError extends Error {
   override name = 'DataDirLockedError';
 }
 
-/** Opens PostgreSQL through postgres.js. */
+/** Seconds postgres.js waits for a new connection before the query fails (→ 503). */
+export const CONNECT_TIMEOUT_SECONDS = 5;
+
+/** Opens PostgreSQL through postgres.js, behind a circuit breaker (db/breaker.ts). */
 export function openPostgres(url: string, options: { max?: number } = {}): Database {
-  const client = postgres(url, {
-    max: options.max ?? 10,
-    onnotice: () => {},
-    connection: { application_name: 'kindkans' },
-  });
+  const breaker = createBreaker(url, () =>
+    postgres(url, {
+      max: options.max ?? 10,
+      // A database that does not answer fails a request in seconds (503), never hangs it.
+      connect_timeout: CONNECT_TIMEOUT_SECONDS,
+      onnotice: () => {},
+      connection: { application_name: 'kindkans' },
+    }),
+  );
+  const client = swappableClient(breaker);
   const db = drizzlePostgres({ client, schema }) as unknown as Db;
   return {
     db,
@@ -43,7 +56,9 @@ export function openPostgres(url: string, options: { max?: number } = {}): Datab
     ping: async () => {
       await client`select 1`;
     },
-    close: () => client.end({ timeout: 5 }),
+    close: () => breaker.close(),
+    available: () => breaker.available(),
+    markUnavailable: () => breaker.trip(),
     async withAdvisoryLock(key, fn) {
       const conn = await client.reserve();
       try {
@@ -102,8 +117,8 @@ export function wrapPglite(client: PGlite, releaseLock: () => void = () => {}): 
   };
 }
 
-export function openDatabase(config: { DATABASE_URL?: string | undefined; DATA_DIR: string }): Promise<Database> {
-  return config.DATABASE_URL ? Promise.resolve(openPostgres(config.DATABASE_URL)) : openPglite(config.DATA_DIR);
+export function openDatabase(config: { DATABASE_URL?: string | undefined; DATA_DIR: string; DATABASE_POOL_SIZE?: number }): Promise<Database> {
+  return config.DATABASE_URL ? Promise.resolve(openPostgres(config.DATABASE_URL, { max: config.DATABASE_POOL_SIZE ?? 10 })) : openPglite(config.DATA_DIR);
 }
 
 function acquireDirLock(file: string): () => void {

@@ -45,7 +45,7 @@ describe('mail', () => {
     expect(lines.join('\n')).not.toContain('tok2');
   });
 
-  it('backs off 30 s, 1, 2, 4 … minutes, at most an hour', () => {
-    expect([1, 2, 3, 4, 20].map(backoffMs)).toEqual([30_000, 60_000, 120_000, 240_000, 3_600_000]);
+  it('backs off 30 s, 1, 2, 4 minutes, then every 5 minutes', () => {
+    expect([1, 2, 3, 4, 5, 20].map(backoffMs)).toEqual([30_000, 60_000, 120_000, 240_000, 300_000, 300_000]);
   });
 });

@@ -9,9 +9,11 @@ import type { MailMessage, Mailer } from './types.ts';
 const LINK = /https?:\/\/\S+/g;
 
 /** The SMTP URL with nodemailer's connection, greeting and socket timeouts set (its URL query options). */
-function withTimeouts(smtpUrl: string, ms: number): string {
+/** The SMTP URL with nodemailer's connection, greeting and socket timeouts as query parameters. */
+function withTimeouts(smtpUrl: string, ms?: number): string {
   const url = new URL(smtpUrl);
-  for (const key of ['connectionTimeout', 'greetingTimeout', 'socketTimeout']) url.searchParams.set(key, String(ms));
+  const timeouts = { connectionTimeout: ms ?? 10_000, greetingTimeout: ms ?? 10_000, socketTimeout: ms ?? 30_000 };
+  for (const [key, value] of Object.entries(timeouts)) if (!url.searchParams.has(key)) url.searchParams.set(key, String(value));
   return url.toString();
 }
 
@@ -23,7 +25,9 @@ function withTimeouts(smtpUrl: string, ms: number): string {
 export function createMailer(options: { db: Db; env: Env; logger: Logger; clock?: Clock; smtpTimeoutMs?: number }): Mailer {
   const { db, env, logger } = options;
   const clock = options.clock ?? systemClock;
-  const transport = env.SMTP_URL ? nodemailer.createTransport(options.smtpTimeoutMs ? withTimeouts(env.SMTP_URL, options.smtpTimeoutMs) : env.SMTP_URL) : null;
+  // A mail server that is down or hangs fails the attempt in seconds (the mail stays in the outbox);
+  // the CLI asks for one short try (smtpTimeoutMs). nodemailer reads the timeouts from the URL.
+  const transport = env.SMTP_URL ? nodemailer.createTransport(withTimeouts(env.SMTP_URL, options.smtpTimeoutMs)) : null;
   const canDeliver = transport !== null || env.NODE_ENV !== 'production';
 
   async function deliver(message: MailMessage): Promise<void> {

@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, lte } from 'drizzle-orm';
+import { and, asc, eq, inArray, lte, sql } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../db/client.ts';
 import { mailOutbox } from '../db/schema/index.ts';
 import { createSecretBox, type SecretBox } from '../lib/crypto.ts';
@@ -7,8 +7,11 @@ import type { MailMessage } from './types.ts';
 
 export const mailBox = (appSecret: string): SecretBox => createSecretBox(appSecret, 'mail');
 
-/** After this many failed attempts a mail is marked `failed` (it stays in the table, sealed). */
-const MAX_ATTEMPTS = 12;
+/**
+ * After this many failed attempts a mail is marked `failed` (it stays in the table, sealed):
+ * with the backoff below that is about a day of a mail server that is down.
+ */
+export const MAX_ATTEMPTS = 300;
 /** A claimed row is not picked up by another dispatcher for this long. */
 const LEASE_MS = 5 * 60_000;
 
@@ -34,8 +37,17 @@ export async function enqueueMail(
   return row!.id;
 }
 
-/** Backoff after `attempts` failures: 30 s, 1 min, 2 min, … capped at one hour. */
-export const backoffMs = (attempts: number) => Math.min(30_000 * 2 ** Math.max(0, attempts - 1), 3_600_000);
+/**
+ * Backoff after `attempts` failures: 30 s, 1 min, 2 min, 4 min, then every 5 minutes, so that
+ * mail goes out within minutes of a mail server coming back, however long it was down.
+ */
+export const backoffMs = (attempts: number) => Math.min(30_000 * 2 ** Math.max(0, attempts - 1), 300_000);
+
+/** An SMTP 5xx answer (e.g. 550 no such mailbox) will not get better by retrying. */
+const isPermanent = (err: unknown) => {
+  const code = (err as { responseCode?: unknown }).responseCode;
+  return typeof code === 'number' && code >= 500 && code < 600;
+};
 
 /**
  * Delivers due mails: claims a batch (SKIP LOCKED, so several processes can dispatch), sends
@@ -82,11 +94,45 @@ export async function dispatchDueMail(
         .set({
           attempts,
           lastError: String((err as Error).message ?? err).slice(0, 500),
-          status: attempts >= MAX_ATTEMPTS ? 'failed' : 'pending',
+          status: attempts >= MAX_ATTEMPTS || isPermanent(err) ? 'failed' : 'pending',
           nextAttemptAt: new Date(now().getTime() + backoffMs(attempts)),
         })
         .where(eq(mailOutbox.id, row.id));
     }
   }
   return { sent, failed };
+}
+
+/** The outbox as an admin sees it in /health details: of one organisation, or all mail. */
+export async function outboxState(db: DbOrTx, organisationId?: string) {
+  const scope = organisationId ? eq(mailOutbox.organisationId, organisationId) : undefined;
+  const [counts] = await db
+    .select({
+      pending: sql<number>`count(*) filter (where ${mailOutbox.status} = 'pending')::int`,
+      failed: sql<number>`count(*) filter (where ${mailOutbox.status} = 'failed')::int`,
+      retrying: sql<number>`count(*) filter (where ${mailOutbox.status} = 'pending' and ${mailOutbox.attempts} > 0)::int`,
+      oldestPendingAt: sql<string | null>`min(${mailOutbox.createdAt}) filter (where ${mailOutbox.status} = 'pending')`,
+    })
+    .from(mailOutbox)
+    .where(scope);
+  const [last] = await db
+    .select({ lastError: mailOutbox.lastError })
+    .from(mailOutbox)
+    .where(and(scope, sql`${mailOutbox.lastError} is not null`, sql`${mailOutbox.status} <> 'sent'`))
+    .orderBy(sql`${mailOutbox.nextAttemptAt} desc`)
+    .limit(1);
+  const oldest = counts?.oldestPendingAt;
+  return {
+    pending: counts?.pending ?? 0,
+    failed: counts?.failed ?? 0,
+    retrying: counts?.retrying ?? 0,
+    oldestPendingAt: oldest ? new Date(oldest).toISOString() : null,
+    lastError: last?.lastError ?? null,
+  };
+}
+
+/** How many mails wait for delivery (for health and tests). */
+export async function countPendingMail(db: DbOrTx): Promise<number> {
+  const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(mailOutbox).where(eq(mailOutbox.status, 'pending'));
+  return row?.n ?? 0;
 }

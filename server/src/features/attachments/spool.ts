@@ -17,8 +17,15 @@ export interface Spool {
   dispose(): Promise<void>;
 }
 
+let spoolRoot: string | null = null;
+
+/** Where spool files go from now on (main.ts: SPOOL_DIR, after `cleanSpoolRoot`); default the OS temp dir. */
+export function setSpoolRoot(dir: string | null): void {
+  spoolRoot = dir;
+}
+
 export async function createSpool(): Promise<Spool> {
-  const dir = await mkdtemp(join(tmpdir(), 'kindkans-upload-'));
+  const dir = await mkdtemp(spoolRoot ? join(spoolRoot, `${process.pid}-`) : join(tmpdir(), 'kindkans-upload-'));
   const path = join(dir, 'spool');
   const key = randomBytes(32);
   const iv = randomBytes(16);
