@@ -1,0 +1,56 @@
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AuthUser } from '../../app-env.ts';
+import type { Database } from '../../db/client.ts';
+import { createTestDatabase } from '../../../test/db.ts';
+import { linkGuardian, makeDossier, makeOrganisation, makeSchool, makeUser } from '../../../test/fixtures.ts';
+import { visibleHulpvragenPageQuery } from './service.ts';
+
+/**
+ * The parents' hulpvragen list must read one page of `hulpvragen_dossier_date_idx` and never sort
+ * the dossier's rows: a dossier with thousands of hulpvragen (the worst real case) makes a
+ * forgotten `NULLS LAST` or a window count visible in the plan. Runs on PGlite and PostgreSQL
+ * (both use PostgreSQL's planner).
+ */
+let database: Database;
+let parent: AuthUser;
+let dossierId: string;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  const { db } = database;
+  const org = await makeOrganisation(db);
+  const school = await makeSchool(db, org.id);
+  const user = await makeUser(db, org.id, 'parent');
+  const dossier = await makeDossier(db, org.id, school.id);
+  const other = await makeDossier(db, org.id, school.id);
+  await linkGuardian(db, dossier.id, user.id);
+  dossierId = dossier.id;
+  parent = { id: user.id, username: user.username, displayName: user.displayName, email: user.email, role: 'parent', organisationId: org.id, organisation: { code: org.code, name: org.name } };
+  for (const [id, n] of [[dossier.id, 5000], [other.id, 5000]] as const) {
+    await db.execute(sql`insert into hulpvragen (organisation_id, dossier_id, date, title)
+      select ${org.id}, ${id}, date '2020-01-01' + (g % 1500), 'Hulpvraag ' || g from generate_series(1, ${n}) g`);
+  }
+  await db.execute(sql`analyze`);
+});
+
+afterAll(() => database?.close());
+
+async function plan(page: number): Promise<string> {
+  const query = visibleHulpvragenPageQuery(database.db, parent, dossierId, { page, pageSize: 20 }).toSQL();
+  const client = (database.db as unknown as { $client: unknown }).$client as
+    | { query(q: string, p: unknown[]): Promise<{ rows: Record<string, string>[] }> }
+    | { unsafe(q: string, p: unknown[]): Promise<Record<string, string>[]> };
+  const text = `explain ${query.sql}`;
+  const rows = 'unsafe' in client ? await client.unsafe(text, query.params) : (await client.query(text, query.params)).rows;
+  return rows.map((r) => Object.values(r)[0]).join('\n');
+}
+
+describe('hulpvragen list query plan', () => {
+  it.each([1, 10])('page %i reads the index in order, with no sort and no window', async (page) => {
+    const text = await plan(page);
+    expect(text).toContain('hulpvragen_dossier_date_idx');
+    expect(text).not.toMatch(/\bSort\b/);
+    expect(text).not.toMatch(/WindowAgg/);
+  });
+});
