@@ -1,6 +1,6 @@
 // A programmable fake of the Kindkans API for component tests: `route('GET /news', body)`.
 import { vi } from 'vitest';
-import type { LoginResponse, User } from '../src/lib/api-types';
+import type { LoginResponse, User } from '../src/lib/server-routes';
 
 export interface FakeReply {
   status?: number;

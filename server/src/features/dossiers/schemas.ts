@@ -32,5 +32,7 @@ export const GuardianLink = z.object({ userId: z.uuid() }).openapi('GuardianLink
 
 export const DossierQuery = z.object({ q: singleLine(100).optional() });
 
+export type DossierSummary = z.infer<typeof DossierSummary>;
+export type Dossier = z.infer<typeof Dossier>;
 export type DossierCreate = z.infer<typeof DossierCreate>;
 export type DossierPatch = z.infer<typeof DossierPatch>;

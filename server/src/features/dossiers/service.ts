@@ -5,10 +5,7 @@ import { dossiers, guardians, schools, users } from '../../db/schema/index.ts';
 import { AppError } from '../../lib/errors.ts';
 import type { Page, PageQuery } from '../../lib/openapi.ts';
 import { visibleDossiers } from '../policy/policy.ts';
-import type { DossierCreate, DossierPatch } from './schemas.ts';
-
-export interface DossierSummary { id: string; firstName: string; lastName: string; birthDate: string; school: { brin: string; name: string } }
-export interface DossierDetail extends DossierSummary { guardians: { id: string; displayName: string }[] }
+import type { Dossier, DossierCreate, DossierPatch, DossierSummary } from './schemas.ts';
 
 /** `%`, `_` and `\` in a search term are literal. */
 export const likePattern = (q: string) => `%${q.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
@@ -39,7 +36,7 @@ export async function listDossiers(db: DbOrTx, user: AuthUser, q: string | undef
 }
 
 /** One dossier by id (the caller has passed the policy already). */
-export async function getDossier(db: DbOrTx, id: string): Promise<DossierDetail> {
+export async function getDossier(db: DbOrTx, id: string): Promise<Dossier> {
   const [row] = await db.select(summaryColumns).from(dossiers).innerJoin(schools, eq(schools.id, dossiers.schoolId)).where(eq(dossiers.id, id));
   if (!row) throw new AppError('not_found', 'No dossier with this id.');
   const linked = await db
@@ -58,7 +55,7 @@ export async function findSchoolByBrin(db: DbOrTx, user: AuthUser, brin: string)
   return school;
 }
 
-export async function createDossier(db: DbOrTx, user: AuthUser, schoolId: string, input: DossierCreate): Promise<DossierDetail> {
+export async function createDossier(db: DbOrTx, user: AuthUser, schoolId: string, input: DossierCreate): Promise<Dossier> {
   const [row] = await db
     .insert(dossiers)
     .values({ organisationId: user.organisationId, schoolId, firstName: input.firstName, lastName: input.lastName, birthDate: input.birthDate })
@@ -66,7 +63,7 @@ export async function createDossier(db: DbOrTx, user: AuthUser, schoolId: string
   return getDossier(db, row!.id);
 }
 
-export async function updateDossier(db: DbOrTx, id: string, schoolId: string | undefined, input: DossierPatch, now: Date): Promise<DossierDetail> {
+export async function updateDossier(db: DbOrTx, id: string, schoolId: string | undefined, input: DossierPatch, now: Date): Promise<Dossier> {
   const { schoolBrin: _, ...fields } = input;
   await db.update(dossiers).set({ ...fields, ...(schoolId ? { schoolId } : {}), updatedAt: now }).where(eq(dossiers.id, id));
   return getDossier(db, id);

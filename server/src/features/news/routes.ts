@@ -6,13 +6,11 @@ import { news } from '../../db/schema/index.ts';
 import { authResponses, bearerSecurity, json } from '../../lib/openapi.ts';
 import { createRouter } from '../../lib/router.ts';
 import { requireAuth } from '../auth/middleware.ts';
+import { NewsItem } from './schemas.ts';
 
-const NewsItem = z
-  .object({ id: z.uuid(), title: z.string(), body: z.string(), publishedAt: z.string().openapi({ format: 'date-time' }), scope: z.enum(['organisation', 'general']) })
-  .openapi('NewsItem');
 
 /** Published news of the user's organisation and general news, newest first. */
-export async function listNews(db: DbOrTx, user: AuthUser, now: Date, limit = 20) {
+export async function listNews(db: DbOrTx, user: AuthUser, now: Date, limit = 20): Promise<NewsItem[]> {
   const rows = await db
     .select()
     .from(news)
