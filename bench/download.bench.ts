@@ -21,7 +21,8 @@ import { fileURLToPath } from 'node:url';
 
 const SIZE = 20 * 1024 * 1024;
 const SEQUENTIAL = Number(process.env.BENCH_RUNS ?? 5);
-const CONCURRENCY = [8, 20];
+// 20 first: its RSS growth is measured from the idle server, before any other concurrent run.
+const CONCURRENCY = [20, 8];
 const UPLOADS = 3;
 const SELF = fileURLToPath(import.meta.url);
 const SECRET = 'bench-secret-bench-secret-bench-secret-0123456789';

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuthUser } from '../../app-env.ts';
 import type { Database } from '../../db/client.ts';
 import { createTestDatabase } from '../../../test/db.ts';
+import { explain } from '../../../test/explain.ts';
 import { linkGuardian, makeDossier, makeOrganisation, makeSchool, makeUser } from '../../../test/fixtures.ts';
 import { visibleHulpvragenPageQuery } from './service.ts';
 
@@ -36,15 +37,7 @@ beforeAll(async () => {
 
 afterAll(() => database?.close());
 
-async function plan(page: number): Promise<string> {
-  const query = visibleHulpvragenPageQuery(database.db, parent, dossierId, { page, pageSize: 20 }).toSQL();
-  const client = (database.db as unknown as { $client: unknown }).$client as
-    | { query(q: string, p: unknown[]): Promise<{ rows: Record<string, string>[] }> }
-    | { unsafe(q: string, p: unknown[]): Promise<Record<string, string>[]> };
-  const text = `explain ${query.sql}`;
-  const rows = 'unsafe' in client ? await client.unsafe(text, query.params) : (await client.query(text, query.params)).rows;
-  return rows.map((r) => Object.values(r)[0]).join('\n');
-}
+const plan = (page: number) => explain(database, visibleHulpvragenPageQuery(database.db, parent, dossierId, { page, pageSize: 20 }));
 
 describe('hulpvragen list query plan', () => {
   it.each([1, 10])('page %i reads the index in order, with no sort and no window', async (page) => {
