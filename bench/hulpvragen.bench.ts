@@ -10,7 +10,7 @@
 import { startChild as startChildServer, stopChild } from './lib/child-server.ts';
 import { atLeast, atMost, finishGoals } from './lib/goals.ts';
 import { createScratchDatabase } from './lib/scratch-database.ts';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent, createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -87,9 +87,39 @@ async function serveChild(kind: 'app' | 'baseline', target: Target) {
 const startChild = (kind: 'app' | 'baseline', target: Target) =>
   startChildServer(SELF, kind, target, process.env.BENCH_PROFILE && kind === 'app' ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : []);
 
-interface LoadResult { requests: number; errors: number; rps: number; p50: number; p99: number }
+interface LoadResult { requests: number; errors: number; rps: number; p50: number; p99: number; nodeCpuMs: number; pgCpuMs: number | null }
 
-async function load(port: number, path: string, token: string, expectTotal: number): Promise<LoadResult> {
+/** CPU seconds (user + system) a process has used so far, from /proc (clock ticks of 10 ms). */
+const cpuSeconds = (pid: number) => {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return 0; // gone
+  }
+};
+
+/** CPU of the server process and of the PostgreSQL backends serving the bench database. */
+function cpuMeter(serverPid: number, databaseUrl: string | undefined) {
+  const admin = databaseUrl ? postgres(databaseUrl, { max: 1, onnotice: () => {} }) : null;
+  const backends = async () =>
+    admin ? (await admin<{ pid: number }[]>`select pid from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()`).map((r) => r.pid) : [];
+  return {
+    async snapshot() {
+      const pids = await backends();
+      return { node: cpuSeconds(serverPid), pg: new Map(pids.map((pid) => [pid, cpuSeconds(pid)])) };
+    },
+    async since(start: { node: number; pg: Map<number, number> }) {
+      const now = await this.snapshot();
+      let pg = 0;
+      for (const [pid, t] of now.pg) pg += t - (start.pg.get(pid) ?? 0);
+      return { node: now.node - start.node, pg: admin ? pg : null };
+    },
+    close: () => admin?.end(),
+  };
+}
+
+async function load(port: number, path: string, token: string, expectTotal: number, meter: ReturnType<typeof cpuMeter>): Promise<LoadResult> {
   const agent = new Agent({ keepAlive: true, maxSockets: CONNECTIONS });
   const latencies: number[] = [];
   let errors = 0;
@@ -118,17 +148,20 @@ async function load(port: number, path: string, token: string, expectTotal: numb
   };
   const workers = Array.from({ length: CONNECTIONS }, worker);
   await new Promise((r) => setTimeout(r, WARMUP_MS));
+  const cpuAtStart = await meter.snapshot();
   measuring = true;
   const t0 = performance.now();
   await new Promise((r) => setTimeout(r, MEASURE_MS));
   measuring = false;
   const elapsed = (performance.now() - t0) / 1000;
+  const cpu = await meter.since(cpuAtStart);
   stop = true;
   await Promise.all(workers);
   agent.destroy();
   latencies.sort((a, b) => a - b);
   const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))] ?? NaN;
-  return { requests: latencies.length, errors, rps: latencies.length / elapsed, p50: pct(0.5), p99: pct(0.99) };
+  const n = Math.max(1, latencies.length);
+  return { requests: latencies.length, errors, rps: latencies.length / elapsed, p50: pct(0.5), p99: pct(0.99), nodeCpuMs: (cpu.node * 1000) / n, pgCpuMs: cpu.pg === null ? null : (cpu.pg * 1000) / n };
 }
 
 async function main() {
@@ -211,9 +244,11 @@ async function main() {
         const measured: Record<string, LoadResult> = {};
         for (const kind of ['baseline', 'app'] as const) {
           const { child, port } = await startChild(kind, target);
+          const meter = cpuMeter(child.pid!, target.url);
           try {
-            measured[kind] = await load(port, path, token, dc.total);
+            measured[kind] = await load(port, path, token, dc.total, meter);
           } finally {
+            await meter.close();
             await stopChild(child);
           }
         }
@@ -224,9 +259,10 @@ async function main() {
         };
         results.push(row);
         const name = `${label} hulpvragen, ${dc.label} (${row.database})`;
+        const cpu = (r: LoadResult) => `CPU/req node ${r.nodeCpuMs.toFixed(2)} ms${r.pgCpuMs === null ? '' : ` + pg ${r.pgCpuMs.toFixed(2)} ms`}`;
         console.log(
-          `${name}: route ${app.rps.toFixed(0)} req/s p99 ${app.p99.toFixed(1)} ms | ` +
-            `baseline ${baseline.rps.toFixed(0)} req/s p99 ${baseline.p99.toFixed(1)} ms` +
+          `${name}: route ${app.rps.toFixed(0)} req/s p99 ${app.p99.toFixed(1)} ms, ${cpu(app)} | ` +
+            `baseline ${baseline.rps.toFixed(0)} req/s p99 ${baseline.p99.toFixed(1)} ms, ${cpu(baseline)}` +
             (app.errors + baseline.errors ? ` | errors ${app.errors}/${baseline.errors}` : ''),
         );
         atLeast(`${name} req/s ÷ baseline`, row.rpsRatio, GOAL_RPS);

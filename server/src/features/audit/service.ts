@@ -1,7 +1,9 @@
 import type { Context } from 'hono';
 import type { AppEnv } from '../../app-env.ts';
-import type { DbOrTx } from '../../db/client.ts';
+import { PgTransaction } from 'drizzle-orm/pg-core';
+import type { Db, DbOrTx } from '../../db/client.ts';
 import { auditLog, type AuditOutcome } from '../../db/schema/index.ts';
+import { auditWriter, type AuditRow } from './group-commit.ts';
 
 export interface AuditEntry {
   action: string;
@@ -29,9 +31,19 @@ function clean(value: string | null | undefined, max = 500): string | null {
   return text.length > max ? `${text.slice(0, max)}…` : text;
 }
 
-/** Appends one entry to the audit log. Call it inside the transaction of the action it records. */
+/**
+ * Appends one entry to the audit log; resolves once it is committed. Call it inside the
+ * transaction of the action it records; outside one (a read), the row goes through the group
+ * commit of `auditWriter`, shared with the reads of other requests at the same moment.
+ */
 export async function recordAudit(db: DbOrTx, entry: AuditEntry): Promise<void> {
-  await db.insert(auditLog).values({
+  const row = auditRow(entry);
+  if (db instanceof PgTransaction) await db.insert(auditLog).values(row);
+  else await auditWriter(db as Db).write(row);
+}
+
+function auditRow(entry: AuditEntry): AuditRow {
+  return {
     at: entry.at ?? new Date(),
     organisationId: entry.organisationId ?? null,
     actorUserId: entry.actor?.id ?? null,
@@ -46,7 +58,7 @@ export async function recordAudit(db: DbOrTx, entry: AuditEntry): Promise<void> 
     userAgent: clean(entry.userAgent),
     outcome: entry.outcome,
     detail: entry.detail ?? null,
-  });
+  };
 }
 
 /** The who/where/when of an audit entry, from the request (signed-in actor when there is one). */
