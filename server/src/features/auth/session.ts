@@ -2,8 +2,8 @@ import { and, eq, lt, ne, or, sql } from 'drizzle-orm';
 import { PgTransaction } from 'drizzle-orm/pg-core';
 import type { AuthSession, AuthUser } from '../../app-env.ts';
 import type { DbOrTx } from '../../db/client.ts';
-import { organisations, sessions, users } from '../../db/schema/index.ts';
-import { generateToken, hashToken } from '../../lib/crypto.ts';
+import { isPersonRole, organisations, sessions, users } from '../../db/schema/index.ts';
+import { generateSessionToken, hashToken } from '../../lib/crypto.ts';
 
 export interface SessionPolicy {
   idleMinutes: number;
@@ -21,7 +21,7 @@ export async function createSession(
   policy: SessionPolicy,
   meta: { userAgent?: string; ipAddress?: string } = {},
 ) {
-  const token = generateToken(32);
+  const token = generateSessionToken();
   const expiresAt = new Date(now.getTime() + policy.maxHours * 3_600_000);
   const [row] = await db
     .insert(sessions)
@@ -44,7 +44,7 @@ export async function validateSessionToken(
   const [row] = await sessionLookup(db).execute({ tokenHash: hashToken(token) });
   if (!row) return null;
   const idleExpiresAt = new Date(row.lastSeenAt.getTime() + policy.idleMinutes * 60_000);
-  if (now >= row.expiresAt || now >= idleExpiresAt || row.status !== 'active') {
+  if (now >= row.expiresAt || now >= idleExpiresAt || row.status !== 'active' || !isPersonRole(row.role)) {
     await db.delete(sessions).where(eq(sessions.id, row.id));
     return null;
   }

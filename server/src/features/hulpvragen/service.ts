@@ -1,9 +1,8 @@
 import { and, asc, count, eq, inArray, sql } from 'drizzle-orm';
-import type { AuthUser } from '../../app-env.ts';
 import type { DbOrTx } from '../../db/client.ts';
 import { attachments, dossiers, hulpvraagStatusHistory, hulpvragen, users } from '../../db/schema/index.ts';
 import { isUuid } from '../../lib/openapi.ts';
-import { findVisibleDossier, visibleDossiers, type VisibleDossier } from '../policy/policy.ts';
+import { findVisibleDossier, visibleDossiers, type Actor, type Principal, type VisibleDossier } from '../../authz/index.ts';
 import { AppError } from '../../lib/errors.ts';
 import type { Page, PageQuery } from '../../lib/openapi.ts';
 import type { Attachment, Hulpvraag, HulpvraagCreate, HulpvraagPatch, HulpvraagSummary } from './schemas.ts';
@@ -28,7 +27,7 @@ export const newestFirst = [
 ];
 
 /** The hot query of the parents' list: policy, one page and the total in one statement. */
-export function visibleHulpvragenPageQuery(db: DbOrTx, user: AuthUser, dossierId: string, page: PageQuery) {
+export function visibleHulpvragenPageQuery(db: DbOrTx, user: Principal, dossierId: string, page: PageQuery) {
   return db
     .select({
       id: hulpvragen.id, date: hulpvragen.date, title: hulpvragen.title, status: hulpvragen.status,
@@ -50,7 +49,7 @@ export function visibleHulpvragenPageQuery(db: DbOrTx, user: AuthUser, dossierId
  * The hulpvragen of a dossier the user may see, newest first, with the dossier itself — in ONE
  * query on the hot path (policy, page and total together); null when the dossier is not visible.
  */
-export async function listVisibleHulpvragen(db: DbOrTx, user: AuthUser, dossierId: string, page: PageQuery): Promise<{ dossier: VisibleDossier; page: Page<HulpvraagSummary> } | null> {
+export async function listVisibleHulpvragen(db: DbOrTx, user: Principal, dossierId: string, page: PageQuery): Promise<{ dossier: VisibleDossier; page: Page<HulpvraagSummary> } | null> {
   if (!isUuid(dossierId)) return null;
   const rows = await visibleHulpvragenPageQuery(db, user, dossierId, page);
   const first = rows[0];
@@ -97,7 +96,7 @@ export async function getHulpvraag(db: DbOrTx, id: string): Promise<Hulpvraag> {
 }
 
 /** A coordinator must be staff of the partnership (coordinator or admin) in the same organisation. */
-async function checkCoordinator(db: DbOrTx, user: AuthUser, coordinatorId: string | null | undefined) {
+async function checkCoordinator(db: DbOrTx, user: Actor, coordinatorId: string | null | undefined) {
   if (!coordinatorId) return;
   const [found] = await db.select({ id: users.id }).from(users)
     .where(and(eq(users.id, coordinatorId), eq(users.organisationId, user.organisationId), inArray(users.role, ['coordinator', 'admin']))).limit(1);
@@ -107,7 +106,7 @@ async function checkCoordinator(db: DbOrTx, user: AuthUser, coordinatorId: strin
 /** Today in the Netherlands, as YYYY-MM-DD. */
 const today = (now: Date) => now.toLocaleDateString('sv-SE', { timeZone: 'Europe/Amsterdam' });
 
-export async function createHulpvraag(db: DbOrTx, user: AuthUser, dossierId: string, input: HulpvraagCreate, now: Date): Promise<string> {
+export async function createHulpvraag(db: DbOrTx, user: Actor, dossierId: string, input: HulpvraagCreate, now: Date): Promise<string> {
   await checkCoordinator(db, user, input.coordinatorId);
   const status = input.status ?? 'aanmelding';
   const [row] = await db
@@ -122,7 +121,7 @@ export async function createHulpvraag(db: DbOrTx, user: AuthUser, dossierId: str
 }
 
 /** Edits a hulpvraag; a status change is kept in the history (who, when, from, to, note). */
-export async function updateHulpvraag(db: DbOrTx, user: AuthUser, id: string, input: HulpvraagPatch, now: Date): Promise<{ from: string; to: string } | null> {
+export async function updateHulpvraag(db: DbOrTx, user: Actor, id: string, input: HulpvraagPatch, now: Date): Promise<{ from: string; to: string } | null> {
   await checkCoordinator(db, user, input.coordinatorId);
   const [current] = await db.select({ status: hulpvragen.status }).from(hulpvragen).where(eq(hulpvragen.id, id)).for('update');
   if (!current) throw new AppError('not_found', 'No hulpvraag with this id.');

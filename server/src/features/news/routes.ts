@@ -1,20 +1,19 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { and, desc, eq, isNull, lte, or } from 'drizzle-orm';
-import type { AuthUser } from '../../app-env.ts';
+import { authenticate, authorize, type Principal } from '../../authz/index.ts';
 import type { DbOrTx } from '../../db/client.ts';
 import { news } from '../../db/schema/index.ts';
 import { authResponses, bearerSecurity, json } from '../../lib/openapi.ts';
 import { createRouter } from '../../lib/router.ts';
-import { requireAuth } from '../auth/middleware.ts';
 import { NewsItem } from './schemas.ts';
 
 
 /** Published news of the user's organisation and general news, newest first. */
-export async function listNews(db: DbOrTx, user: AuthUser, now: Date, limit = 20): Promise<NewsItem[]> {
+export async function listNews(db: DbOrTx, principal: Principal, now: Date, limit = 20): Promise<NewsItem[]> {
   const rows = await db
     .select()
     .from(news)
-    .where(and(or(eq(news.organisationId, user.organisationId), isNull(news.organisationId)), lte(news.publishedAt, now)))
+    .where(and(or(eq(news.organisationId, principal.organisationId), isNull(news.organisationId)), lte(news.publishedAt, now)))
     .orderBy(desc(news.publishedAt), desc(news.id))
     .limit(limit);
   return rows.map((n) => ({ id: n.id, title: n.title, body: n.body, publishedAt: n.publishedAt.toISOString(), scope: n.organisationId ? ('organisation' as const) : ('general' as const) }));
@@ -22,9 +21,9 @@ export async function listNews(db: DbOrTx, user: AuthUser, now: Date, limit = 20
 
 export const newsRoutes = createRouter().openapi(
   createRoute({
-    method: 'get', path: '/news', tags: ['Dossiers'], summary: 'News from the partnership and general news',
-    middleware: [requireAuth] as const, security: bearerSecurity,
+    method: 'get', path: '/news', tags: ['Dossiers'], operationId: 'listNews', summary: 'News from the partnership and general news',
+    middleware: [authenticate(), authorize('news.read')] as const, security: bearerSecurity,
     responses: { 200: json(z.array(NewsItem), 'Newest first'), ...authResponses },
   }),
-  async (c) => c.json(await listNews(c.var.deps.db, c.var.user, c.var.deps.clock.now()), 200, { 'Cache-Control': 'no-store' }),
+  async (c) => c.json(await listNews(c.var.deps.db, c.var.principal, c.var.deps.clock.now()), 200, { 'Cache-Control': 'no-store' }),
 );
