@@ -16,8 +16,10 @@ const rowsOf = (action: string) => database.db.select().from(auditLog).where(eq(
 describe('audit group commit', () => {
   it('writes every row of concurrent reads, in call order, before each call resolves', async () => {
     const labels = Array.from({ length: 40 }, (_, i) => `dossier ${i}`);
-    await Promise.all(labels.map((subjectLabel) => recordAudit(database.db, { action: 'group.read', outcome: 'success', subjectLabel })));
-    expect((await rowsOf('group.read')).map((r) => r.subjectLabel)).toEqual(labels);
+    const ids = await Promise.all(labels.map((subjectLabel) => recordAudit(database.db, { action: 'group.read', outcome: 'success', subjectLabel })));
+    const rows = await rowsOf('group.read');
+    expect(rows.map((r) => r.subjectLabel)).toEqual(labels);
+    expect(rows.map((r) => r.id)).toEqual(ids); // each caller gets the id of its own row
   });
 
   it('a bad row fails only its own call; the others of its batch are written', async () => {

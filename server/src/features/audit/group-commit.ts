@@ -6,7 +6,7 @@ export type AuditRow = typeof auditLog.$inferInsert;
 /** At most this many rows per INSERT. */
 const MAX_BATCH = 256;
 
-interface Pending { row: AuditRow; done(): void; failed(err: unknown): void }
+interface Pending { row: AuditRow; done(id: number): void; failed(err: unknown): void }
 
 /**
  * Group commit for audit rows written outside a transaction (the reads: every list, every
@@ -27,13 +27,15 @@ export function createAuditWriter(db: Db) {
         const batch = queue.slice(0, MAX_BATCH);
         queue = queue.slice(batch.length);
         try {
-          await db.insert(auditLog).values(batch.map((p) => p.row));
-          for (const p of batch) p.done();
+          // PostgreSQL inserts and returns the rows of one VALUES list in order.
+          const ids = await db.insert(auditLog).values(batch.map((p) => p.row)).returning({ id: auditLog.id });
+          if (ids.length !== batch.length) throw new Error(`audit batch: ${ids.length} ids for ${batch.length} rows`);
+          batch.forEach((p, i) => p.done(ids[i]!.id));
         } catch (err) {
           if (batch.length === 1) batch[0]!.failed(err);
           else {
             for (const p of batch) {
-              await db.insert(auditLog).values(p.row).then(p.done, p.failed);
+              await db.insert(auditLog).values(p.row).returning({ id: auditLog.id }).then(([r]) => p.done(r!.id), p.failed);
             }
           }
         }
@@ -44,8 +46,9 @@ export function createAuditWriter(db: Db) {
   }
 
   return {
-    write(row: AuditRow): Promise<void> {
-      return new Promise<void>((done, failed) => {
+    /** Resolves with the row's id once it is committed. */
+    write(row: AuditRow): Promise<number> {
+      return new Promise<number>((done, failed) => {
         queue.push({ row, done, failed });
         if (!flushing) void flush();
       });

@@ -1,6 +1,7 @@
 import type { Context } from 'hono';
 import type { AppEnv } from '../../app-env.ts';
 import { PgTransaction } from 'drizzle-orm/pg-core';
+import { eq, sql } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../../db/client.ts';
 import { auditLog, type AuditOutcome } from '../../db/schema/index.ts';
 import { principalOf } from '../../authz/authenticate.ts';
@@ -34,14 +35,15 @@ function clean(value: string | null | undefined, max = 500): string | null {
 }
 
 /**
- * Appends one entry to the audit log; resolves once it is committed. Call it inside the
+ * Appends one entry to the audit log and gives its id, once it is committed. Call it inside the
  * transaction of the action it records; outside one (a read), the row goes through the group
  * commit of `auditWriter`, shared with the reads of other requests at the same moment.
  */
-export async function recordAudit(db: DbOrTx, entry: AuditEntry): Promise<void> {
+export async function recordAudit(db: DbOrTx, entry: AuditEntry): Promise<number> {
   const row = auditRow(entry);
-  if (db instanceof PgTransaction) await db.insert(auditLog).values(row);
-  else await auditWriter(db as Db).write(row);
+  if (!(db instanceof PgTransaction)) return auditWriter(db as Db).write(row);
+  const [written] = await db.insert(auditLog).values(row).returning({ id: auditLog.id });
+  return written!.id;
 }
 
 function auditRow(entry: AuditEntry): AuditRow {
@@ -63,6 +65,14 @@ function auditRow(entry: AuditEntry): AuditRow {
     outcome: entry.outcome,
     detail: entry.detail ?? null,
   };
+}
+
+/**
+ * The one change an entry may get after it was written: the outcome of a transfer that was still
+ * running then (a download: `{ transfer: 'complete' | 'aborted', bytes }`), merged into `detail`.
+ */
+export async function completeAuditDetail(db: DbOrTx, id: number, detail: Record<string, unknown>): Promise<void> {
+  await db.update(auditLog).set({ detail: sql`coalesce(${auditLog.detail}, '{}'::jsonb) || ${JSON.stringify(detail)}::jsonb` }).where(eq(auditLog.id, id));
 }
 
 /**

@@ -36,7 +36,7 @@ export const dossierRoutes = createRouter()
       const { q, ...page } = c.req.valid('query');
       const { db } = c.var.deps;
       const result = await listDossiers(db, c.var.principal, q, page);
-      await recordAudit(db, { ...auditContext(c), action: 'dossiers.search', outcome: 'success', subjectType: 'dossiers', detail: { q: q ?? null, total: result.total } });
+      await recordAudit(db, { ...auditContext(c), action: 'dossiers.search', outcome: 'success', subjectType: 'dossiers', detail: { q: q ?? null, total: result.total, page: page.page, ids: result.items.map((d) => d.id) } });
       return c.json(result, 200, noStore);
     },
   )

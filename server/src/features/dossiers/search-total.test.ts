@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AuthUser } from '../../app-env.ts';
+import { sessionPrincipal, type Principal } from '../../authz/index.ts';
 import type { Database } from '../../db/client.ts';
 import { createTestDatabase } from '../../../test/db.ts';
 import { makeDossier, makeOrganisation, makeSchool, makeUser } from '../../../test/fixtures.ts';
@@ -7,7 +7,8 @@ import { listDossiers } from './service.ts';
 
 /** A name search gets its page and total from one scan (a window count): the total must hold on every page. */
 let database: Database;
-let coordinator: AuthUser;
+const testSession = { id: '00000000-0000-4000-8000-000000000000', createdAt: new Date(), lastSeenAt: new Date(), expiresAt: new Date(), idleExpiresAt: new Date() };
+let coordinator: Principal;
 
 beforeAll(async () => {
   database = await createTestDatabase();
@@ -20,7 +21,7 @@ beforeAll(async () => {
   await makeDossier(db, org.id, school.id, { firstName: 'Anders', lastName: 'Niemand' });
   await makeDossier(db, other.id, otherSchool.id, { firstName: 'Kim', lastName: 'Zoekvan elders' }); // another organisation
   const user = await makeUser(db, org.id, 'coordinator');
-  coordinator = { id: user.id, username: user.username, displayName: user.displayName, email: user.email, role: 'coordinator', organisationId: org.id, organisation: { code: org.code, name: org.name } };
+  coordinator = sessionPrincipal({ id: user.id, username: user.username, displayName: user.displayName, email: user.email, role: 'coordinator', organisationId: org.id, organisation: { code: org.code, name: org.name } }, testSession);
 });
 afterAll(() => database?.close());
 

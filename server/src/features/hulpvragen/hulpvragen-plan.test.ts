@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AuthUser } from '../../app-env.ts';
+import { sessionPrincipal, type Principal } from '../../authz/index.ts';
 import type { Database } from '../../db/client.ts';
 import { createTestDatabase } from '../../../test/db.ts';
 import { explain } from '../../../test/explain.ts';
@@ -14,7 +14,8 @@ import { visibleHulpvragenPageQuery } from './service.ts';
  * (both use PostgreSQL's planner).
  */
 let database: Database;
-let parent: AuthUser;
+const testSession = { id: '00000000-0000-4000-8000-000000000000', createdAt: new Date(), lastSeenAt: new Date(), expiresAt: new Date(), idleExpiresAt: new Date() };
+let parent: Principal;
 let dossierId: string;
 
 beforeAll(async () => {
@@ -27,7 +28,7 @@ beforeAll(async () => {
   const other = await makeDossier(db, org.id, school.id);
   await linkGuardian(db, dossier.id, user.id);
   dossierId = dossier.id;
-  parent = { id: user.id, username: user.username, displayName: user.displayName, email: user.email, role: 'parent', organisationId: org.id, organisation: { code: org.code, name: org.name } };
+  parent = sessionPrincipal({ id: user.id, username: user.username, displayName: user.displayName, email: user.email, role: 'parent', organisationId: org.id, organisation: { code: org.code, name: org.name } }, testSession);
   for (const [id, n] of [[dossier.id, 5000], [other.id, 5000]] as const) {
     await db.execute(sql`insert into hulpvragen (organisation_id, dossier_id, date, title)
       select ${org.id}, ${id}, date '2020-01-01' + (g % 1500), 'Hulpvraag ' || g from generate_series(1, ${n}) g`);

@@ -2,7 +2,7 @@ import { createRoute } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { createRouter } from '../../lib/router.ts';
 import { authResponses, bearerSecurity, IdParam, json, jsonBody, pageOf, problem, bodyResponses, queryResponses } from '../../lib/openapi.ts';
-import { auditContext } from '../audit/service.ts';
+import { auditContext, recordAudit } from '../audit/service.ts';
 import { authenticate, authorize, authorizeTarget, type Action, type AuthEnv } from '../../authz/index.ts';
 import { InvitedUser, InviteUser, UserListItem, UserQuery } from './schemas.ts';
 import { inviteUser, listUsers, manageUser, type UserAction } from './service.ts';
@@ -53,7 +53,16 @@ export const userRoutes = createRouter()
       request: { query: UserQuery },
       responses: { ...queryResponses, 200: json(pageOf(UserListItem, 'UserPage'), 'A page of accounts'), ...errors },
     }),
-    async (c) => c.json(await listUsers(c.var.deps.db, c.var.principal, c.req.valid('query')), 200),
+    async (c) => {
+      const query = c.req.valid('query');
+      const { db } = c.var.deps;
+      const result = await listUsers(db, c.var.principal, query);
+      await recordAudit(db, {
+        ...auditContext(c), action: 'users.list', outcome: 'success', subjectType: 'users',
+        detail: { q: query.q ?? null, role: query.role ?? null, status: query.status ?? null, page: result.page, total: result.total, ids: result.items.map((u) => u.id) },
+      });
+      return c.json(result, 200);
+    },
   )
   .openapi(
     createRoute({
