@@ -37,7 +37,7 @@ async function serveChild(kind: 'app' | 'baseline', target: Target) {
     const { getRequestListener } = await import('@hono/node-server');
     const { createApp } = await import('../server/src/app.ts');
     const { parseEnv } = await import('../server/src/env.ts');
-    const { createLogMailer } = await import('../server/src/mail/mailer.ts');
+    const { createLogMailer } = await import('../server/test/mailer.ts');
     const { silentLogger } = await import('../server/src/lib/logger.ts');
     const env = parseEnv({ NODE_ENV: 'production', APP_SECRET: SECRET, DATA_DIR: target.dataDir ?? tmpdir(), LOG_LEVEL: 'silent', ...(target.url ? { DATABASE_URL: target.url } : {}) });
     const app = createApp({ db: database.db, database, env, mailer: createLogMailer(silentLogger), logger: silentLogger });
@@ -86,8 +86,8 @@ async function main() {
     const database = scratch ? openPostgres(scratch.url, { max: 2 }) : await openPglite(dataDir);
     await migrateDatabase(database);
     const { db } = database;
-    const one = async <T>(q: ReturnType<typeof sql>): Promise<T> => {
-      const result = (await db.execute(q)) as unknown as T[] | { rows: T[] };
+    const one = async <T extends Record<string, unknown>>(q: ReturnType<typeof sql>): Promise<T> => {
+      const result = (await db.execute<T>(q)) as T[] | { rows: T[] };
       return (Array.isArray(result) ? result : result.rows)[0]!;
     };
     const t0 = performance.now();
@@ -135,5 +135,5 @@ async function main() {
 }
 
 const serveAt = process.argv.indexOf('--serve');
-if (serveAt >= 0) await serveChild(process.argv[serveAt + 1] as 'app' | 'baseline', JSON.parse(process.argv[serveAt + 2]!));
+if (serveAt >= 0) await serveChild(process.argv[serveAt + 1] as 'app' | 'baseline', JSON.parse(process.argv[serveAt + 2]!) as Target);
 else await main();

@@ -37,7 +37,7 @@ async function serveChild(kind: 'app' | 'files', target: Target) {
     const { openPglite, openPostgres } = await import('../server/src/db/client.ts');
     const { createApp } = await import('../server/src/app.ts');
     const { parseEnv } = await import('../server/src/env.ts');
-    const { createLogMailer } = await import('../server/src/mail/mailer.ts');
+    const { createLogMailer } = await import('../server/test/mailer.ts');
     const { silentLogger } = await import('../server/src/lib/logger.ts');
     const database = target.url ? openPostgres(target.url, { max: 10 }) : await openPglite(target.dataDir);
     const env = parseEnv({ NODE_ENV: 'production', APP_SECRET: SECRET, DATA_DIR: target.dataDir ?? tmpdir(), LOG_LEVEL: 'silent', ...(target.url ? { DATABASE_URL: target.url } : {}) });
@@ -218,5 +218,5 @@ async function main() {
 }
 
 const serveAt = process.argv.indexOf('--serve');
-if (serveAt >= 0) await serveChild(process.argv[serveAt + 1] as 'app' | 'files', JSON.parse(process.argv[serveAt + 2]!));
+if (serveAt >= 0) await serveChild(process.argv[serveAt + 1] as 'app' | 'files', JSON.parse(process.argv[serveAt + 2]!) as Target);
 else await main();

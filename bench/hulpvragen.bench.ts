@@ -43,7 +43,7 @@ async function serveChild(kind: 'app' | 'baseline', target: Target) {
     const { getRequestListener } = await import('@hono/node-server');
     const { createApp } = await import('../server/src/app.ts');
     const { parseEnv } = await import('../server/src/env.ts');
-    const { createLogMailer } = await import('../server/src/mail/mailer.ts');
+    const { createLogMailer } = await import('../server/test/mailer.ts');
     const { silentLogger } = await import('../server/src/lib/logger.ts');
     const env = parseEnv({ NODE_ENV: 'production', APP_SECRET: SECRET, DATA_DIR: target.dataDir ?? tmpdir(), LOG_LEVEL: 'silent', API_TOKEN_RATE_PER_MINUTE: '1000000', ...(target.url ? { DATABASE_URL: target.url } : {}) });
     const app = createApp({ db: database.db, database, env, mailer: createLogMailer(silentLogger), logger: silentLogger });
@@ -109,8 +109,8 @@ async function main() {
     const database = target.url ? openPostgres(target.url, { max: 2 }) : await openPglite(target.dataDir);
     await migrateDatabase(database);
     const { db } = database;
-    const one = async <T>(q: ReturnType<typeof sql>): Promise<T> => {
-      const result = (await db.execute(q)) as unknown as T[] | { rows: T[] }; // postgres.js: rows; PGlite: { rows }
+    const one = async <T extends Record<string, unknown>>(q: ReturnType<typeof sql>): Promise<T> => {
+      const result = (await db.execute<T>(q)) as T[] | { rows: T[] }; // postgres.js: rows; PGlite: { rows }
       return (Array.isArray(result) ? result : result.rows)[0]!;
     };
     const org = await one<{ id: string }>(sql`insert into organisations (code, name) values ('BENCH', 'Bench') returning id`);
@@ -219,5 +219,5 @@ async function main() {
 }
 
 const serveAt = process.argv.indexOf('--serve');
-if (serveAt >= 0) await serveChild(process.argv[serveAt + 1] as 'app' | 'baseline', JSON.parse(process.argv[serveAt + 2]!));
+if (serveAt >= 0) await serveChild(process.argv[serveAt + 1] as 'app' | 'baseline', JSON.parse(process.argv[serveAt + 2]!) as Target);
 else await main();

@@ -25,7 +25,9 @@ async function timeToHealth(args: string[], env: Record<string, string>, port: n
     for (;;) {
       try {
         if ((await fetch(`http://127.0.0.1:${port}/health`)).ok) return performance.now() - started;
-      } catch {}
+      } catch {
+        // not listening yet
+      }
       if (performance.now() - started > 60_000) throw new Error('not ready in 60 s');
       await new Promise((r) => setTimeout(r, 25));
     }

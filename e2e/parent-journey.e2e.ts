@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { activateAndLogin, ARTIFACTS, startKindkans } from './helpers/server';
-import { EXTENSION_ID, launchWithExtension, type ExtensionBrowser } from './helpers/extension';
+import { EXTENSION_ID, launchWithExtension, type ExtensionBrowser, type ExtensionGlobal } from './helpers/extension';
 import { checkScreen, loginInPopup } from './helpers/popup';
 import { Phone } from './helpers/totp';
 
@@ -18,7 +18,7 @@ const PARENT_PASSWORD = 'zonnebloem-kastanje-42';
 let server: Awaited<ReturnType<typeof startKindkans>>;
 let browser: ExtensionBrowser;
 let adminToken = '';
-let parent = { username: '', phone: null as unknown as Phone };
+const parent = { username: '', phone: null as unknown as Phone };
 let popup: Page;
 let firstToken = '';
 let downloadedName = '';
@@ -108,7 +108,7 @@ describe('parent journey in the extension', () => {
     firstToken = (stored.session.session as { token: string }).token;
     expect(firstToken).toMatch(/.{20,}/);
     expect(JSON.stringify(stored.local)).not.toContain(firstToken);
-    expect(await browser.worker.evaluate(() => (globalThis as any).chrome.action.getBadgeText({}))).not.toBe('');
+    expect(await browser.worker.evaluate(() => (globalThis as ExtensionGlobal).chrome.action.getBadgeText({}))).not.toBe('');
   });
 
   it('shows the hulpvragen table with "Preventief SCP observatie"', async () => {
@@ -143,9 +143,9 @@ describe('parent journey in the extension', () => {
     await popup.getByText('Opgeslagen in uw map Downloads.').waitFor({ timeout: 20_000 });
     await checkScreen(popup, '5-gedownload');
 
-    const [item] = await browser.worker.evaluate(() => (globalThis as any).chrome.downloads.search({ state: 'complete' }));
+    const [item] = await browser.worker.evaluate(() => (globalThis as ExtensionGlobal).chrome.downloads.search({ state: 'complete' }));
     expect(item).toBeTruthy();
-    const bytes = readFileSync(item.filename); // Playwright stores it under a GUID; the name is checked at logout
+    const bytes = readFileSync(item!.filename); // Playwright stores it under a GUID; the name is checked at logout
     const hulpvragen = await server.api.call<Page1<{ id: string; title: string }>>(
       'GET', `/dossiers/${(await server.api.call<Page1<Dossier>>('GET', '/dossiers', undefined, adminToken)).items[0]!.id}/hulpvragen`, undefined, adminToken);
     const hulpvraag = await server.api.call<{ attachments: { id: string; filename: string; sha256: string }[] }>(
@@ -170,15 +170,15 @@ describe('parent journey in the extension', () => {
   it('reminds after the chosen minutes and logs out by itself at the idle timeout', async () => {
     // A 6-second reminder (the options page offers whole minutes; storage takes any number).
     await browser.worker.evaluate(async () => {
-      const c = (globalThis as any).chrome;
+      const c = (globalThis as ExtensionGlobal).chrome;
       const { settings } = await c.storage.local.get('settings');
-      await c.storage.local.set({ settings: { ...settings, reminderMinutes: 0.1 } });
+      await c.storage.local.set({ settings: { ...(settings as object), reminderMinutes: 0.1 } });
     });
-    const notifications = () => browser.worker.evaluate(() => (globalThis as any).chrome.notifications.getAll());
+    const notifications = () => browser.worker.evaluate(() => (globalThis as ExtensionGlobal).chrome.notifications.getAll());
     await expect.poll(notifications, { timeout: 15_000, interval: 500 }).toHaveProperty('kindkans-reminder');
 
     // "Aangemeld blijven" (the notification's second button runs this same handler).
-    await popup.evaluate(() => (globalThis as any).chrome.runtime.sendMessage({ type: 'stay-logged-in' }));
+    await popup.evaluate(() => (globalThis as ExtensionGlobal).chrome.runtime.sendMessage({ type: 'stay-logged-in' }));
     await expect.poll(notifications).toEqual({});
     expect(await server.api.status('GET', '/auth/session', firstToken)).toBe(200);
 
@@ -190,7 +190,7 @@ describe('parent journey in the extension', () => {
     await popup.getByRole('button', { name: 'Aanmelden' }).waitFor();
     await checkScreen(popup, '7-automatisch-afgemeld');
     expect(JSON.stringify(await browser.storage())).not.toContain(firstToken);
-    expect(await browser.worker.evaluate(() => (globalThis as any).chrome.action.getBadgeText({}))).toBe('');
+    expect(await browser.worker.evaluate(() => (globalThis as ExtensionGlobal).chrome.action.getBadgeText({}))).toBe('');
     expect(await server.api.status('GET', '/auth/session', firstToken)).toBe(401);
   });
 
@@ -208,7 +208,7 @@ describe('parent journey in the extension', () => {
     const stored = await browser.storage();
     expect(stored.session.session).toBeUndefined();
     expect(JSON.stringify(stored)).not.toContain(token);
-    expect(await browser.worker.evaluate(() => (globalThis as any).chrome.action.getBadgeText({}))).toBe('');
+    expect(await browser.worker.evaluate(() => (globalThis as ExtensionGlobal).chrome.action.getBadgeText({}))).toBe('');
     await expect.poll(() => server.api.status('GET', '/auth/session', token)).toBe(401);
   });
 });

@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import type { Page } from 'puppeteer-core';
+import type { Browser } from 'webextension-polyfill';
 import { activateAndLogin, ARTIFACTS, startKindkans } from './helpers/server';
 import {
   byLabel, checkFirefoxScreen, FIREFOX_ORIGIN, launchFirefoxWithExtension, loginInFirefoxPopup,
@@ -24,14 +25,14 @@ const REPORT = Buffer.concat([Buffer.from('%PDF-1.7\n'), randomBytes(600_000)]);
 let server: Awaited<ReturnType<typeof startKindkans>>;
 let firefox: FirefoxExtensionBrowser;
 let adminToken = '';
-let parent = { username: '', phone: null as unknown as Phone };
+const parent = { username: '', phone: null as unknown as Phone };
 let popup: Page;
 let token = '';
 
 interface Page1<T> { items: T[]; total: number }
 
 /** Runs in the popup with the extension's WebExtension API (`browser`). */
-const inExtension = <T>(fn: (b: any) => Promise<T>): Promise<T> =>
+const inExtension = <T>(fn: (b: Browser) => Promise<T>): Promise<T> =>
   popup.evaluate(`(${fn.toString()})(globalThis.browser)`) as Promise<T>;
 
 describe('parent journey in the extension, in Firefox', () => {
@@ -103,7 +104,7 @@ describe('parent journey in the extension, in Firefox', () => {
 
     await loginInFirefoxPopup(popup, parent.username, PARENT_PASSWORD, await parent.phone.nextCode());
     await waitForText(popup, 'U bent succesvol aangemeld als Anna de Ouder in regio PO2507 Stromenland.');
-    expect(await popup.$eval('header', (h) => (h as HTMLElement).innerText)).toContain('Anna de Ouder');
+    expect(await popup.$eval('header', (h) => (h).innerText)).toContain('Anna de Ouder');
     await popup.waitForSelector(role('button', 'Uitloggen'));
 
     const stored = await firefox.storage(popup);
@@ -124,7 +125,7 @@ describe('parent journey in the extension, in Firefox', () => {
 
     await popup.locator(role('button', HULPVRAAG)).click();
     await waitForText(popup, 'Hulpvraagdatum');
-    const terms = await popup.$$eval('dt', (dts) => dts.map((dt) => (dt as HTMLElement).innerText.trim()));
+    const terms = await popup.$$eval('dt', (dts) => dts.map((dt) => (dt).innerText.trim()));
     expect(terms).toEqual(expect.arrayContaining(['Hulpvraagdatum', 'Status', 'Titel', 'Omschrijving', 'Coördinator', 'Labels', 'Bijlagen']));
     await waitForText(popup, REPORT_NAME);
     await checkFirefoxScreen(popup, '3-hulpvraag');
@@ -135,7 +136,7 @@ describe('parent journey in the extension, in Firefox', () => {
     await waitForText(popup, 'Opgeslagen in uw map Downloads.', 20_000);
     await checkFirefoxScreen(popup, '4-gedownload');
 
-    const items = await inExtension((b) => b.downloads.search({ state: 'complete' })) as { filename: string }[];
+    const items = await inExtension((b) => b.downloads.search({ state: 'complete' }));
     expect(items).toHaveLength(1);
     expect(basename(items[0]!.filename)).toBe(REPORT_NAME);
     expect(items[0]!.filename.startsWith(firefox.downloadsDir)).toBe(true);
@@ -147,9 +148,9 @@ describe('parent journey in the extension, in Firefox', () => {
     // A 6-second reminder (the options page offers whole minutes; storage takes any number).
     await inExtension(async (b) => {
       const { settings } = await b.storage.local.get('settings');
-      await b.storage.local.set({ settings: { ...settings, reminderMinutes: 0.1 } });
+      await b.storage.local.set({ settings: { ...(settings as object), reminderMinutes: 0.1 } });
     });
-    const notifications = () => inExtension((b) => b.notifications.getAll()) as Promise<Record<string, { message: string }>>;
+    const notifications = () => inExtension((b) => b.notifications.getAll());
     await expect.poll(notifications, { timeout: 15_000, interval: 500 }).toHaveProperty('kindkans-reminder');
     // Firefox has no notification buttons: the message alone (Aangemeld blijven is in the popup's message below).
     expect((await notifications())['kindkans-reminder']!.message).toBe('U bent nog aangemeld bij Kindkans. Log altijd uit na gebruik.');

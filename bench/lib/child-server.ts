@@ -9,7 +9,7 @@ export function startChild(script: string, kind: string, target: unknown, nodeAr
   const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', script, '--serve', kind, JSON.stringify(target)], { stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((resolvePort, reject) => {
     let out = '';
-    child.stdout!.on('data', (d) => {
+    child.stdout.on('data', (d) => {
       out += d;
       const m = /PORT (\d+)/.exec(out);
       if (m) resolvePort({ child, port: Number(m[1]) });

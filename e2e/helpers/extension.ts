@@ -3,6 +3,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page, type Worker } from 'playwright-core';
+import type { Browser } from 'webextension-polyfill';
+
+/** globalThis inside the extension's pages and worker (for evaluate callbacks): Chromium's `chrome`. */
+export type ExtensionGlobal = typeof globalThis & { chrome: Browser };
 
 export const EXTENSION_ID = 'cobgfedbohaccaonegfgdhhokclkacio';
 export const POPUP_URL = `chrome-extension://${EXTENSION_ID}/popup.html`;
@@ -41,7 +45,7 @@ export async function launchWithExtension(extensionDir: string) {
     /** Everything in the extension's storage areas, read from the service worker. */
     async storage(): Promise<{ local: Record<string, unknown>; session: Record<string, unknown>; sync: Record<string, unknown> }> {
       return worker.evaluate(async () => {
-        const c = (globalThis as unknown as { chrome: any }).chrome;
+        const c = (globalThis as ExtensionGlobal).chrome;
         return {
           local: await c.storage.local.get(null),
           session: await c.storage.session.get(null),

@@ -7,11 +7,12 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import puppeteer, { TimeoutError, type Browser, type ElementHandle, type Page } from 'puppeteer-core';
 import { expect } from 'vitest';
+import type { Browser as WebExtensionBrowser } from 'webextension-polyfill';
 import { seriousViolations } from './axe';
 import { ARTIFACTS } from './server';
 
-export const FIREFOX_PATH = process.env.FIREFOX_PATH || '/usr/bin/firefox-esr';
-export const FIREFOX_UUID = '4b1d6c2e-7f3a-4e8b-9c5d-2a6f0e1b3c47';
+const FIREFOX_PATH = process.env.FIREFOX_PATH || '/usr/bin/firefox-esr';
+const FIREFOX_UUID = '4b1d6c2e-7f3a-4e8b-9c5d-2a6f0e1b3c47';
 export const FIREFOX_ORIGIN = `moz-extension://${FIREFOX_UUID}`;
 const GECKO_ID = (JSON.parse(readFileSync(resolve('manifest.json'), 'utf8')) as {
   browser_specific_settings: { gecko: { id: string } };
@@ -59,7 +60,7 @@ export async function launchFirefoxWithExtension(extensionDir: string) {
     /** The extension's storage areas, read through the WebExtension API of one of its pages. */
     async storage(page: Page): Promise<{ local: Record<string, unknown>; session: Record<string, unknown> }> {
       return page.evaluate(async () => {
-        const b = (globalThis as unknown as { browser: any }).browser;
+        const b = (globalThis as typeof globalThis & { browser: WebExtensionBrowser }).browser;
         return { local: await b.storage.local.get(null), session: await b.storage.session.get(null) };
       });
     },
@@ -78,7 +79,7 @@ export type FirefoxExtensionBrowser = Awaited<ReturnType<typeof launchFirefoxWit
  * moz-extension:// page, so the navigation gets a short timeout and the caller waits for
  * content instead.
  */
-export async function gotoExtensionPage(page: Page, url: string): Promise<void> {
+async function gotoExtensionPage(page: Page, url: string): Promise<void> {
   try {
     await page.goto(url, { timeout: 2_000 });
   } catch (error) {

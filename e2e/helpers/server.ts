@@ -62,8 +62,8 @@ export async function startKindkans({ port, idleMinutes, name }: ServerOptions) 
 
 async function startServer(env: NodeJS.ProcessEnv, log: WriteStream, url: string): Promise<ChildProcess> {
   const child = spawn(TSX, ['server/src/main.ts'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  child.stdout!.pipe(log, { end: false });
-  child.stderr!.pipe(log, { end: false });
+  child.stdout.pipe(log, { end: false });
+  child.stderr.pipe(log, { end: false });
   await waitForHealth(url, child);
   return child;
 }
@@ -95,7 +95,7 @@ async function waitForHealth(url: string, child: ChildProcess) {
 export type Api = ReturnType<typeof apiClient>;
 
 /** A bare client for the test's own calls (as an admin, or to fetch bytes to compare). */
-export function apiClient(base: string) {
+function apiClient(base: string) {
   async function call<T>(method: string, path: string, body?: unknown, token?: string): Promise<T> {
     const response = await fetch(`${base}/api/v1${path}`, {
       method,

@@ -2,19 +2,20 @@
 // and the background to run in happy-dom. Messages sent with runtime.sendMessage reach the
 // listeners registered with runtime.onMessage, as between a popup and its service worker.
 
-type Listener = (...args: any[]) => unknown;
+// never[]: a listener with any parameters can be added; fire() passes the event's arguments on.
+type Listener = (...args: never[]) => unknown;
 
-export class FakeEvent {
+class FakeEvent {
   listeners = new Set<Listener>();
   addListener = (l: Listener) => void this.listeners.add(l);
   removeListener = (l: Listener) => void this.listeners.delete(l);
   hasListener = (l: Listener) => this.listeners.has(l);
   fire(...args: unknown[]) {
-    return [...this.listeners].map((l) => l(...args));
+    return [...this.listeners].map((l) => (l as (...a: unknown[]) => unknown)(...args));
   }
 }
 
-const clone = <T>(value: T): T => (value === undefined ? value : JSON.parse(JSON.stringify(value)));
+const clone = <T>(value: T): T => (value === undefined ? value : (JSON.parse(JSON.stringify(value)) as T));
 
 function makeArea(name: string, onChanged: FakeEvent) {
   const data = new Map<string, unknown>();
@@ -74,7 +75,7 @@ function makeManagedArea() {
   };
 }
 
-export interface FakeDownload {
+interface FakeDownload {
   id: number;
   url: string;
   filename: string;
@@ -85,7 +86,7 @@ export interface FakeDownload {
   error?: string;
 }
 
-export function createFakeBrowser() {
+function createFakeBrowser() {
   const storageChanged = new FakeEvent();
   const onMessage = new FakeEvent();
   const alarms = new Map<string, { name: string; scheduledTime: number }>();

@@ -58,7 +58,7 @@ function problem(status: number, code: string, headers: Record<string, string> =
   });
 }
 
-export const demoUser: User = {
+const demoUser: User = {
   id: 'u1', username: 'j.jansen', displayName: 'Jan Jansen', email: 'jan@example.org', role: 'parent',
   organisation: { code: 'PO2507', name: 'Stromenland' },
 };

@@ -1,5 +1,6 @@
 import type { Database, Db } from './db/client.ts';
 import type { Env } from './env.ts';
+import type { BackgroundWork } from './lib/background.ts';
 import type { Clock } from './lib/clock.ts';
 import type { Logger } from './lib/logger.ts';
 import type { Mailer } from './mail/types.ts';
@@ -13,6 +14,8 @@ export interface AppDeps {
   mailer: Mailer;
   clock: Clock;
   logger: Logger;
+  /** Work still running after its answer was sent. */
+  background: BackgroundWork;
 }
 
 /** A signed-in person, as the API's `user` plus what the rules need (authz/ wraps it in a principal). */

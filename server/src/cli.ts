@@ -12,8 +12,8 @@ import { userCommands } from './cli/user-commands.ts';
 export const commands: Record<string, CliCommand> = { ...orgCommands, ...userCommands };
 
 export interface CliIo {
-  out(line: string): void;
-  err(line: string): void;
+  out: (line: string) => void;
+  err: (line: string) => void;
   /** Use this database instead of opening one from the environment (tests). */
   database?: Database;
   envSource?: Record<string, string | undefined>;
@@ -33,15 +33,15 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     io.err(usage());
     return name && name !== 'help' && name !== '--help' ? 2 : 0;
   }
-  let parsed;
+  let parsed: { values: unknown; positionals: string[] };
   try {
     parsed = parseArgs({
       args: rest,
       allowPositionals: true,
       strict: true,
-      options: Object.fromEntries([
-        ...command.options.map((o) => [o, { type: 'string' as const }]),
-        ...(command.flags ?? []).map((o) => [o, { type: 'boolean' as const }]),
+      options: Object.fromEntries<{ type: 'string' | 'boolean' }>([
+        ...command.options.map((o) => [o, { type: 'string' }] as const),
+        ...(command.flags ?? []).map((o) => [o, { type: 'boolean' }] as const),
       ]),
     });
   } catch (err) {
@@ -79,7 +79,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       io.err(`Error: ${err.message}`);
       return 1;
     }
-    io.err(`Error: ${(err as Error).stack ?? err}`);
+    io.err(`Error: ${(err as Error).stack ?? String(err)}`);
     return 1;
   }
 }

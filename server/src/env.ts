@@ -15,7 +15,7 @@ const origin = z
   );
 
 /** The only reader of process.env: every variable validated, with the defaults of API.md. */
-export const envSchema = z.object({
+const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().min(1).default('0.0.0.0'),

@@ -30,14 +30,16 @@ async function startServer(dataDir: string, port: number): Promise<Started> {
   const started = Date.now();
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
-  child.stdout!.on('data', (d) => (output += d));
-  child.stderr!.on('data', (d) => (output += d));
+  child.stdout.on('data', (d) => (output += d));
+  child.stderr.on('data', (d) => (output += d));
   for (;;) {
     if (child.exitCode !== null) throw new Error(`server exited early:\n${output}`);
     try {
       const res = await fetch(`http://127.0.0.1:${port}/health`);
       if (res.ok) break;
-    } catch {}
+    } catch {
+      // not listening yet
+    }
     if (Date.now() - started > 30_000) throw new Error(`server not ready in 30 s:\n${output}`);
     await new Promise((r) => setTimeout(r, 100));
   }

@@ -5,6 +5,7 @@ import { DataDirLockedError, openDatabase } from './db/client.ts';
 import { migrateDatabase } from './db/migrate.ts';
 import { seedDemo } from './demo.ts';
 import { EnvError, parseEnv } from './env.ts';
+import { createBackgroundWork } from './lib/background.ts';
 import { systemClock } from './lib/clock.ts';
 import { createLogger } from './lib/logger.ts';
 import { createMailer } from './mail/mailer.ts';
@@ -27,7 +28,8 @@ async function main() {
   const demoLogins = wantDemo ? await ensureDemoAccounts(db, env.APP_SECRET, systemClock.now(), database.kind === 'pglite' ? env.DATA_DIR : undefined) : null;
 
   const mailer = createMailer({ db, env, logger, clock: systemClock });
-  const app = createApp({ db, database, env, mailer, clock: systemClock, logger });
+  const background = createBackgroundWork();
+  const app = createApp({ db, database, env, mailer, clock: systemClock, logger, background });
 
   const server = serve({ fetch: app.fetch, port: env.PORT, hostname: env.HOST }, (info) => {
     const where = database.kind === 'pglite' ? `embedded PGlite in ${resolve(env.DATA_DIR)}` : 'PostgreSQL (DATABASE_URL)';
@@ -63,6 +65,7 @@ async function main() {
     }, SHUTDOWN_GRACE_MS);
     force.unref();
     server.close(async () => {
+      await background.settle();
       await mailer.close().catch(() => {});
       await database.close().catch((err) => logger.error('closing the database failed', { err }));
       process.exit(0);

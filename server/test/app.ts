@@ -4,9 +4,10 @@ import { join } from 'node:path';
 import { createApp } from '../src/app.ts';
 import type { Database } from '../src/db/client.ts';
 import { parseEnv, type Env } from '../src/env.ts';
-import { createTestClock } from '../src/lib/clock.ts';
+import { createTestClock } from './clock.ts';
+import { createBackgroundWork, type BackgroundWork } from '../src/lib/background.ts';
 import { createLogger, silentLogger, type Logger } from '../src/lib/logger.ts';
-import { createLogMailer } from '../src/mail/mailer.ts';
+import { createLogMailer } from './mailer.ts';
 import type { Mailer } from '../src/mail/types.ts';
 import { createTestDatabase } from './db.ts';
 import { checkConformance } from './openapi-conformance.ts';
@@ -33,6 +34,8 @@ export interface TestContext {
   env: Env;
   clock: ReturnType<typeof createTestClock>;
   mailer: Mailer;
+  /** The app's work after its answers (await `background.settle()` before looking at its effects). */
+  background: BackgroundWork;
   logger: Logger;
   close(): Promise<void>;
 }
@@ -44,9 +47,10 @@ export async function createTestApp(options: { env?: Record<string, string>; mai
   const clock = createTestClock();
   const logger = process.env.TEST_LOG ? createLogger('debug') : silentLogger;
   const mailer = options.mailer ?? createLogMailer(logger);
+  const background = createBackgroundWork();
   // Every answer is checked against /openapi.json (server/test/openapi-conformance.ts).
-  const app = checkConformance(createApp({ db: database.db, database, env, mailer, clock, logger }));
-  return { app, database, db: database.db, env, clock, mailer, logger, close: () => database.close() };
+  const app = checkConformance(createApp({ db: database.db, database, env, mailer, clock, logger, background }));
+  return { app, database, db: database.db, env, clock, mailer, logger, background, close: () => database.close() };
 }
 
 /** JSON request helper for `app.request()`. */

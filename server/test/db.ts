@@ -40,7 +40,7 @@ export async function createTestDatabase(): Promise<Database> {
 }
 
 /** A URL for a fresh empty database on the test PostgreSQL (for migration tests), or null on PGlite runs. */
-export async function createEmptyPostgresDatabase(): Promise<{ url: string; drop(): Promise<void> } | null> {
+export async function createEmptyPostgresDatabase(): Promise<{ url: string; drop: () => Promise<void> } | null> {
   const url = process.env.DATABASE_URL;
   if (!url) return null;
   const name = `kk_t_${inject('pgRunId')}_${randomBytes(4).toString('hex')}`;

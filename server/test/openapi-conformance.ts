@@ -22,7 +22,7 @@ const JSON_TYPE = /^application\/(problem\+)?json\b/i;
 export function createConformanceChecker(doc: Doc | object) {
   const ajv = new Ajv2020({ strict: false, allErrors: true, validateFormats: true });
   addFormats.default(ajv);
-  ajv.addSchema({ $id: 'openapi', ...doc, $schema: undefined } as object);
+  ajv.addSchema({ $id: 'openapi', ...doc, $schema: undefined });
   const validators = new Map<string, ValidateFunction>();
   const validatorAt = (pointer: string) => {
     let v = validators.get(pointer);
@@ -42,7 +42,7 @@ export function createConformanceChecker(doc: Doc | object) {
   /** The documented operation for a request, if any (HEAD is checked as the GET it is). */
   function operationFor(method: string, path: string) {
     const m = method.toLowerCase() === 'head' ? 'get' : method.toLowerCase();
-    for (const r of routes) if (r.pattern.test(path) && r.item[m]) return { template: r.template, method: m, op: r.item[m]! };
+    for (const r of routes) if (r.pattern.test(path) && r.item[m]) return { template: r.template, method: m, op: r.item[m] };
     return null;
   }
 

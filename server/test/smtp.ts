@@ -20,7 +20,7 @@ export interface TestSmtp {
   waitFor(match: (mail: ReceivedMail) => boolean, timeoutMs?: number): Promise<ReceivedMail>;
   /** Refuse the next `n` messages with a 451 (to test retries). */
   failNext(n: number): void;
-  close(): Promise<void>;
+  close: () => Promise<void>;
 }
 
 function decodeBody(body: string, encoding: string): string {
@@ -52,7 +52,7 @@ function headersOf(block: string): Record<string, string> {
 }
 
 /** A minimal MIME reader: walks multipart parts and keeps the text/plain and text/html bodies. */
-export function parseMail(raw: string): Pick<ReceivedMail, 'subject' | 'text' | 'html'> {
+function parseMail(raw: string): Pick<ReceivedMail, 'subject' | 'text' | 'html'> {
   const out = { subject: '', text: '', html: '' };
   const walk = (entity: string) => {
     const split = entity.search(/\r?\n\r?\n/);

@@ -5,7 +5,7 @@ import { startDownload } from './downloads';
 
 type Handlers = { [T in Message['type']]: (message: Extract<Message, { type: T }>) => Promise<Replies[T]> };
 
-export const handlers: Handlers = {
+const handlers: Handlers = {
   'session-start': (m) => startSession(m.login),
   logout: (m) => logout(m.reason),
   'stay-logged-in': () => stayLoggedIn(),

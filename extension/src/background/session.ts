@@ -9,7 +9,7 @@ import { clearReminder, showReminder } from './reminder';
 
 export const ALARM_REMINDER = 'kindkans-reminder';
 export const ALARM_IDLE = 'kindkans-idle';
-export const ALARM_EXPIRY = 'kindkans-expiry';
+const ALARM_EXPIRY = 'kindkans-expiry';
 
 export async function startSession(login: LoginResponse): Promise<void> {
   const now = Date.now();
@@ -48,10 +48,10 @@ export async function scheduleTimers(): Promise<void> {
   // Log out just before the server would, so the logout call still ends the session there.
   const idleAt = lastActivity + Math.max(idleMs - 2000, idleMs * 0.95);
   const reminderAt = lastActivity + settings.reminderMinutes * 60_000;
-  if (reminderAt < idleAt) browser.alarms.create(ALARM_REMINDER, { when: reminderAt });
-  browser.alarms.create(ALARM_IDLE, { when: idleAt });
+  if (reminderAt < idleAt) await browser.alarms.create(ALARM_REMINDER, { when: reminderAt });
+  await browser.alarms.create(ALARM_IDLE, { when: idleAt });
   const expiry = Date.parse(session.expiresAt);
-  if (Number.isFinite(expiry)) browser.alarms.create(ALARM_EXPIRY, { when: expiry });
+  if (Number.isFinite(expiry)) await browser.alarms.create(ALARM_EXPIRY, { when: expiry });
 }
 
 export async function onAlarm(name: string): Promise<void> {
@@ -62,7 +62,7 @@ export async function onAlarm(name: string): Promise<void> {
     const settings = await getSettings();
     const lastActivity = await getSession('lastActivity');
     const next = Date.now() + settings.reminderMinutes * 60_000;
-    if (next < lastActivity + session.idleTimeoutSeconds * 1000) browser.alarms.create(ALARM_REMINDER, { when: next });
+    if (next < lastActivity + session.idleTimeoutSeconds * 1000) await browser.alarms.create(ALARM_REMINDER, { when: next });
   } else if (name === ALARM_IDLE) {
     await logout('idle');
   } else if (name === ALARM_EXPIRY) {

@@ -7,8 +7,12 @@ export interface Loaded<T> {
   reload: () => void;
 }
 
-/** Runs an async loader when its inputs change; ignores answers that arrive too late. */
-export function useLoad<T>(load: () => Promise<T>, inputs: unknown[]): Loaded<T> {
+/**
+ * Runs an async loader, and again whenever the loader changes; ignores answers that arrive
+ * too late. Pass a loader made with useCallback, whose dependencies are the loader's inputs
+ * (the hooks lint checks them there): `useLoad(useCallback(() => api.news(), []))`.
+ */
+export function useLoad<T>(load: () => Promise<T>): Loaded<T> {
   const [state, setState] = useState<{ data: T | null; error: unknown; loading: boolean }>({
     data: null, error: null, loading: true,
   });
@@ -23,8 +27,7 @@ export function useLoad<T>(load: () => Promise<T>, inputs: unknown[]): Loaded<T>
     return () => {
       current = false;
     };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [...inputs, round]);
+  }, [load, round]);
   const reload = useCallback(() => setRound((r) => r + 1), []);
   return { ...state, reload };
 }

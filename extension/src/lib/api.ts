@@ -1,10 +1,10 @@
-// The Kindkans API client (/work/shared/API.md), typed from the server's routes through
-// hono/client (lib/server-routes.ts). It reads the server address from the settings and the
+// The Kindkans API client (the contract is the server's `/openapi.json`), typed from the
+// server's routes through hono/client (lib/server-routes.ts). It reads the server address from the settings and the
 // token from session storage on every call, records activity after each authenticated call,
 // and turns every failure into an ApiError whose `code` is the problem+json code (or
 // `network_error`).
 import { getSession, getSettings, setSession } from './storage';
-import { send as sendMessage } from './messages';
+import { sendToBackground } from './messages';
 import {
   serverClient, success,
   type AccessLogPage, type Attachment, type DossierPage, type Hulpvraag, type HulpvraagPage, type LoginRequest,
@@ -23,7 +23,7 @@ export class ApiError extends Error {
   }
 }
 
-export async function serverUrl(): Promise<string> {
+async function serverUrl(): Promise<string> {
   return (await getSettings()).serverUrl.replace(/\/+$/, '');
 }
 
@@ -31,7 +31,7 @@ export async function serverUrl(): Promise<string> {
  * The one `fetch` under every call: adds the token, never sends cookies, maps failures to
  * ApiError (a dead session also wipes the local one), and records activity.
  */
-export async function send(input: RequestInfo | URL, init: RequestInit = {}, token = ''): Promise<Response> {
+async function request(input: RequestInfo | URL, init: RequestInit = {}, token = ''): Promise<Response> {
   const headers = new Headers(init.headers);
   headers.set('Accept', 'application/json');
   if (token) headers.set('Authorization', `Bearer ${token}`);
@@ -57,20 +57,20 @@ async function toError(response: Response, auth: boolean): Promise<ApiError> {
   const code = problem.code ?? (response.status >= 500 ? 'internal_error' : `http_${response.status}`);
   if (auth && response.status === 401) {
     // The server says the session is dead: wipe it locally too.
-    await sendMessage({ type: 'logout', reason: 'expired' }).catch(() => undefined);
+    await sendToBackground({ type: 'logout', reason: 'expired' }).catch(() => undefined);
     return new ApiError('session_expired', 401);
   }
   return new ApiError(code, response.status, Number.isFinite(retry) && retry > 0 ? retry : undefined);
 }
 
-/** The typed clients, with the token (when `auth`) and the error handling of `send`. */
+/** The typed clients, with the token (when `auth`) and the error handling of `request`. */
 async function clients(auth = true) {
   let token = '';
   if (auth) {
     token = (await getSession('session'))?.token ?? '';
     if (!token) throw new ApiError('session_expired', 401);
   }
-  return serverClient(await serverUrl(), (input, init) => send(input, init, token)).api.v1;
+  return serverClient(await serverUrl(), (input, init) => request(input, init, token)).api.v1;
 }
 
 const page = (n: number, size: number) => ({ page: String(n), pageSize: String(size) });

@@ -2,7 +2,7 @@
 // here, so tests can swap it (extension/test/setup.ts mocks webextension-polyfill).
 import browser from 'webextension-polyfill';
 
-export type { Browser, Runtime, Downloads, Notifications, Storage } from 'webextension-polyfill';
+export type { Runtime, Downloads } from 'webextension-polyfill';
 export { browser };
 
 /** The toolbar button API: `action` in MV3, `browserAction` as a fallback. */

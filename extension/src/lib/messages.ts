@@ -19,6 +19,7 @@ export interface Replies {
   download: DownloadReply;
 }
 
-export function send<M extends Message>(message: M): Promise<Replies[M['type']]> {
-  return browser.runtime.sendMessage(message) as Promise<Replies[M['type']]>;
+/** Sends a message to the background service worker and returns its reply. */
+export function sendToBackground<M extends Message>(message: M): Promise<Replies[M['type']]> {
+  return browser.runtime.sendMessage<M, Replies[M['type']]>(message);
 }

@@ -11,7 +11,7 @@ export function serverClient(base: string, fetch: Fetch) {
   return hc<AppType>(base, { fetch });
 }
 
-export type ServerClient = ReturnType<typeof serverClient>;
+type ServerClient = ReturnType<typeof serverClient>;
 type V1 = ServerClient['api']['v1'];
 
 export type Organisation = InferResponseType<V1['organisations']['$get'], 200>[number];
@@ -24,11 +24,9 @@ export type NewsItem = InferResponseType<V1['news']['$get'], 200>[number];
 export type DossierPage = InferResponseType<V1['dossiers']['$get'], 200>;
 export type DossierSummary = DossierPage['items'][number];
 export type HulpvraagPage = InferResponseType<V1['dossiers'][':id']['hulpvragen']['$get'], 200>;
-export type HulpvraagSummary = HulpvraagPage['items'][number];
 export type Hulpvraag = InferResponseType<V1['hulpvragen'][':id']['$get'], 200>;
 export type Attachment = InferResponseType<V1['attachments'][':id']['$get'], 200>;
 export type AccessLogPage = InferResponseType<V1['dossiers'][':id']['access-log']['$get'], 200>;
-export type AccessLogEntry = AccessLogPage['items'][number];
 /** The RFC 9457 problem body of every error answer. */
 export type Problem = InferResponseType<V1['me']['$get'], 401>;
 

@@ -2,6 +2,8 @@
 // - local: settings and the remembered organisation, nothing personal;
 // - session: the token and everything about this login; kept in memory only, gone when the
 //   browser closes. The token is never written to `local` or `sync`.
+// The stored settings carry a version and are upgraded by ordered migrations when read
+// (refined-github's options storage style), so an older extension's settings are not misread.
 import { browser } from './browser';
 import type { User } from './server-routes';
 import { isSecureServerUrl, normaliseServerUrl } from './server-url';
@@ -55,27 +57,72 @@ export interface SessionSchema {
   farewell: Farewell | null;
 }
 
-export const localDefaults: LocalSchema = {
+const localDefaults: LocalSchema = {
   settings: { serverUrl: DEFAULT_SERVER_URL, language: 'auto', reminderMinutes: 10 },
   organisation: '',
 };
 
-export const sessionDefaults: SessionSchema = {
+const sessionDefaults: SessionSchema = {
   session: null,
   lastActivity: 0,
   downloads: [],
   farewell: null,
 };
 
+type StoredSettings = Record<string, unknown>;
+type SettingsMigration = (stored: StoredSettings) => StoredSettings;
+
+/**
+ * Ordered migrations of the stored settings: the one at index i upgrades version i to i + 1.
+ * Settings stored without a `version` are version 0. When Settings changes shape, append a
+ * migration here; the version this code writes follows from the list.
+ */
+const settingsMigrations: SettingsMigration[] = [
+  // 0 → 1: version 0.1.0 stored the same three fields, without a version.
+  (stored) => stored,
+];
+
+/** The version of the settings this code writes. */
+export const SETTINGS_VERSION = settingsMigrations.length;
+
+const isLanguage = (value: unknown): value is Language => value === 'auto' || value === 'nl' || value === 'en';
+
+/** The version stored settings were written in (0: before versions). */
+function storedVersion(stored: StoredSettings): number {
+  const { version } = stored;
+  return typeof version === 'number' && Number.isInteger(version) && version >= 0 ? version : 0;
+}
+
+/**
+ * Reads stored settings of any version: runs the migrations from its version on, then takes
+ * each field that has the right kind of value and the default for the rest.
+ */
+export function upgradeSettings(stored: unknown, migrations: SettingsMigration[] = settingsMigrations): Settings {
+  let value: StoredSettings = typeof stored === 'object' && stored !== null ? { ...(stored as StoredSettings) } : {};
+  for (const migrate of migrations.slice(storedVersion(value))) value = migrate(value);
+  const defaults = localDefaults.settings;
+  const { serverUrl, language, reminderMinutes } = value;
+  return {
+    serverUrl: typeof serverUrl === 'string' && serverUrl !== '' ? serverUrl : defaults.serverUrl,
+    language: isLanguage(language) ? language : defaults.language,
+    reminderMinutes: typeof reminderMinutes === 'number' && reminderMinutes > 0 && Number.isFinite(reminderMinutes) ? reminderMinutes : defaults.reminderMinutes,
+  };
+}
+
 export async function getLocal<K extends keyof LocalSchema>(key: K): Promise<LocalSchema[K]> {
   const found = await browser.storage.local.get(key);
-  const value = found[key] as LocalSchema[K] | undefined;
-  if (key === 'settings') return { ...localDefaults.settings, ...(value as Settings) } as LocalSchema[K];
-  return value ?? localDefaults[key];
+  if (key === 'settings') {
+    const stored = found.settings as StoredSettings | undefined;
+    const settings = upgradeSettings(stored);
+    // Older settings are written back once in this version, so later reads need no migration.
+    if (stored && storedVersion(stored) < SETTINGS_VERSION) await setLocal('settings', settings);
+    return settings as LocalSchema[K];
+  }
+  return (found[key] as LocalSchema[K] | undefined) ?? localDefaults[key];
 }
 
 export async function setLocal<K extends keyof LocalSchema>(key: K, value: LocalSchema[K]) {
-  await browser.storage.local.set({ [key]: value });
+  await browser.storage.local.set({ [key]: key === 'settings' ? { ...(value as Settings), version: SETTINGS_VERSION } : value });
 }
 
 export async function getSession<K extends keyof SessionSchema>(key: K): Promise<SessionSchema[K]> {
@@ -85,10 +132,6 @@ export async function getSession<K extends keyof SessionSchema>(key: K): Promise
 
 export async function setSession(values: Partial<SessionSchema>) {
   await browser.storage.session.set(values);
-}
-
-export async function removeSession(...keys: (keyof SessionSchema)[]) {
-  await browser.storage.session.remove(keys);
 }
 
 /**

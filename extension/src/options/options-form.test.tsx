@@ -18,9 +18,18 @@ async function save(server: string, minutes = '10') {
 describe('options', () => {
   it('shows the built-in server address, the language and the reminder minutes', async () => {
     render(<OptionsForm />);
-    expect(((await screen.findByLabelText('Serveradres')) as HTMLInputElement).value).toBe('https://kindkans.test');
-    expect((screen.getByLabelText('Taal') as HTMLSelectElement).value).toBe('auto');
-    expect((screen.getByLabelText('Herinnering na (minuten zonder activiteit)') as HTMLInputElement).value).toBe('10');
+    expect((await screen.findByLabelText<HTMLInputElement>('Serveradres')).value).toBe('https://kindkans.test');
+    expect(screen.getByLabelText<HTMLSelectElement>('Taal').value).toBe('auto');
+    expect(screen.getByLabelText<HTMLInputElement>('Herinnering na (minuten zonder activiteit)').value).toBe('10');
+  });
+
+  it('shows settings stored by an older version, upgraded rather than misread', async () => {
+    fakeBrowser().storage.local.data.set('settings', { serverUrl: 'https://kindkans.stromenland.nl', language: 'nl', reminderMinutes: 'tien' });
+    render(<OptionsForm />);
+    await waitFor(() => expect(screen.getByLabelText<HTMLInputElement>('Serveradres').value).toBe('https://kindkans.stromenland.nl'));
+    expect(screen.getByLabelText<HTMLSelectElement>('Taal').value).toBe('nl');
+    expect(screen.getByLabelText<HTMLInputElement>('Herinnering na (minuten zonder activiteit)').value).toBe('10');
+    expect(await getSettings()).toEqual({ serverUrl: 'https://kindkans.stromenland.nl', language: 'nl', reminderMinutes: 10 });
   });
 
   it('asks for permission for another server and keeps the old one when refused', async () => {

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { browser } from '../lib/browser';
 import { t } from '../lib/i18n';
-import { send } from '../lib/messages';
+import { sendToBackground } from '../lib/messages';
 import { isSecureServerUrl, normaliseServerUrl } from '../lib/server-url';
 import { DEFAULT_SERVER_URL, getLocal, getManaged, getSession, getSettings, setLocal, type Language, type Settings } from '../lib/storage';
 import { Alert } from '../components/alert';
@@ -47,7 +47,7 @@ export function OptionsForm() {
       const next: Settings = { serverUrl: url, language, reminderMinutes: reminder };
       setSettings(next);
       setServer(url);
-      if (changedServer && (await getSession('session'))) await send({ type: 'logout', reason: 'settings' });
+      if (changedServer && (await getSession('session'))) await sendToBackground({ type: 'logout', reason: 'settings' });
       setMessage({ kind: 'success', text: t('saved') });
     }, () => setMessage({ kind: 'error', text: t('permissionDenied') }));
   }

@@ -1,4 +1,4 @@
-import { useState } from 'preact/hooks';
+import { useCallback, useState } from 'preact/hooks';
 import { api } from '../lib/api';
 import { errorMessage } from '../lib/errors';
 import { formatDateTime } from '../lib/format';
@@ -11,7 +11,7 @@ import { go } from '../stores/route';
 const PAGE_SIZE = 10;
 
 /** `download` → Gedownload; an action the extension does not know is shown as it is. */
-export function actionLabel(action: string): string {
+function actionLabel(action: string): string {
   const word = action.toLowerCase().split(/[._:]/).pop() ?? action;
   return ['view', 'read', 'download'].includes(word) ? t(`action_${word}` as MessageKey) : action;
 }
@@ -19,7 +19,7 @@ export function actionLabel(action: string): string {
 /** Wie heeft meegekeken: the dossier's access log. */
 export function AccessLogScreen({ dossierId }: { dossierId: string }) {
   const [page, setPage] = useState(1);
-  const loaded = useLoad(() => api.accessLog(dossierId, page, PAGE_SIZE), [dossierId, page]);
+  const loaded = useLoad(useCallback(() => api.accessLog(dossierId, page, PAGE_SIZE), [dossierId, page]));
   const data = loaded.data;
   return (
     <main class="screen screen-access-log">

@@ -1,5 +1,5 @@
 import { t } from '../lib/i18n';
-import { send } from '../lib/messages';
+import { sendToBackground } from '../lib/messages';
 import { Header } from '../components/header';
 import { session, sessionLoaded } from '../stores/session';
 import { lang } from '../stores/settings';
@@ -19,7 +19,7 @@ export function App() {
   const r = route.value;
   return (
     <>
-      <Header name={current.user.displayName} onLogout={() => void send({ type: 'logout', reason: 'user' })} />
+      <Header name={current.user.displayName} onLogout={() => void sendToBackground({ type: 'logout', reason: 'user' })} />
       {r.name === 'home' && <HomeScreen session={current} />}
       {r.name === 'hulpvraag' && <HulpvraagScreen id={r.id} />}
       {r.name === 'access-log' && <AccessLogScreen dossierId={r.dossierId} />}

@@ -4,7 +4,7 @@ import type { Attachment } from '../lib/server-routes';
 import { formatDate, formatSize } from '../lib/format';
 import { t, type MessageKey } from '../lib/i18n';
 import { lang } from '../stores/settings';
-import { send } from '../lib/messages';
+import { sendToBackground } from '../lib/messages';
 import { Alert } from '../components/alert';
 import { ProgressBar } from '../components/progress-bar';
 
@@ -15,7 +15,7 @@ type State =
   | { kind: 'failed'; reason: string };
 
 /** Chrome's interrupt reasons, grouped into three plain sentences. */
-export function downloadFailureReason(error: string): string {
+function downloadFailureReason(error: string): string {
   let key: MessageKey = 'download_unknown';
   if (/^NETWORK_/.test(error)) key = 'download_network';
   else if (/^SERVER_/.test(error)) key = 'download_server';
@@ -27,24 +27,25 @@ export function AttachmentItem({ attachment }: { attachment: Attachment }) {
   const [state, setState] = useState<State>({ kind: 'idle' });
 
   // While downloading, follow the bytes for the progress bar.
+  const downloadId = state.kind === 'running' ? state.downloadId : null;
   useEffect(() => {
-    if (state.kind !== 'running') return;
+    if (downloadId === null) return;
     const timer = setInterval(async () => {
-      const [item] = await browser.downloads.search({ id: state.downloadId });
+      const [item] = await browser.downloads.search({ id: downloadId });
       if (!item) return;
       if (item.state === 'complete') setState({ kind: 'done' });
       else if (item.state === 'interrupted') setState({ kind: 'failed', reason: downloadFailureReason(item.error ?? '') });
       else {
         const total = item.totalBytes > 0 ? item.totalBytes : attachment.size;
-        setState({ kind: 'running', downloadId: state.downloadId, progress: total > 0 ? item.bytesReceived / total : null });
+        setState({ kind: 'running', downloadId, progress: total > 0 ? item.bytesReceived / total : null });
       }
     }, 200);
     return () => clearInterval(timer);
-  }, [state.kind === 'running' ? state.downloadId : -1]);
+  }, [downloadId, attachment.size]);
 
   async function start() {
     setState({ kind: 'running', downloadId: -1, progress: null });
-    const reply = await send({ type: 'download', attachment }).catch(() => undefined);
+    const reply = await sendToBackground({ type: 'download', attachment }).catch(() => undefined);
     if (reply?.ok) setState({ kind: 'running', downloadId: reply.downloadId, progress: 0 });
     else setState({ kind: 'failed', reason: t(reply?.error === 'session_expired' ? 'error_session_expired' : 'download_unknown') });
   }

@@ -1,4 +1,4 @@
-import { useEffect } from 'preact/hooks';
+import { useCallback, useEffect } from 'preact/hooks';
 import { api } from '../lib/api';
 import { errorMessage } from '../lib/errors';
 import { formatDate } from '../lib/format';
@@ -14,7 +14,7 @@ import { HulpvragenTable } from './hulpvragen-table';
 export function HomeScreen({ session }: { session: Session }) {
   const { user } = session;
   const org = `${user.organisation.code} ${user.organisation.name}`;
-  const loaded = useLoad(() => (dossiers.value ? Promise.resolve(dossiers.value) : api.dossiers().then((p) => p.items)), []);
+  const loaded = useLoad(useCallback(() => (dossiers.value ? Promise.resolve(dossiers.value) : api.dossiers().then((p) => p.items)), []));
 
   useEffect(() => {
     if (!loaded.data) return;

@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'preact/hooks';
+import { useCallback, useEffect, useRef } from 'preact/hooks';
 import { api } from '../lib/api';
 import { errorMessage } from '../lib/errors';
 import { formatDate, formatStatus } from '../lib/format';
@@ -10,7 +10,7 @@ import { AttachmentItem } from './attachment-item';
 
 /** One hulpvraag: its details and its attachments. */
 export function HulpvraagScreen({ id }: { id: string }) {
-  const loaded = useLoad(() => api.hulpvraag(id), [id]);
+  const loaded = useLoad(useCallback(() => api.hulpvraag(id), [id]));
   const heading = useRef<HTMLHeadingElement>(null);
   useEffect(() => heading.current?.focus(), [loaded.data]);
   const h = loaded.data;

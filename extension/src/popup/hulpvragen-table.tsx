@@ -1,3 +1,4 @@
+import { useCallback } from 'preact/hooks';
 import { api } from '../lib/api';
 import { errorMessage } from '../lib/errors';
 import { formatDate, formatStatus } from '../lib/format';
@@ -8,12 +9,12 @@ import { useLoad } from '../components/use-load';
 import { hulpvragenPage } from '../stores/dossier';
 import { go } from '../stores/route';
 
-export const HULPVRAGEN_PAGE_SIZE = 10;
+const HULPVRAGEN_PAGE_SIZE = 10;
 
 /** The table Datum · Hulpvraag · Status; a title opens the details. */
 export function HulpvragenTable({ dossierId }: { dossierId: string }) {
   const page = hulpvragenPage.value;
-  const loaded = useLoad(() => api.hulpvragen(dossierId, page, HULPVRAGEN_PAGE_SIZE), [dossierId, page]);
+  const loaded = useLoad(useCallback(() => api.hulpvragen(dossierId, page, HULPVRAGEN_PAGE_SIZE), [dossierId, page]));
   const data = loaded.data;
   return (
     <section class="hulpvragen" aria-labelledby="hulpvragen-title">

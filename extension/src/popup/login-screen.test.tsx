@@ -34,7 +34,7 @@ describe('login screen', () => {
     expect(screen.getByRole('button', { name: 'Aanmelden' })).toBeTruthy();
     expect(screen.getByRole('button', { name: 'Wachtwoord vergeten?' })).toBeTruthy();
     // the only organisation is chosen for the parent
-    await waitFor(() => expect((screen.getByLabelText('Organisatie') as HTMLSelectElement).value).toBe('PO2507'));
+    await waitFor(() => expect(screen.getByLabelText<HTMLSelectElement>('Organisatie').value).toBe('PO2507'));
   });
 
   it('logs in, keeps the token in session storage only, remembers the organisation', async () => {
@@ -59,7 +59,7 @@ describe('login screen', () => {
     const alert = await screen.findByRole('alert');
     expect(alert.textContent).toMatch(/Aanmelden is niet gelukt/);
     expect(alert.textContent).toMatch(/klok van uw telefoon/);
-    expect((screen.getByLabelText('Code') as HTMLInputElement).value).toBe('');
+    expect(screen.getByLabelText<HTMLInputElement>('Code').value).toBe('');
   });
 
   it('tells how long to wait when throttled', async () => {

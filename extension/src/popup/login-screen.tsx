@@ -1,10 +1,10 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useCallback, useEffect, useState } from 'preact/hooks';
 import { api } from '../lib/api';
 import { browser } from '../lib/browser';
 import type { Organisation } from '../lib/server-routes';
 import { errorMessage } from '../lib/errors';
 import { t } from '../lib/i18n';
-import { send } from '../lib/messages';
+import { sendToBackground } from '../lib/messages';
 import { getLocal, setLocal } from '../lib/storage';
 import { Alert } from '../components/alert';
 import { useLoad } from '../components/use-load';
@@ -12,7 +12,7 @@ import { FarewellNotice } from './farewell-notice';
 import { ForgotScreen } from './forgot-screen';
 
 export function LoginScreen() {
-  const organisations = useLoad(() => api.organisations(), []);
+  const organisations = useLoad(useCallback(() => api.organisations(), []));
   const [organisation, setOrganisation] = useState('');
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
@@ -24,10 +24,11 @@ export function LoginScreen() {
   // The remembered organisation, or the only one there is.
   useEffect(() => {
     const list: Organisation[] = organisations.data ?? [];
-    if (!list.length || organisation) return;
+    if (!list.length) return;
     void getLocal('organisation').then((saved) => {
       const known = list.find((o) => o.code === saved);
-      setOrganisation(known ? known.code : list.length === 1 ? list[0]!.code : '');
+      // Only when none is chosen yet: the user may have picked one while storage answered.
+      setOrganisation((chosen) => chosen || (known ? known.code : list.length === 1 ? list[0]!.code : ''));
     });
   }, [organisations.data]);
 
@@ -40,7 +41,7 @@ export function LoginScreen() {
     try {
       const login = await api.login({ organisation, username: username.trim(), password, code: code.replace(/\s/g, '') });
       await setLocal('organisation', organisation);
-      await send({ type: 'session-start', login });
+      await sendToBackground({ type: 'session-start', login });
     } catch (failure) {
       setError(errorMessage(failure));
       setCode('');

@@ -1,3 +1,4 @@
+import { useCallback } from 'preact/hooks';
 import { api } from '../lib/api';
 import { formatDate } from '../lib/format';
 import { t } from '../lib/i18n';
@@ -5,7 +6,7 @@ import { useLoad } from '../components/use-load';
 
 /** News from the partnership, newest first; quietly absent when it cannot be loaded. */
 export function NewsList() {
-  const news = useLoad(() => api.news(), []);
+  const news = useLoad(useCallback(() => api.news(), []));
   if (!news.data) return null;
   return (
     <section class="news" aria-labelledby="news-title">

@@ -25,7 +25,7 @@ export async function loadSession(): Promise<() => void> {
   sessionLoaded.value = true;
   return onStorageChange((changes, area) => {
     if (area !== 'session') return;
-    if ('session' in changes) showSession((changes.session!.newValue as Session | undefined) ?? null);
-    if ('farewell' in changes) farewell.value = (changes.farewell!.newValue as Farewell | undefined) ?? null;
+    if ('session' in changes) showSession((changes.session.newValue as Session | undefined) ?? null);
+    if ('farewell' in changes) farewell.value = (changes.farewell.newValue as Farewell | undefined) ?? null;
   });
 }

@@ -7,7 +7,7 @@ import { resolveLanguage, switchLanguage, type Lang } from '../lib/i18n';
 
 export const lang = signal<Lang>('nl');
 
-export async function applyLanguage(settings: Settings) {
+async function applyLanguage(settings: Settings) {
   const next = resolveLanguage(settings.language, browser.i18n?.getUILanguage?.() ?? navigator.language);
   await switchLanguage(next);
   lang.value = next;

@@ -65,8 +65,3 @@ async function tokenPrincipal<E extends AppEnv>(c: Context<E>, token: string): P
   await touchApiToken(db, found, now, c.var.clientIp);
   return found.principal;
 }
-
-/** The principal of a request that may or may not be authenticated (audit context, logs). */
-export function principalOf<E extends AppEnv>(c: Context<E>): Principal | undefined {
-  return (c.var as { principal?: Principal }).principal;
-}

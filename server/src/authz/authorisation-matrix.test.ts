@@ -6,7 +6,8 @@ import { createApiToken } from '../features/api-tokens/service.ts';
 import { createSession, sessionPolicy } from '../features/auth/session.ts';
 import { scopes, type Scope } from './principal.ts';
 import { actions, scopeOf, type Action } from './rules.ts';
-import { actors, addAttachment, createWorld, multipartBody, multipartHeaders, targets, type Actor, type Target, type World } from './test-world.ts';
+import { actors, addAttachment, createWorld, targets, type Actor, type Target, type World } from '../../test/world.ts';
+import { multipartBody, multipartHeaders } from '../../test/multipart.ts';
 
 /**
  * The authorisation matrix: route (and its authz action) × principal × target → status.
@@ -207,7 +208,7 @@ describe('authorisation matrix', () => {
     const doc = t.app.getOpenAPI31Document({ openapi: '3.1.0', info: { title: 'Kindkans', version: '1' } });
     const unlisted: string[] = [];
     for (const [path, item] of Object.entries(doc.paths ?? {})) {
-      for (const method of Object.keys(item as object)) {
+      for (const method of Object.keys(item)) {
         const route = `${method.toUpperCase()} ${path}`;
         if (route in matrix) continue;
         const url = path.replace(/\{[^}]+\}/g, '00000000-0000-4000-8000-000000000000');

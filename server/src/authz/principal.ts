@@ -1,4 +1,5 @@
-import type { AuthSession, AuthUser } from '../app-env.ts';
+import type { Context } from 'hono';
+import type { AppEnv, AuthSession, AuthUser } from '../app-env.ts';
 import type { Role } from '../db/schema/users.ts';
 
 /** What an API token may be allowed to do (API.md, "API tokens"). */
@@ -42,3 +43,10 @@ export const sessionPrincipal = (user: AuthUser, session: AuthSession): SessionP
 
 /** What services need of whoever acts: an account id (for createdBy columns) and the tenant. */
 export type Actor = Pick<AuthUser, 'id' | 'organisationId'>;
+
+// Here, not in authenticate.ts: the audit service needs it, and authenticate.ts needs the audit
+// service (through the API tokens), so living there made an import cycle.
+/** The principal of a request that may or may not be authenticated (audit context, logs). */
+export function principalOf<E extends AppEnv>(c: Context<E>): Principal | undefined {
+  return (c.var as { principal?: Principal }).principal;
+}

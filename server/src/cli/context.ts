@@ -18,9 +18,9 @@ export interface CliCommand {
   /** Options this command reads (all take a value unless listed in `flags`). */
   options: string[];
   flags?: string[];
-  run(ctx: CliContext, options: CliOptions, positionals: string[]): Promise<void>;
+  run: (ctx: CliContext, options: CliOptions, positionals: string[]) => Promise<void>;
   /** Runs instead of `run` when the embedded database is in use by a running server (no database access). */
-  whenDataDirLocked?(ctx: Pick<CliContext, 'env' | 'out'>, options: CliOptions, positionals: string[]): Promise<void>;
+  whenDataDirLocked?: (ctx: Pick<CliContext, 'env' | 'out'>, options: CliOptions, positionals: string[]) => Promise<void>;
 }
 
 export class CliUsageError extends Error {

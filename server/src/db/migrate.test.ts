@@ -40,7 +40,7 @@ describe.runIf(!!process.env.DATABASE_URL)('migrations on PostgreSQL', () => {
       expect(await tableNames(database.db)).toEqual(expect.arrayContaining(TABLES));
       await migrateDatabase(database);
       const applied = await database.db.execute(sql`select count(*)::int as n from drizzle.__drizzle_migrations`);
-      expect((applied as unknown as { n: number }[])[0]!.n).toBeGreaterThan(0);
+      expect((applied as { n: number }[])[0]!.n).toBeGreaterThan(0);
     } finally {
       await database.close();
     }
@@ -52,7 +52,7 @@ describe.runIf(!!process.env.DATABASE_URL)('migrations on PostgreSQL', () => {
     const servers = Array.from({ length: 4 }, () => openPostgres(empty.url, { max: 2 }));
     try {
       await Promise.all(servers.map((s) => migrateDatabase(s)));
-      const rows = (await servers[0]!.db.execute(sql`select hash, count(*)::int as n from drizzle.__drizzle_migrations group by hash`)) as unknown as { n: number }[];
+      const rows = (await servers[0]!.db.execute<{ n: number }>(sql`select hash, count(*)::int as n from drizzle.__drizzle_migrations group by hash`)) as { n: number }[];
       expect(rows.length).toBeGreaterThan(0);
       expect(rows.every((r) => r.n === 1)).toBe(true);
       expect(await tableNames(servers[0]!.db)).toEqual(expect.arrayContaining(TABLES));

@@ -4,17 +4,3 @@ export interface Clock {
 }
 
 export const systemClock: Clock = { now: () => new Date() };
-
-/** A clock for tests: starts at `start` and moves only when told. */
-export function createTestClock(start = new Date('2026-01-15T09:00:00Z')) {
-  let current = start.getTime();
-  return {
-    now: () => new Date(current),
-    advance(ms: number) {
-      current += ms;
-    },
-    set(date: Date) {
-      current = date.getTime();
-    },
-  };
-}

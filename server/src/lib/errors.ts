@@ -1,7 +1,7 @@
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 
 /** Stable snake_case error codes of the API, each with its HTTP status and a plain title. */
-export const errorCodes = {
+const errorCodes = {
   validation_failed: [400, 'The request is not valid'],
   weak_password: [400, 'The password is too weak'],
   invalid_code: [400, 'The code is not valid'],

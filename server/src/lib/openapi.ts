@@ -1,7 +1,7 @@
 import { z } from '@hono/zod-openapi';
 
 /** The RFC 9457 problem body, for route declarations. */
-export const ProblemSchema = z
+const ProblemSchema = z
   .object({
     type: z.string(),
     title: z.string(),

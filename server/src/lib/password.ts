@@ -4,8 +4,8 @@ import { hash, verify } from '@node-rs/argon2';
 /** argon2id with the parameters of DESIGN "Security model", set explicitly (2 = Argon2id). */
 export const ARGON2_OPTIONS = { algorithm: 2, memoryCost: 19456, timeCost: 2, parallelism: 1, outputLen: 32 } as const;
 
-export const PASSWORD_MIN = 10;
-export const PASSWORD_MAX = 128;
+const PASSWORD_MIN = 10;
+const PASSWORD_MAX = 128;
 
 /** Hashes off the event loop (libuv thread pool). */
 export function hashPassword(password: string): Promise<string> {

@@ -77,15 +77,3 @@ export function createMailer(options: { db: Db; env: Env; logger: Logger; clock?
     },
   };
 }
-
-/** A mailer without a database (tests that do not look at mail): logs, never dispatches. */
-export function createLogMailer(logger: Logger): Mailer {
-  return {
-    async deliver(message: MailMessage) {
-      logger.info('mail (no SMTP_URL configured: not sent)', { to: message.to, subject: message.subject });
-    },
-    kick() {},
-    async flush() {},
-    async close() {},
-  };
-}

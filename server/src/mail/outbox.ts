@@ -1,14 +1,14 @@
-import { and, asc, eq, inArray, lte, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, lte } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../db/client.ts';
 import { mailOutbox } from '../db/schema/index.ts';
 import { createSecretBox, type SecretBox } from '../lib/crypto.ts';
 import { renderMail, type MailTemplate } from './templates.ts';
 import type { MailMessage } from './types.ts';
 
-export const mailBox = (appSecret: string): SecretBox => createSecretBox(appSecret, 'mail');
+const mailBox = (appSecret: string): SecretBox => createSecretBox(appSecret, 'mail');
 
 /** After this many failed attempts a mail is marked `failed` (it stays in the table, sealed). */
-export const MAX_ATTEMPTS = 12;
+const MAX_ATTEMPTS = 12;
 /** A claimed row is not picked up by another dispatcher for this long. */
 const LEASE_MS = 5 * 60_000;
 
@@ -89,10 +89,4 @@ export async function dispatchDueMail(
     }
   }
   return { sent, failed };
-}
-
-/** How many mails wait for delivery (for health and tests). */
-export async function countPendingMail(db: DbOrTx): Promise<number> {
-  const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(mailOutbox).where(eq(mailOutbox.status, 'pending'));
-  return row?.n ?? 0;
 }

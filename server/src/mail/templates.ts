@@ -1,4 +1,5 @@
-import { html, raw } from 'hono/html';
+import { html } from 'hono/html';
+import type { HtmlEscapedString } from 'hono/utils/html';
 import type { MailMessage } from './types.ts';
 
 /** The mails the accounts feature sends: Dutch first, English second. */
@@ -94,11 +95,11 @@ export function renderMail(to: string, m: MailTemplate): MailMessage {
     html`<p><a href="${url}" style="display:inline-block;padding:10px 16px;background:#1d4e89;color:#fff;text-decoration:none;border-radius:6px">${label}</a></p><p style="font-size:13px;color:#555">${url}</p>`;
   const body = html`<!doctype html><html lang="nl"><head><meta charset="utf-8"><title>${p.subject}</title></head>
 <body style="font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;line-height:1.5;color:#1a1a1a;max-width:560px;margin:0 auto;padding:16px">
-${raw(p.nl.map((l) => html`<p>${l}</p>`).join(''))}
+${p.nl.map((l) => html`<p>${l}</p>`)}
 ${p.link ? button(p.link.nl, p.link.url) : ''}
 <p>Met vriendelijke groet,<br>Kindkans — ${m.organisation}</p>
 <hr style="border:none;border-top:1px solid #ddd">
-<div lang="en" style="color:#444;font-size:14px">${raw(p.en.map((l) => html`<p>${l}</p>`).join(''))}${p.link ? html`<p><a href="${p.link.url}">${p.link.en}</a></p>` : ''}</div>
+<div lang="en" style="color:#444;font-size:14px">${p.en.map((l) => html`<p>${l}</p>`)}${p.link ? html`<p><a href="${p.link.url}">${p.link.en}</a></p>` : ''}</div>
 </body></html>`;
-  return { to, subject: p.subject, text, html: body.toString() };
+  return { to, subject: p.subject, text, html: (body as HtmlEscapedString).toString() }; // html`` is a promise only when a value is one; none is here
 }

@@ -48,7 +48,7 @@ export function cors(options: CorsOptions) {
     await next();
     c.header('Vary', 'Origin', { append: true });
     if (ok) {
-      c.header('Access-Control-Allow-Origin', origin!);
+      c.header('Access-Control-Allow-Origin', origin);
       c.header('Access-Control-Expose-Headers', exposeHeaders);
     }
   });

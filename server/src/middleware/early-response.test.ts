@@ -3,7 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestContext } from '../../test/app.ts';
-import { BOUNDARY, createWorld, type World } from '../authz/test-world.ts';
+import { createWorld, type World } from '../../test/world.ts';
+import { BOUNDARY } from '../../test/multipart.ts';
 
 let t: TestContext;
 let w: World;

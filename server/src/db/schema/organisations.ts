@@ -1,5 +1,5 @@
-import { jsonb, pgTable, text, uniqueIndex } from 'drizzle-orm/pg-core';
-import { createdAt, updatedAt, id } from './columns.ts';
+import { pgTable, text, uniqueIndex } from 'drizzle-orm/pg-core';
+import { createdAt, id } from './columns.ts';
 
 /** A tenant: a samenwerkingsverband such as `PO2507 Stromenland`. Nothing crosses between them. */
 export const organisations = pgTable(
@@ -12,10 +12,3 @@ export const organisations = pgTable(
   },
   (t) => [uniqueIndex('organisations_code_key').on(t.code)],
 );
-
-/** Small key/value facts about this installation (e.g. that the demo was seeded). */
-export const appMeta = pgTable('app_meta', {
-  key: text('key').primaryKey(),
-  value: jsonb('value').notNull(),
-  updatedAt: updatedAt(),
-});

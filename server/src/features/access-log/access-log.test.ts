@@ -1,13 +1,12 @@
 import { asc, desc, gt } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { bearer, createTestApp, type TestContext } from '../../../test/app.ts';
+import { createTestApp, type TestContext } from '../../../test/app.ts';
 import { auditLog } from '../../db/schema/index.ts';
-import { createWorld, type World } from '../../authz/test-world.ts';
+import { createWorld, type World } from '../../../test/world.ts';
 
 let t: TestContext;
 let w: World;
 let mark = 0;
-const as = (who: keyof World['tokens']) => ({ headers: { ...bearer(w.tokens[who]), 'user-agent': `test-${who}` } });
 
 /** The audit entries written since the last mark, in order. */
 async function newEntries() {
@@ -30,7 +29,7 @@ describe('audit of reads and GET /dossiers/{id}/access-log', () => {
     t.clock.set(new Date('2025-05-05T10:00:00Z'));
     const p = w.users.parent;
     for (const path of [`/api/v1/dossiers/${w.dossiers.own.id}`, `/api/v1/dossiers/${w.dossiers.own.id}/hulpvragen`, `/api/v1/hulpvragen/${w.hulpvraag.own}`, `/api/v1/attachments/${w.attachment.own}`, `/api/v1/attachments/${w.attachment.own}/content`]) {
-      const res = await t.app.request(path, as('parent'));
+      const res = await t.app.request(path, w.as('parent'));
       expect(res.status).toBe(200);
       await res.arrayBuffer();
     }
@@ -46,10 +45,10 @@ describe('audit of reads and GET /dossiers/{id}/access-log', () => {
 
   it('refused reads are recorded as denied, without linking them to a dossier', async () => {
     t.clock.set(new Date('2025-05-05T11:00:00Z'));
-    expect((await t.app.request(`/api/v1/dossiers/${w.dossiers.otherChild.id}`, as('parent'))).status).toBe(404);
-    expect((await t.app.request(`/api/v1/attachments/${w.attachment.otherOrg}/content`, as('coordinator'))).status).toBe(404);
-    expect((await t.app.request('/api/v1/hulpvragen/not-an-id', as('school'))).status).toBe(404);
-    expect((await t.app.request('/api/v1/schools', as('parent'))).status).toBe(403);
+    expect((await t.app.request(`/api/v1/dossiers/${w.dossiers.otherChild.id}`, w.as('parent'))).status).toBe(404);
+    expect((await t.app.request(`/api/v1/attachments/${w.attachment.otherOrg}/content`, w.as('coordinator'))).status).toBe(404);
+    expect((await t.app.request('/api/v1/hulpvragen/not-an-id', w.as('school'))).status).toBe(404);
+    expect((await t.app.request('/api/v1/schools', w.as('parent'))).status).toBe(403);
     const base = { org: w.orgA.id, dossier: null, ip: expect.any(String), outcome: 'denied', at: '2025-05-05T11:00:00.000Z' };
     expect(await newEntries()).toEqual([
       { ...base, actor: w.users.parent.id, role: 'parent', ua: 'test-parent', action: 'dossier.read', subject: `dossier:${w.dossiers.otherChild.id}` },
@@ -62,12 +61,12 @@ describe('audit of reads and GET /dossiers/{id}/access-log', () => {
   it('shows guardians and staff who read or downloaded what, newest first; refusals and other dossiers not', async () => {
     const path = `/api/v1/dossiers/${w.dossiers.otherChild.id}`;
     t.clock.set(new Date('2025-06-01T08:00:00Z'));
-    await t.app.request(path, as('school'));
+    await t.app.request(path, w.as('school'));
     t.clock.set(new Date('2025-06-01T09:00:00Z'));
-    await (await t.app.request(`/api/v1/attachments/${w.attachment.otherChild}/content`, as('admin'))).arrayBuffer();
-    await t.app.request(path, as('parent')); // refused: not in the log shown
-    await t.app.request(`/api/v1/dossiers/${w.dossiers.own.id}`, as('coordinator')); // another dossier
-    const res = await t.app.request(`${path}/access-log`, as('coordinator'));
+    await (await t.app.request(`/api/v1/attachments/${w.attachment.otherChild}/content`, w.as('admin'))).arrayBuffer();
+    await t.app.request(path, w.as('parent')); // refused: not in the log shown
+    await t.app.request(`/api/v1/dossiers/${w.dossiers.own.id}`, w.as('coordinator')); // another dossier
+    const res = await t.app.request(`${path}/access-log`, w.as('coordinator'));
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({
       items: [
@@ -78,7 +77,7 @@ describe('audit of reads and GET /dossiers/{id}/access-log', () => {
     });
     // Reading the access log is not shown in it, but is itself audited (NEN 7513: every read of the dossier's data).
     expect((await newEntries()).filter((e) => e.action.startsWith('access-log'))).toEqual([expect.objectContaining({ action: 'access-log.read', outcome: 'success', role: 'coordinator' })]);
-    const again = await (await t.app.request(`${path}/access-log`, as('coordinator'))).json();
+    const again = await (await t.app.request(`${path}/access-log`, w.as('coordinator'))).json();
     expect(again.total).toBe(2);
   });
 });

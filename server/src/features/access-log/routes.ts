@@ -1,4 +1,4 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { createRoute } from '@hono/zod-openapi';
 import { and, count, desc, eq, inArray, isNotNull } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.ts';
 import { auditLog, type AccountRole } from '../../db/schema/index.ts';
@@ -9,10 +9,10 @@ import { auditContext, recordAudit } from '../audit/service.ts';
 import { AccessLogEntry } from './schemas.ts';
 
 /** The audit actions that are reads of the child's data, shown in the access log. */
-export const accessActions = ['dossier.read', 'hulpvragen.read', 'hulpvraag.read', 'attachment.read', 'attachment.download'];
+const accessActions = ['dossier.read', 'hulpvragen.read', 'hulpvraag.read', 'attachment.read', 'attachment.download'];
 
 /** Who read or downloaded what of this dossier, newest first (successful accesses by signed-in users). */
-export async function listAccessLog(db: DbOrTx, dossierId: string, page: PageQuery): Promise<Page<AccessLogEntry>> {
+async function listAccessLog(db: DbOrTx, dossierId: string, page: PageQuery): Promise<Page<AccessLogEntry>> {
   const where = and(eq(auditLog.dossierId, dossierId), eq(auditLog.outcome, 'success'), inArray(auditLog.action, accessActions), isNotNull(auditLog.actorRole));
   const [rows, [total]] = await Promise.all([
     db.select().from(auditLog).where(where).orderBy(desc(auditLog.at), desc(auditLog.id)).limit(page.pageSize).offset((page.page - 1) * page.pageSize),

@@ -6,7 +6,6 @@ import { createOneTimeToken } from './tokens.ts';
 import { generateToken } from '../../lib/crypto.ts';
 import { totpCode } from '../../lib/totp.ts';
 import { inviteUser } from '../users/service.ts';
-import { settleResetRequests } from '../password-reset/routes.ts';
 
 const PASSWORD = 'vier verse vissen vangen';
 
@@ -18,7 +17,7 @@ describe('activation and reset links', () => {
     orgId = (await makeOrganisation(t.db, 'PO2507', 'Stromenland')).id;
   });
   afterAll(async () => {
-    await settleResetRequests();
+    await t.background.settle();
     await t.close();
   });
 
@@ -118,7 +117,7 @@ describe('activation and reset links', () => {
     const dump: string[] = [];
     for (const table of tables) {
       const result = await t.db.execute(sql.raw(`select row_to_json(x)::text as j from ${table} x`));
-      const rows = (Array.isArray(result) ? result : (result as unknown as { rows: unknown[] }).rows) as { j: string }[];
+      const rows = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as { j: string }[];
       dump.push(...rows.map((r) => r.j));
     }
     const everything = dump.join('\n');

@@ -13,7 +13,7 @@ button{margin-top:1.25rem;width:100%;font:inherit;font-weight:700;padding:.8rem;
 ol{padding-left:1.2rem}dl{margin:0}dt{font-weight:600}dd{margin:0 0 .5rem}`;
 
 /** The pages' own CSP: nothing but this one stylesheet and posting the form back here. */
-export const PAGE_CSP = `default-src 'none'; style-src 'sha256-${createHash('sha256').update(CSS).digest('base64')}'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'`;
+const PAGE_CSP = `default-src 'none'; style-src 'sha256-${createHash('sha256').update(CSS).digest('base64')}'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'`;
 
 export const PAGE_HEADERS = { 'Content-Security-Policy': PAGE_CSP, 'Cache-Control': 'no-store' };
 

@@ -68,7 +68,7 @@ export const activationPages = createRouter()
     } catch (err) {
       return linkProblem(c, err);
     }
-    const form = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>);
+    const form = await c.req.parseBody().catch((): Record<string, unknown> => ({}));
     const password = field(form.password);
     const code = field(form.code).replace(/\s+/g, '').slice(0, 12);
     const again = (message: string, status: 400 | 401 | 429) => c.html(activationForm(info, message, code), status, PAGE_HEADERS);

@@ -7,7 +7,7 @@ import { AppError } from '../../lib/errors.ts';
 import { hashPassword, passwordProblem, verifyPassword } from '../../lib/password.ts';
 import { groupSecret, newTotpSecret, totpUri, verifyTotp } from '../../lib/totp.ts';
 import { recordAudit, type AuditEntry } from '../audit/service.ts';
-import { recordLoginFailure, throttleState } from '../auth/lockout.ts';
+import { lockoutState, recordLoginFailure } from '../auth/lockout.ts';
 import { invalidateUserSessions } from '../auth/session.ts';
 import type { Activation } from './schemas.ts';
 import { findLiveToken } from './tokens.ts';
@@ -60,11 +60,11 @@ export async function completeActivation(
   let newHash: string | null = null;
   if (enrolment) {
     // The current password, checked like a login: a wrong one counts towards the account's delay and lock.
-    const ok = !throttleState(peek.user, now) && peek.user.passwordHash ? await verifyPassword(peek.user.passwordHash, input.password) : false;
+    const ok = !lockoutState(peek.user, now) && peek.user.passwordHash ? await verifyPassword(peek.user.passwordHash, input.password) : false;
     if (!ok) {
       await db.transaction(async (tx) => {
         const row = await findLiveToken(tx, token, [...PURPOSES], now, true);
-        if (!throttleState(row.user, now)) await recordLoginFailure(tx, row.user, now, { appSecret, organisation: `${row.organisation.code} ${row.organisation.name}` });
+        if (!lockoutState(row.user, now)) await recordLoginFailure(tx, row.user, now, { appSecret, organisation: `${row.organisation.code} ${row.organisation.name}` });
         await recordAudit(tx, { ...audit, organisationId: row.user.organisationId, action: 'account.totp_enrol', outcome: 'failure', subjectType: 'user', subjectId: row.user.id, subjectLabel: row.user.username, detail: { reason: 'wrong_password' } });
       });
       throw new AppError('invalid_credentials', 'Het wachtwoord klopt niet, of er is te vaak een verkeerd wachtwoord gebruikt. Probeer het later opnieuw. / The password is not correct.');

@@ -4,7 +4,7 @@ import { oneTimeTokens, organisations, users, type TokenPurpose } from '../../db
 import { AppError } from '../../lib/errors.ts';
 import { generateToken, hashToken } from '../../lib/crypto.ts';
 
-export const TOKEN_LIFETIME_MS: Record<TokenPurpose, number> = {
+const TOKEN_LIFETIME_MS: Record<TokenPurpose, number> = {
   activation: 72 * 3_600_000,
   totp_enrolment: 72 * 3_600_000,
   password_reset: 3_600_000,

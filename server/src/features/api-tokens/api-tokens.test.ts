@@ -4,7 +4,7 @@ import { bearer, createTestApp, jsonRequest, type TestContext } from '../../../t
 import { TEST_PASSWORD } from '../../../test/accounts.ts';
 import { signIn } from '../../../test/fixtures.ts';
 import { apiTokens, auditLog, users } from '../../db/schema/index.ts';
-import { createWorld, type World } from '../../authz/test-world.ts';
+import { createWorld, type World } from '../../../test/world.ts';
 import { runCli } from '../../cli.ts';
 import { hashToken } from '../../lib/crypto.ts';
 import { SERVICE_USERNAME } from './service.ts';

@@ -3,8 +3,9 @@ import { count, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, createTestApp, type TestContext } from '../../../test/app.ts';
 import { attachmentChunks, attachments } from '../../db/schema/index.ts';
-import { createWorld, multipartBody, multipartHeaders, type World } from '../../authz/test-world.ts';
-import { refusedFiles, sampleFiles } from './test-files.ts';
+import { createWorld, type World } from '../../../test/world.ts';
+import { multipartBody, multipartHeaders } from '../../../test/multipart.ts';
+import { refusedFiles, sampleFiles } from '../../../test/files.ts';
 
 let t: TestContext;
 let w: World;
@@ -27,7 +28,7 @@ function bodyStream(parts: Uint8Array[], fail: boolean): ReadableStream<Uint8Arr
   let i = 0;
   return new ReadableStream({
     pull(controller) {
-      if (i < parts.length) controller.enqueue(parts[i++]!);
+      if (i < parts.length) controller.enqueue(parts[i++]);
       else if (fail) controller.error(new Error('connection reset'));
       else controller.close();
     },

@@ -22,6 +22,21 @@ const uploadBody = {
   content: { 'multipart/form-data': { schema: { type: 'object' as const, required: ['file'], properties: { file: { type: 'string' as const, format: 'binary' } } } } },
 };
 
+/** The upload route: app.ts leaves it out of the JSON body limit (it streams, with its own). */
+export const uploadRoute = createRoute({
+  method: 'post', path: '/hulpvragen/{id}/attachments', tags: ['Attachments'], operationId: 'uploadAttachment', summary: 'Upload an attachment (staff; multipart field `file`)',
+  middleware: [authenticate(), authorize('attachment.upload')] as const, security: bearerSecurity,
+  request: { params: IdParam, body: uploadBody },
+  responses: {
+    201: json(Attachment, 'The stored attachment'),
+    400: problem('No file, an empty file, or a broken body'),
+    413: problem('Larger than UPLOAD_MAX_MB'),
+    415: problem('Not an accepted type (decided on the bytes)'),
+    ...authResponses,
+    404: problem('No such hulpvraag, or not visible to you'),
+  },
+});
+
 export const attachmentRoutes = createRouter()
   .openapi(
     createRoute({
@@ -99,19 +114,7 @@ export const attachmentRoutes = createRouter()
     },
   )
   .openapi(
-    createRoute({
-      method: 'post', path: '/hulpvragen/{id}/attachments', tags: ['Attachments'], operationId: 'uploadAttachment', summary: 'Upload an attachment (staff; multipart field `file`)',
-      middleware: [authenticate(), authorize('attachment.upload')] as const, security: bearerSecurity,
-      request: { params: IdParam, body: uploadBody },
-      responses: {
-        201: json(Attachment, 'The stored attachment'),
-        400: problem('No file, an empty file, or a broken body'),
-        413: problem('Larger than UPLOAD_MAX_MB'),
-        415: problem('Not an accepted type (decided on the bytes)'),
-        ...authResponses,
-        404: problem('No such hulpvraag, or not visible to you'),
-      },
-    }),
+    uploadRoute,
     async (c) => {
       const hulpvraag = await loadVisible(c, findVisibleHulpvraag, c.req.valid('param').id, { action: 'attachment.create', subjectType: 'hulpvraag' });
       const { db, env, clock } = c.var.deps;

@@ -5,7 +5,8 @@ import { count } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, createTestApp, type TestContext } from '../../../test/app.ts';
 import { attachmentChunks, attachments } from '../../db/schema/index.ts';
-import { BOUNDARY, createWorld, multipartBody, multipartHeaders, type World } from '../../authz/test-world.ts';
+import { createWorld, type World } from '../../../test/world.ts';
+import { BOUNDARY, multipartBody, multipartHeaders } from '../../../test/multipart.ts';
 import { storeUpload } from './upload.ts';
 
 let t: TestContext;

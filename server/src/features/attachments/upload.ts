@@ -11,15 +11,15 @@ import { cleanFilename, extensionOf, nameForType } from './filename.ts';
 import { allowedExtensions, allowedTypes, createTypeDetector, extensionsByType } from './sniff.ts';
 import { createSpool, type Spool } from './spool.ts';
 
-export const CHUNK_SIZE = 256 * 1024;
+const CHUNK_SIZE = 256 * 1024;
 /** A client that sends nothing for this long is cut off; nothing is stored. */
-export const UPLOAD_IDLE_MS = 15_000;
+const UPLOAD_IDLE_MS = 15_000;
 
 class UploadStalledError extends Error {}
 
 /** Yields from `source`, failing when the next piece takes longer than `ms`. */
 async function* withIdleTimeout(source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, ms: number): AsyncGenerator<Uint8Array> {
-  const it = Symbol.asyncIterator in source ? source[Symbol.asyncIterator]() : (source[Symbol.iterator]() as Iterator<Uint8Array>);
+  const it = Symbol.asyncIterator in source ? source[Symbol.asyncIterator]() : (source[Symbol.iterator]());
   try {
     for (;;) {
       let timer: NodeJS.Timeout | undefined;

@@ -6,7 +6,8 @@ import { and, desc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, createTestApp, type TestContext } from '../../../test/app.ts';
 import { auditLog } from '../../db/schema/index.ts';
-import { createWorld, multipartBody, multipartHeaders, type World } from '../../authz/test-world.ts';
+import { createWorld, type World } from '../../../test/world.ts';
+import { multipartBody, multipartHeaders } from '../../../test/multipart.ts';
 
 let t: TestContext;
 let w: World;

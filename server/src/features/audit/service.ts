@@ -4,7 +4,7 @@ import { PgTransaction } from 'drizzle-orm/pg-core';
 import { eq, sql } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../../db/client.ts';
 import { auditLog, type AuditOutcome } from '../../db/schema/index.ts';
-import { principalOf } from '../../authz/authenticate.ts';
+import { principalOf } from '../../authz/principal.ts';
 import { auditWriter, type AuditRow } from './group-commit.ts';
 
 export interface AuditEntry {

@@ -9,7 +9,6 @@ import { silentLogger } from '../../lib/logger.ts';
 import { totpCode } from '../../lib/totp.ts';
 import { createMailer } from '../../mail/mailer.ts';
 import type { Mailer } from '../../mail/types.ts';
-import { settleResetRequests } from '../password-reset/routes.ts';
 
 const PASSWORD = 'de kat krabt de krullen';
 const NEW_PASSWORD = 'zeven zoete zeeuwse zeeuwen';
@@ -162,7 +161,7 @@ describe('the account journey, with a real SMTP server', () => {
     const login = await (await api('/auth/login', jsonRequest('POST', { organisation: 'PO2507', username, password: PASSWORD, code: await totpCode(secret, t.clock.now()) }))).json();
     const res = await api('/auth/password-reset', jsonRequest('POST', { organisation: 'PO2507', username: 'a.devries' }));
     expect(res.status).toBe(202);
-    await settleResetRequests();
+    await t.background.settle();
     await mailer.flush();
     const mail = await smtp.waitFor((m) => m.to.includes('anna@example.org') && m.subject.includes('Nieuw wachtwoord'));
     const { token } = linkIn(mail, '/reset/');
@@ -190,7 +189,7 @@ describe('the account journey, with a real SMTP server', () => {
     const res = await api('/auth/password-reset', jsonRequest('POST', { organisation: 'PO2507', username: 'niemand' }));
     expect(res.status).toBe(202);
     expect(await res.text()).toBe('');
-    await settleResetRequests();
+    await t.background.settle();
     await mailer.flush();
     expect(smtp.mails.length).toBe(before);
   });

@@ -4,17 +4,17 @@ import { users } from '../../db/schema/index.ts';
 import { enqueueMail } from '../../mail/outbox.ts';
 
 /** Per account: growing delay after 5 failures, a 15-minute lock after 10 (DESIGN "Security model"). */
-export const DELAY_AFTER = 5;
-export const LOCK_AFTER = 10;
-export const LOCK_MINUTES = 15;
+const DELAY_AFTER = 5;
+const LOCK_AFTER = 10;
+const LOCK_MINUTES = 15;
 
 /** Wait before the next attempt counts: 1 s after the 5th failure, then 2, 4, 8, 16 s. */
-export const delayMs = (failures: number) => (failures < DELAY_AFTER ? 0 : Math.min(1000 * 2 ** (failures - DELAY_AFTER), 60_000));
+const delayMs = (failures: number) => (failures < DELAY_AFTER ? 0 : Math.min(1000 * 2 ** (failures - DELAY_AFTER), 60_000));
 
 type UserRow = typeof users.$inferSelect;
 
 /** Why this account may not try now: locked, or still inside its delay; null when it may. */
-export function throttleState(user: Pick<UserRow, 'lockedUntil' | 'failedLogins' | 'lastFailedLoginAt'>, now: Date): 'locked' | 'delayed' | null {
+export function lockoutState(user: Pick<UserRow, 'lockedUntil' | 'failedLogins' | 'lastFailedLoginAt'>, now: Date): 'locked' | 'delayed' | null {
   if (user.lockedUntil && user.lockedUntil > now) return 'locked';
   if (user.failedLogins >= DELAY_AFTER && user.lastFailedLoginAt && now.getTime() < user.lastFailedLoginAt.getTime() + delayMs(user.failedLogins)) return 'delayed';
   return null;

@@ -102,7 +102,7 @@ describe('POST /auth/login: security', () => {
       all = Promise.all(Array.from({ length: 20 }, (_, i) => Promise.resolve(login(body, { 'x-forwarded-for': `10.9.0.${i}` })).then((r) => r.status)));
       for (let i = 0; i < 200; i++) {
         await tx.execute(sql`select pg_stat_clear_snapshot()`); // the view is otherwise frozen for the transaction
-        const [row] = (await tx.execute(sql`select count(*)::int as n from pg_stat_activity where wait_event_type = 'Lock' and datname = current_database()`)) as unknown as { n: number }[];
+        const [row] = (await tx.execute<{ n: number }>(sql`select count(*)::int as n from pg_stat_activity where wait_event_type = 'Lock' and datname = current_database()`)) as { n: number }[];
         if (row!.n >= 5) break;
         await new Promise((r) => setTimeout(r, 25));
       }

@@ -7,7 +7,7 @@ import { verifyTotp } from '../../lib/totp.ts';
 import { recordAudit, type AuditEntry } from '../audit/service.ts';
 import { totpBox } from '../activation/service.ts';
 import { ORG_CODE } from '../organisations/service.ts';
-import { recordLoginFailure, throttleState } from './lockout.ts';
+import { lockoutState, recordLoginFailure } from './lockout.ts';
 import type { LoginRequest, User } from './schemas.ts';
 import { createSession, type SessionPolicy } from './session.ts';
 
@@ -58,7 +58,7 @@ export async function loginUser(
       !user || user.status !== 'active' ? `account_${user?.status ?? 'gone'}`
       : !isPersonRole(user.role) ? 'service_account'
       : !user.passwordHash || !user.totpSecretEnc ? 'no_credentials'
-      : throttleState(user, now)
+      : lockoutState(user, now)
       ?? (user.passwordHash !== candidate.user.passwordHash ? 'password_changed' : !passwordOk ? 'wrong_password' : null);
     if (!reason && user) {
       const secret = totpBox(ctx.appSecret).decrypt(user.totpSecretEnc!);

@@ -104,7 +104,7 @@ function sessionLookup(db: DbOrTx): SessionLookup {
   return prepared;
 }
 
-export function toAuthSession(row: Pick<typeof sessions.$inferSelect, 'id' | 'createdAt' | 'lastSeenAt' | 'expiresAt'>, policy: SessionPolicy): AuthSession {
+function toAuthSession(row: Pick<typeof sessions.$inferSelect, 'id' | 'createdAt' | 'lastSeenAt' | 'expiresAt'>, policy: SessionPolicy): AuthSession {
   const idle = new Date(row.lastSeenAt.getTime() + policy.idleMinutes * 60_000);
   return {
     id: row.id,

@@ -11,7 +11,7 @@ import type { AppEnv } from '../../app-env.ts';
  * The interactive API reference: Swagger UI (the `swagger-ui-dist` package) served by the server
  * itself from node_modules — no CDN — pointed at /openapi.json. Only our own scripts run.
  */
-export const DOCS_CSP = [
+const DOCS_CSP = [
   "default-src 'none'",
   "script-src 'self'",
   "style-src 'self'",

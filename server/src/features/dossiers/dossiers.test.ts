@@ -1,11 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearer, createTestApp, jsonRequest, type TestContext } from '../../../test/app.ts';
+import { createTestApp, jsonRequest, type TestContext } from '../../../test/app.ts';
 import { news } from '../../db/schema/index.ts';
-import { createWorld, type World } from '../../authz/test-world.ts';
+import { createWorld, type World } from '../../../test/world.ts';
 
 let t: TestContext;
 let w: World;
-const as = (who: keyof World['tokens'], init: RequestInit = {}) => ({ ...init, headers: { ...(init.headers as Record<string, string>), ...bearer(w.tokens[who]) } });
 
 describe('dossiers, news and schools', () => {
   beforeAll(async () => {
@@ -22,7 +21,7 @@ describe('dossiers, news and schools', () => {
       { organisationId: w.orgB.id, title: 'Ander verband', body: 'c', publishedAt: new Date(now - 1000) },
       { organisationId: w.orgA.id, title: 'Toekomst', body: 'd', publishedAt: new Date(now + 86_400_000) },
     ]);
-    const res = await t.app.request('/api/v1/news', as('parent'));
+    const res = await t.app.request('/api/v1/news', w.as('parent'));
     expect(res.status).toBe(200);
     const items = await res.json();
     expect(items.map((n: { title: string; scope: string }) => [n.title, n.scope])).toEqual([['Algemeen', 'general'], ['Oud', 'organisation']]);
@@ -30,24 +29,24 @@ describe('dossiers, news and schools', () => {
   });
 
   it('GET /dossiers: only visible dossiers, searchable, paginated', async () => {
-    const parent = await (await t.app.request('/api/v1/dossiers', as('parent'))).json();
+    const parent = await (await t.app.request('/api/v1/dossiers', w.as('parent'))).json();
     expect(parent).toEqual({
       items: [{ id: w.dossiers.own.id, firstName: 'Sam', lastName: 'Eigen', birthDate: '2014-05-06', school: { brin: w.schoolA1.brin, name: w.schoolA1.name } }],
       page: 1, pageSize: 20, total: 1,
     });
-    const school = await (await t.app.request('/api/v1/dossiers', as('school'))).json();
+    const school = await (await t.app.request('/api/v1/dossiers', w.as('school'))).json();
     expect(school.items.map((d: { lastName: string }) => d.lastName)).toEqual(['Anderkind', 'Eigen']);
-    const search = await (await t.app.request('/api/v1/dossiers?q=ANDER&pageSize=1&page=2', as('coordinator'))).json();
+    const search = await (await t.app.request('/api/v1/dossiers?q=ANDER&pageSize=1&page=2', w.as('coordinator'))).json();
     expect(search).toMatchObject({ page: 2, pageSize: 1, total: 2, items: [{ lastName: 'Anderschool' }] });
-    const wildcard = await (await t.app.request('/api/v1/dossiers?q=%25', as('admin'))).json();
+    const wildcard = await (await t.app.request('/api/v1/dossiers?q=%25', w.as('admin'))).json();
     expect(wildcard.total).toBe(0);
-    const bad = await t.app.request('/api/v1/dossiers?pageSize=101', as('admin'));
+    const bad = await t.app.request('/api/v1/dossiers?pageSize=101', w.as('admin'));
     expect(bad.status).toBe(400);
     expect((await bad.json()).code).toBe('validation_failed');
   });
 
   it('GET /dossiers/{id}: the dossier with its guardians, no-store', async () => {
-    const res = await t.app.request(`/api/v1/dossiers/${w.dossiers.own.id}`, as('parent'));
+    const res = await t.app.request(`/api/v1/dossiers/${w.dossiers.own.id}`, w.as('parent'));
     expect(res.status).toBe(200);
     expect(res.headers.get('cache-control')).toBe('no-store');
     expect(await res.json()).toEqual({
@@ -58,55 +57,55 @@ describe('dossiers, news and schools', () => {
   });
 
   it('GET /schools: by BRIN or name; school staff see their own schools only', async () => {
-    const all = await (await t.app.request('/api/v1/schools', as('coordinator'))).json();
+    const all = await (await t.app.request('/api/v1/schools', w.as('coordinator'))).json();
     expect(all.total).toBe(2);
-    const byBrin = await (await t.app.request(`/api/v1/schools?q=${w.schoolA2.brin.toLowerCase()}`, as('admin'))).json();
+    const byBrin = await (await t.app.request(`/api/v1/schools?q=${w.schoolA2.brin.toLowerCase()}`, w.as('admin'))).json();
     expect(byBrin.items).toEqual([{ brin: w.schoolA2.brin, name: w.schoolA2.name, city: 'Nijmegen' }]);
-    const own = await (await t.app.request('/api/v1/schools', as('school'))).json();
+    const own = await (await t.app.request('/api/v1/schools', w.as('school'))).json();
     expect(own.items.map((s: { brin: string }) => s.brin)).toEqual([w.schoolA1.brin]);
   });
 
   it('POST and PATCH /dossiers: create at a school by BRIN, edit, move; bad input changes nothing', async () => {
-    const created = await t.app.request('/api/v1/dossiers', as('school', jsonRequest('POST', { firstName: ' Ada ', lastName: 'Lovelace', birthDate: '2015-12-10', schoolBrin: w.schoolA1.brin })));
+    const created = await t.app.request('/api/v1/dossiers', w.as('school', jsonRequest('POST', { firstName: ' Ada ', lastName: 'Lovelace', birthDate: '2015-12-10', schoolBrin: w.schoolA1.brin })));
     expect(created.status).toBe(201);
     const dossier = await created.json();
     expect(dossier).toMatchObject({ firstName: 'Ada', lastName: 'Lovelace', birthDate: '2015-12-10', school: { brin: w.schoolA1.brin }, guardians: [] });
 
-    const byCoordinator = await t.app.request(`/api/v1/dossiers/${dossier.id}`, as('coordinator', jsonRequest('PATCH', { lastName: 'Byron' })));
+    const byCoordinator = await t.app.request(`/api/v1/dossiers/${dossier.id}`, w.as('coordinator', jsonRequest('PATCH', { lastName: 'Byron' })));
     expect(byCoordinator.status).toBe(403); // coordinators work on hulpvragen, not on dossiers
-    const patched = await t.app.request(`/api/v1/dossiers/${dossier.id}`, as('admin', jsonRequest('PATCH', { lastName: 'Byron', schoolBrin: w.schoolA2.brin })));
+    const patched = await t.app.request(`/api/v1/dossiers/${dossier.id}`, w.as('admin', jsonRequest('PATCH', { lastName: 'Byron', schoolBrin: w.schoolA2.brin })));
     expect(patched.status).toBe(200);
     expect(await patched.json()).toMatchObject({ firstName: 'Ada', lastName: 'Byron', school: { brin: w.schoolA2.brin } });
 
     for (const body of [{ birthDate: '2015-13-40' }, {}, { schoolBrin: 'XXXX99' }, '{"firstName":']) {
-      const res = await t.app.request(`/api/v1/dossiers/${dossier.id}`, as('admin', jsonRequest('PATCH', body)));
+      const res = await t.app.request(`/api/v1/dossiers/${dossier.id}`, w.as('admin', jsonRequest('PATCH', body)));
       expect(res.status).toBe(400);
       expect(res.headers.get('content-type')).toBe('application/problem+json');
     }
-    const after = await (await t.app.request(`/api/v1/dossiers/${dossier.id}`, as('admin'))).json();
+    const after = await (await t.app.request(`/api/v1/dossiers/${dossier.id}`, w.as('admin'))).json();
     expect(after).toMatchObject({ lastName: 'Byron', birthDate: '2015-12-10', school: { brin: w.schoolA2.brin } });
   });
 
   it('guardians: link a parent, unlink — effective on the very next request', async () => {
     const path = `/api/v1/dossiers/${w.dossiers.otherChild.id}`;
-    expect((await t.app.request(path, as('unlinkedParent'))).status).toBe(404);
-    const link = await t.app.request(`${path}/guardians`, as('school', jsonRequest('POST', { userId: w.users.unlinkedParent.id })));
+    expect((await t.app.request(path, w.as('unlinkedParent'))).status).toBe(404);
+    const link = await t.app.request(`${path}/guardians`, w.as('school', jsonRequest('POST', { userId: w.users.unlinkedParent.id })));
     expect(link.status).toBe(204);
-    expect((await t.app.request(path, as('unlinkedParent'))).status).toBe(200);
-    const unlink = await t.app.request(`${path}/guardians/${w.users.unlinkedParent.id}`, as('school', { method: 'DELETE' }));
+    expect((await t.app.request(path, w.as('unlinkedParent'))).status).toBe(200);
+    const unlink = await t.app.request(`${path}/guardians/${w.users.unlinkedParent.id}`, w.as('school', { method: 'DELETE' }));
     expect(unlink.status).toBe(204);
-    expect((await t.app.request(path, as('unlinkedParent'))).status).toBe(404);
-    expect((await t.app.request(`${path}/guardians/${w.users.unlinkedParent.id}`, as('school', { method: 'DELETE' }))).status).toBe(404);
+    expect((await t.app.request(path, w.as('unlinkedParent'))).status).toBe(404);
+    expect((await t.app.request(`${path}/guardians/${w.users.unlinkedParent.id}`, w.as('school', { method: 'DELETE' }))).status).toBe(404);
   });
 
   it('guardians: only a parent of the same organisation can be linked', async () => {
     const path = `/api/v1/dossiers/${w.dossiers.own.id}/guardians`;
     for (const userId of [w.users.coordinator.id, w.users.coordinatorB.id, '00000000-0000-4000-8000-000000000000']) {
-      const res = await t.app.request(path, as('admin', jsonRequest('POST', { userId })));
+      const res = await t.app.request(path, w.as('admin', jsonRequest('POST', { userId })));
       expect(res.status).toBe(400);
       expect((await res.json()).code).toBe('validation_failed');
     }
-    const dossier = await (await t.app.request(`/api/v1/dossiers/${w.dossiers.own.id}`, as('admin'))).json();
+    const dossier = await (await t.app.request(`/api/v1/dossiers/${w.dossiers.own.id}`, w.as('admin'))).json();
     expect(dossier.guardians.map((g: { id: string }) => g.id)).toEqual([w.users.parent.id]);
   });
 });

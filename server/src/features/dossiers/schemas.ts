@@ -8,7 +8,7 @@ export const singleLine = (max: number) => z.string().trim().max(max).regex(/^[^
 /** Free text: line breaks and tabs allowed, other control characters not. */
 export const multiLine = (max: number) => z.string().max(max).regex(/^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]*$/, 'must not contain control characters');
 
-export const SchoolRef = z.object({ brin: z.string().openapi({ example: '12AB00' }), name: z.string() }).openapi('SchoolRef');
+const SchoolRef = z.object({ brin: z.string().openapi({ example: '12AB00' }), name: z.string() }).openapi('SchoolRef');
 
 export const DossierSummary = z
   .object({ id: z.uuid(), firstName: z.string(), lastName: z.string(), birthDate: isoDate, school: SchoolRef })

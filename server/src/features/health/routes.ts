@@ -1,6 +1,7 @@
 import { createRoute } from '@hono/zod-openapi';
 import { pingDb } from '../../db/client.ts';
 import { createRouter } from '../../lib/router.ts';
+import { AppError } from '../../lib/errors.ts';
 import { json, problem } from '../../lib/openapi.ts';
 import { Health } from './schemas.ts';
 
@@ -21,11 +22,7 @@ export const healthRoutes = createRouter().openapi(
       await (database ? database.ping() : pingDb(db));
     } catch (err) {
       c.var.deps.logger.error('health check: database unreachable', { err });
-      return c.json(
-        { type: 'https://kindkans.nl/problems/service-unavailable', title: 'Service unavailable', status: 503, detail: 'The database does not answer.', code: 'service_unavailable', requestId: c.var.requestId },
-        503,
-        { 'Content-Type': 'application/problem+json', 'Cache-Control': 'no-store' },
-      );
+      throw new AppError('service_unavailable', 'The database does not answer.');
     }
     return c.json({ status: 'ok' as const }, 200, { 'Cache-Control': 'no-store' });
   },

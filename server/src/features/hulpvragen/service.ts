@@ -68,7 +68,7 @@ export async function listVisibleHulpvragen(db: DbOrTx, user: Principal, dossier
 }
 
 /** A dossier's hulpvragen, newest first (the caller has passed the policy for the dossier). */
-export async function listHulpvragen(db: DbOrTx, dossierId: string, page: PageQuery): Promise<Page<HulpvraagSummary>> {
+async function listHulpvragen(db: DbOrTx, dossierId: string, page: PageQuery): Promise<Page<HulpvraagSummary>> {
   const attachmentCount = sql<number>`(select count(*)::int from attachments a where a.hulpvraag_id = "hulpvragen"."id")`;
   const [items, [total]] = await Promise.all([
     db.select({ id: hulpvragen.id, date: hulpvragen.date, title: hulpvragen.title, status: hulpvragen.status, attachmentCount })

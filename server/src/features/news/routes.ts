@@ -9,7 +9,7 @@ import { NewsItem } from './schemas.ts';
 
 
 /** Published news of the user's organisation and general news, newest first. */
-export async function listNews(db: DbOrTx, principal: Principal, now: Date, limit = 20): Promise<NewsItem[]> {
+async function listNews(db: DbOrTx, principal: Principal, now: Date, limit = 20): Promise<NewsItem[]> {
   const rows = await db
     .select()
     .from(news)

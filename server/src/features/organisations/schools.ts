@@ -3,7 +3,7 @@ import { schools } from '../../db/schema/index.ts';
 import { AppError } from '../../lib/errors.ts';
 
 /** A BRIN code: four characters (two digits, two letters) and optionally a two-digit location. */
-export const BRIN = /^[0-9]{2}[A-Z]{2}([0-9]{2})?$/;
+const BRIN = /^[0-9]{2}[A-Z]{2}([0-9]{2})?$/;
 
 export async function createSchool(db: DbOrTx, organisationId: string, input: { brin: string; name: string; city?: string }) {
   const brin = input.brin.trim().toUpperCase();

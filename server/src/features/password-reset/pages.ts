@@ -44,7 +44,7 @@ export const passwordResetPages = createRouter()
     } catch (err) {
       return linkProblem(c, err);
     }
-    const form = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>);
+    const form = await c.req.parseBody().catch((): Record<string, unknown> => ({}));
     const password = field(form.password);
     const code = field(form.code).replace(/\s+/g, '').slice(0, 12);
     const again = (message: string, status: 400 | 429) => c.html(resetForm(info, message, code), status, PAGE_HEADERS);

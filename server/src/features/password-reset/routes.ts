@@ -8,13 +8,6 @@ import { throttleAddress } from '../auth/throttle.ts';
 import { PasswordResetInfo, PasswordResetRequest } from './schemas.ts';
 import { completePasswordReset, getPasswordReset, requestPasswordReset } from './service.ts';
 
-const pending = new Set<Promise<unknown>>();
-
-/** Waits for reset requests still being handled after their 202 (tests, shutdown). */
-export async function settleResetRequests(): Promise<void> {
-  while (pending.size) await Promise.allSettled([...pending]);
-}
-
 export const passwordResetRoutes = createRouter()
   .openapi(
     createRoute({
@@ -29,16 +22,16 @@ export const passwordResetRoutes = createRouter()
     }),
     async (c) => {
       await throttleAddress(c, 'password-reset');
-      const { db, env, clock, mailer, logger } = c.var.deps;
+      const { db, env, clock, mailer, logger, background } = c.var.deps;
       const ctx = { appSecret: env.APP_SECRET, publicUrl: env.PUBLIC_URL, now: clock.now(), audit: auditContext(c) };
       const input = c.req.valid('json');
       // The work happens after the answer: its duration must not tell whether the account exists.
-      const work = new Promise((r) => setImmediate(r))
-        .then(() => requestPasswordReset(db, ctx, input))
-        .then((queued) => queued && mailer.kick())
-        .catch((err) => logger.error('password reset request failed', { err, requestId: c.var.requestId }))
-        .finally(() => pending.delete(work));
-      pending.add(work);
+      background.track(
+        new Promise((r) => setImmediate(r))
+          .then(() => requestPasswordReset(db, ctx, input))
+          .then((queued) => queued && mailer.kick())
+          .catch((err) => logger.error('password reset request failed', { err, requestId: c.var.requestId })),
+      );
       return c.body(null, 202);
     },
   )

@@ -1,8 +1,8 @@
-import { createRoute, z } from '@hono/zod-openapi';
-import { and, asc, count, eq, ilike, or } from 'drizzle-orm';
+import { createRoute } from '@hono/zod-openapi';
+import { and, asc, count, ilike, or } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.ts';
 import { schools } from '../../db/schema/index.ts';
-import { PageQuery, authResponses, bearerSecurity, json, pageOf, problem, type Page, queryResponses } from '../../lib/openapi.ts';
+import { PageQuery, authResponses, bearerSecurity, json, pageOf, type Page, queryResponses } from '../../lib/openapi.ts';
 import { createRouter } from '../../lib/router.ts';
 import { singleLine } from '../dossiers/schemas.ts';
 import { likePattern } from '../dossiers/service.ts';
@@ -11,7 +11,7 @@ import { School } from './schemas.ts';
 
 
 /** Schools by BRIN or name, limited by the policy (school staff: their own schools). */
-export async function searchSchools(db: DbOrTx, principal: Principal, q: string | undefined, page: PageQuery): Promise<Page<School>> {
+async function searchSchools(db: DbOrTx, principal: Principal, q: string | undefined, page: PageQuery): Promise<Page<School>> {
   const term = q?.trim();
   const where = and(visibleSchools(principal), term ? or(ilike(schools.brin, likePattern(term)), ilike(schools.name, likePattern(term))) : undefined);
   const [items, [total]] = await Promise.all([

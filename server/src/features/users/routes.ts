@@ -9,7 +9,7 @@ import { inviteUser, listUsers, manageUser, type UserAction } from './service.ts
 
 
 /** The context the service needs, from the request. */
-export const serviceCtx = (c: Context<AuthEnv>) => ({
+const serviceCtx = (c: Context<AuthEnv>) => ({
   now: c.var.deps.clock.now(),
   publicUrl: c.var.deps.env.PUBLIC_URL,
   appSecret: c.var.deps.env.APP_SECRET,
@@ -22,7 +22,7 @@ const errors = { ...authResponses, 403: problem('Not allowed for your role (forb
 const actionRoute = <A extends UserAction>(action: A, operationId: string, summary: string) =>
   createRoute({
     method: 'post',
-    path: `/users/{id}/${action}` as `/users/{id}/${A}`,
+    path: `/users/{id}/${action}`,
     tags: ['Staff'],
     security: bearerSecurity,
     middleware: [authenticate(), authorize(actionOf[action])] as const,

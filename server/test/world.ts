@@ -2,29 +2,15 @@
 // one account per role, each signed in with a real session (`signIn`), and one API token of
 // organisation A per scope, for the dossier API tests and the authorisation matrix.
 import { Readable } from 'node:stream';
-import type { AuthUser } from '../app-env.ts';
-import type { Db } from '../db/client.ts';
-import { hulpvragen } from '../db/schema/index.ts';
-import type { Env } from '../env.ts';
-import { linkGuardian, linkStaffSchool, makeDossier, makeOrganisation, makeSchool, makeUser, signIn } from '../../test/fixtures.ts';
-import { storeUpload } from '../features/attachments/upload.ts';
-import { createApiToken } from '../features/api-tokens/service.ts';
-import { scopes, type Scope } from './principal.ts';
-
-export const BOUNDARY = '----kindkans-test-boundary';
-
-/** A multipart body with one `file` part (and an unrelated field in front). */
-export function multipartBody(bytes: Uint8Array, filename: string, boundary = BOUNDARY): Uint8Array<ArrayBuffer> {
-  const name = filename.replace(/"/g, '%22').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
-  return new Uint8Array(Buffer.concat([
-    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="note"\r\n\r\nhallo\r\n`),
-    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${name}"\r\nContent-Type: application/octet-stream\r\n\r\n`),
-    Buffer.from(bytes),
-    Buffer.from(`\r\n--${boundary}--\r\n`),
-  ]));
-}
-
-export const multipartHeaders = (boundary = BOUNDARY) => ({ 'content-type': `multipart/form-data; boundary=${boundary}` });
+import type { AuthUser } from '../src/app-env.ts';
+import { scopes, type Scope } from '../src/authz/principal.ts';
+import type { Db } from '../src/db/client.ts';
+import { hulpvragen } from '../src/db/schema/index.ts';
+import type { Env } from '../src/env.ts';
+import { createApiToken } from '../src/features/api-tokens/service.ts';
+import { storeUpload } from '../src/features/attachments/upload.ts';
+import { linkGuardian, linkStaffSchool, makeDossier, makeOrganisation, makeSchool, makeUser, signIn } from './fixtures.ts';
+import { BOUNDARY, multipartBody } from './multipart.ts';
 
 export type Target = 'own' | 'otherSchool' | 'otherOrg' | 'otherChild';
 export type Actor = 'parent' | 'unlinkedParent' | 'school' | 'coordinator' | 'admin';
@@ -91,7 +77,12 @@ export async function createWorld(db: Db, env: Env, now: Date) {
     apiTokens[scope] = (await createApiToken(db, orgA.id, { name: `Koppeling ${scope}`, scopes: [scope], expiresInDays: 90 }, { now, createdBy: { id: users.admin.id, displayName: 'Test' }, audit: {} })).token;
   }
   const brin: Record<Target, string> = { own: schoolA1.brin, otherSchool: schoolA2.brin, otherOrg: schoolB1.brin, otherChild: schoolA1.brin };
-  return { orgA, orgB, schoolA1, schoolA2, schoolB1, users, dossiers, hulpvraag, attachment, tokens, apiTokens, brin, staffOf, asAuthUser };
+  /** Request options as `who`: their session token and a `test-<who>` user agent, over `init`. */
+  const as = (who: Actor, init: RequestInit = {}): RequestInit => ({
+    ...init,
+    headers: { ...Object.fromEntries(new Headers(init.headers)), authorization: `Bearer ${tokens[who]}`, 'user-agent': `test-${who}` },
+  });
+  return { orgA, orgB, schoolA1, schoolA2, schoolB1, users, dossiers, hulpvraag, attachment, tokens, apiTokens, brin, staffOf, asAuthUser, as };
 }
 
 export type World = Awaited<ReturnType<typeof createWorld>>;

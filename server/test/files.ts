@@ -1,9 +1,9 @@
 // Test helper (not a test): small real files of each accepted type, built in memory.
 import { crc32 } from 'node:zlib';
-import { makePdf } from '../../lib/demo-pdf.ts';
+import { makePdf } from '../src/lib/demo-pdf.ts';
 
 /** A zip with stored (uncompressed) entries, in the given order. */
-export function makeZip(entries: [name: string, content: string][]): Buffer {
+function makeZip(entries: [name: string, content: string][]): Buffer {
   const locals: Buffer[] = [];
   const centrals: Buffer[] = [];
   let offset = 0;
