@@ -52,10 +52,11 @@ export async function load(port: number, path: string, token: string, expectTota
       const started = performance.now();
       const req = request({ host: '127.0.0.1', port, path, agent, headers: { authorization: `Bearer ${token}` } }, (res) => {
         const chunks: Buffer[] = [];
-        res.on('data', (c) => chunks.push(c));
+        res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () => {
-          const ok = res.statusCode === 200 && JSON.parse(Buffer.concat(chunks).toString()).total === expectTotal;
-          if (measuring) ok ? latencies.push(performance.now() - started) : errors++;
+          const ok = res.statusCode === 200 && (JSON.parse(Buffer.concat(chunks).toString()) as { total: number }).total === expectTotal;
+          if (measuring && ok) latencies.push(performance.now() - started);
+          else if (measuring) errors++;
           done();
         });
       });

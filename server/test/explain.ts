@@ -7,7 +7,7 @@ import type { Database } from '../src/db/client.ts';
  */
 export async function explain(database: Database, query: { toSQL(): { sql: string; params: unknown[] } }, placeholders: Record<string, unknown> = {}): Promise<string> {
   const { sql, params: raw } = query.toSQL();
-  const params = raw.map((p) => (p instanceof Placeholder ? placeholders[p.name] : p));
+  const params = raw.map((p) => (p instanceof Placeholder ? placeholders[String(p.name)] : p));
   const client = (database.db as unknown as { $client: unknown }).$client as
     | { query(q: string, p: unknown[]): Promise<{ rows: Record<string, string>[] }> }
     | { unsafe(q: string, p: unknown[]): Promise<Record<string, string>[]> };

@@ -35,7 +35,7 @@ export function createAuditWriter(db: Db) {
           if (batch.length === 1) batch[0]!.failed(err);
           else {
             for (const p of batch) {
-              await db.insert(auditLog).values(p.row).returning({ id: auditLog.id }).then(([r]) => p.done(r!.id), p.failed);
+              await db.insert(auditLog).values(p.row).returning({ id: auditLog.id }).then(([r]) => p.done(r!.id), (err: unknown) => p.failed(err));
             }
           }
         }

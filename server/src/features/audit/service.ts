@@ -2,7 +2,7 @@ import type { Context } from 'hono';
 import type { AppEnv } from '../../app-env.ts';
 import { PgTransaction } from 'drizzle-orm/pg-core';
 import { eq, sql } from 'drizzle-orm';
-import type { Db, DbOrTx } from '../../db/client.ts';
+import type { DbOrTx } from '../../db/client.ts';
 import { auditLog, type AuditOutcome } from '../../db/schema/index.ts';
 import { principalOf } from '../../authz/principal.ts';
 import { auditWriter, type AuditRow } from './group-commit.ts';
@@ -41,7 +41,7 @@ function clean(value: string | null | undefined, max = 500): string | null {
  */
 export async function recordAudit(db: DbOrTx, entry: AuditEntry): Promise<number> {
   const row = auditRow(entry);
-  if (!(db instanceof PgTransaction)) return auditWriter(db as Db).write(row);
+  if (!(db instanceof PgTransaction)) return auditWriter(db).write(row);
   const [written] = await db.insert(auditLog).values(row).returning({ id: auditLog.id });
   return written!.id;
 }
