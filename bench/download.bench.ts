@@ -1,14 +1,18 @@
-// Download a 20 MB attachment: MB/s of our route (chunks streamed from the database) against
-// fs.createReadStream of the same bytes served by bare node:http, in the same run; and the peak
-// RSS of the server process during 20 concurrent downloads (sampled from /proc every 10 ms).
+// Download a 20 MiB attachment: MiB/s of our route (chunks streamed from the database) against
+// fs.createReadStream of the same bytes served by bare node:http, in the same run, one at a time
+// and 8 and 20 at once; the RSS growth of the server process during 20 concurrent downloads
+// (sampled from /proc every 10 ms); uploads through the route against bare node:http writing the
+// same multipart body with fs.createWriteStream. Prints the goals of issue 12 next to the ratios
+// and exits non-zero when one is missed.
 // Run: DATABASE_URL=postgres://postgres@127.0.0.1:5432/test npx tsx bench/download.bench.ts
 // (without DATABASE_URL: embedded PGlite). Servers are child processes on 127.0.0.1; the database
 // is a fresh one of its own, dropped afterwards.
 import { startChild as startChildServer, stopChild } from './lib/child-server.ts';
+import { atLeast, atMost, finishGoals } from './lib/goals.ts';
 import { createScratchDatabase } from './lib/scratch-database.ts';
 import type { ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createReadStream, createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, get } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -17,7 +21,9 @@ import { fileURLToPath } from 'node:url';
 
 const SIZE = 20 * 1024 * 1024;
 const SEQUENTIAL = Number(process.env.BENCH_RUNS ?? 5);
-const CONCURRENT = 20;
+// 20 first: its RSS growth is measured from the idle server, before any other concurrent run.
+const CONCURRENCY = [20, 8];
+const UPLOADS = 3;
 const SELF = fileURLToPath(import.meta.url);
 const SECRET = 'bench-secret-bench-secret-bench-secret-0123456789';
 
@@ -40,7 +46,14 @@ async function serveChild(kind: 'app' | 'files', target: Target) {
   } else {
     const file = target.file!;
     const size = statSync(file).size;
-    server = createServer((_req, res) => {
+    let n = 0;
+    server = createServer((req, res) => {
+      if (req.method === 'POST') {
+        // The upload baseline: the request body straight into a file.
+        const out = createWriteStream(`${file}.upload-${n++}`);
+        req.pipe(out).on('finish', () => res.writeHead(201, { 'content-type': 'application/json' }).end('{}'));
+        return;
+      }
       res.writeHead(200, { 'content-type': 'application/pdf', 'content-length': size });
       createReadStream(file).pipe(res);
     });
@@ -71,7 +84,9 @@ function download(port: number, path: string, token: string, hash = false): Prom
   });
 }
 
-async function measure(kind: string, child: ChildProcess, port: number, path: string, token: string) {
+interface Figures { mbps: number; concurrent: Record<number, { mbps: number; idleRssMb: number; peakRssMb: number }> }
+
+async function measure(kind: string, child: ChildProcess, port: number, path: string, token: string): Promise<Figures> {
   await download(port, path, token); // warm-up
   const seconds: number[] = [];
   for (let i = 0; i < SEQUENTIAL; i++) {
@@ -81,18 +96,37 @@ async function measure(kind: string, child: ChildProcess, port: number, path: st
     seconds.push((performance.now() - t0) / 1000);
   }
   seconds.sort((a, b) => a - b);
-  const mbps = SIZE / 1024 / 1024 / seconds[Math.floor(seconds.length / 2)]!;
-  const idleRss = rssOf(child.pid!);
-  let peakRss = idleRss;
-  const sampler = setInterval(() => {
-    peakRss = Math.max(peakRss, rssOf(child.pid!));
-  }, 10);
-  const t0 = performance.now();
-  const all = await Promise.all(Array.from({ length: CONCURRENT }, () => download(port, path, token)));
-  const concurrentSeconds = (performance.now() - t0) / 1000;
-  clearInterval(sampler);
-  if (all.some((r) => r.bytes !== SIZE)) throw new Error(`${kind}: short concurrent download`);
-  return { mbps, idleRssMb: idleRss / 2 ** 20, peakRssMb: peakRss / 2 ** 20, concurrentMbps: (CONCURRENT * SIZE) / 2 ** 20 / concurrentSeconds };
+  const mbps = SIZE / 2 ** 20 / seconds[Math.floor(seconds.length / 2)]!;
+  const concurrent: Figures['concurrent'] = {};
+  for (const n of CONCURRENCY) {
+    const idleRss = rssOf(child.pid!);
+    let peakRss = idleRss;
+    const sampler = setInterval(() => {
+      peakRss = Math.max(peakRss, rssOf(child.pid!));
+    }, 10);
+    const t0 = performance.now();
+    const all = await Promise.all(Array.from({ length: n }, () => download(port, path, token)));
+    const elapsed = (performance.now() - t0) / 1000;
+    clearInterval(sampler);
+    if (all.some((r) => r.bytes !== SIZE)) throw new Error(`${kind}: short concurrent download`);
+    concurrent[n] = { mbps: (n * SIZE) / 2 ** 20 / elapsed, idleRssMb: idleRss / 2 ** 20, peakRssMb: peakRss / 2 ** 20 };
+  }
+  return { mbps, concurrent };
+}
+
+/** Median MiB/s of `UPLOADS` multipart uploads of `body` to `url`; checks each answer. */
+async function uploads(url: string, token: string, body: Buffer, boundary: string, check: (status: number, json: unknown) => void): Promise<{ mbps: number; last: unknown }> {
+  const seconds: number[] = [];
+  let last: unknown;
+  for (let i = 0; i < UPLOADS; i++) {
+    const t0 = performance.now();
+    const res = await fetch(url, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': `multipart/form-data; boundary=${boundary}` }, body: new Uint8Array(body) });
+    last = await res.json();
+    seconds.push((performance.now() - t0) / 1000);
+    check(res.status, last);
+  }
+  seconds.sort((a, b) => a - b);
+  return { mbps: SIZE / 2 ** 20 / seconds[Math.floor(seconds.length / 2)]!, last };
 }
 
 async function main() {
@@ -100,7 +134,6 @@ async function main() {
   const { migrateDatabase } = await import('../server/src/db/migrate.ts');
   const { createSession } = await import('../server/src/features/auth/session.ts');
   const schema = await import('../server/src/db/schema/index.ts');
-  const { encodeMultipart } = await import('../server/src/features/attachments/multipart.ts');
 
   const work = mkdtempSync(join(tmpdir(), 'kk-bench-dl-'));
   const file = join(work, 'bijlage.pdf');
@@ -129,20 +162,18 @@ async function main() {
     const { token } = await createSession(db, user!.id, new Date(), { idleMinutes: 24 * 60, maxHours: 24 });
     await database.close();
 
+    const boundary = 'kindkans-bench';
+    const body = Buffer.concat([
+      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="bijlage.pdf"\r\n\r\n`), bytes, Buffer.from(`\r\n--${boundary}--\r\n`),
+    ]);
     const app = await startChild('app', target);
-    let appFigures;
-    let uploadMbps = 0;
+    let appFigures: Figures;
+    let appUpload;
     try {
-      const boundary = 'kindkans-bench';
-      const body = encodeMultipart(bytes, 'bijlage.pdf', boundary);
-      const t0 = performance.now();
-      const res = await fetch(`http://127.0.0.1:${app.port}/api/v1/hulpvragen/${hulpvraag!.id}/attachments`, {
-        method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': `multipart/form-data; boundary=${boundary}` }, body,
+      appUpload = await uploads(`http://127.0.0.1:${app.port}/api/v1/hulpvragen/${hulpvraag!.id}/attachments`, token, body, boundary, (status, json) => {
+        if (status !== 201 || (json as { sha256: string }).sha256 !== sha) throw new Error(`upload failed: ${status} ${JSON.stringify(json)}`);
       });
-      uploadMbps = SIZE / 2 ** 20 / ((performance.now() - t0) / 1000);
-      const attachment = (await res.json()) as { id: string; sha256: string };
-      if (res.status !== 201 || attachment.sha256 !== sha) throw new Error(`upload failed: ${res.status} ${JSON.stringify(attachment)}`);
-      const path = `/api/v1/attachments/${attachment.id}/content`;
+      const path = `/api/v1/attachments/${(appUpload.last as { id: string }).id}/content`;
       const check = await download(app.port, path, token, true);
       if (check.sha256 !== sha) throw new Error('downloaded bytes differ from the upload');
       appFigures = await measure('app', app.child, app.port, path, token);
@@ -150,18 +181,32 @@ async function main() {
       await stopChild(app.child);
     }
     const files = await startChild('files', { file });
-    let fileFigures;
+    let fileFigures: Figures;
+    let fileUpload;
     try {
+      fileUpload = await uploads(`http://127.0.0.1:${files.port}/upload`, token, body, boundary, (status) => {
+        if (status !== 201) throw new Error(`baseline upload: ${status}`);
+      });
       fileFigures = await measure('files', files.child, files.port, '/bijlage.pdf', token);
     } finally {
       await stopChild(files.child);
     }
-    const engine = target.url ? 'postgresql' : 'pglite';
-    result = { database: engine, sizeMb: SIZE / 2 ** 20, sequentialRuns: SEQUENTIAL, concurrent: CONCURRENT, uploadMbps, app: appFigures, files: fileFigures, mbpsRatio: appFigures.mbps / fileFigures.mbps };
+    const dbKind = target.url ? 'postgresql' : 'pglite';
+    result = { database: dbKind, sizeMiB: SIZE / 2 ** 20, sequentialRuns: SEQUENTIAL, uploads: UPLOADS, upload: { app: appUpload.mbps, files: fileUpload.mbps }, app: appFigures, files: fileFigures };
     const f = (n: number) => n.toFixed(0);
-    console.log(`20 MB attachment (${engine}): upload ${f(uploadMbps)} MB/s`);
-    console.log(`  download, median of ${SEQUENTIAL}: route ${f(appFigures.mbps)} MB/s | fs.createReadStream ${f(fileFigures.mbps)} MB/s | route/baseline ${(appFigures.mbps / fileFigures.mbps * 100).toFixed(0)}%`);
-    console.log(`  ${CONCURRENT} concurrent: route ${f(appFigures.concurrentMbps)} MB/s total, server RSS ${f(appFigures.idleRssMb)} → peak ${f(appFigures.peakRssMb)} MB | baseline ${f(fileFigures.concurrentMbps)} MB/s, RSS ${f(fileFigures.idleRssMb)} → ${f(fileFigures.peakRssMb)} MB`);
+    console.log(`20 MiB attachment (${dbKind})`);
+    console.log(`  upload, median of ${UPLOADS}: route ${f(appUpload.mbps)} MiB/s | fs.createWriteStream ${f(fileUpload.mbps)} MiB/s`);
+    atLeast(`upload (${dbKind}) ÷ baseline`, appUpload.mbps / fileUpload.mbps, 0.5);
+    console.log(`  download, median of ${SEQUENTIAL}: route ${f(appFigures.mbps)} MiB/s | fs.createReadStream ${f(fileFigures.mbps)} MiB/s`);
+    atLeast(`download 1 at a time (${dbKind}) ÷ baseline`, appFigures.mbps / fileFigures.mbps, 0.8);
+    for (const n of CONCURRENCY) {
+      const a = appFigures.concurrent[n]!;
+      const b = fileFigures.concurrent[n]!;
+      console.log(`  ${n} at once: route ${f(a.mbps)} MiB/s total, server RSS ${f(a.idleRssMb)} → peak ${f(a.peakRssMb)} MB | baseline ${f(b.mbps)} MiB/s, RSS ${f(b.idleRssMb)} → ${f(b.peakRssMb)} MB`);
+      atLeast(`download ${n} at once (${dbKind}) ÷ baseline`, a.mbps / b.mbps, 0.8);
+    }
+    const at20 = appFigures.concurrent[20]!;
+    atMost(`RSS growth, 20 downloads at once (${dbKind})`, at20.peakRssMb - at20.idleRssMb, 64, ' MB');
   } finally {
     await scratch?.drop();
     rmSync(work, { recursive: true, force: true });
@@ -169,6 +214,7 @@ async function main() {
   mkdirSync(resolve('bench/results'), { recursive: true });
   writeFileSync(resolve('bench/results/download.json'), `${JSON.stringify({ at: new Date().toISOString(), ...result }, null, 2)}\n`);
   console.log(`figures written to ${resolve('bench/results/download.json')}`);
+  finishGoals();
 }
 
 const serveAt = process.argv.indexOf('--serve');

@@ -1,15 +1,20 @@
 // List hulpvragen with 64 concurrent keep-alive connections: our route (node:http + Hono + auth +
-// policy + audit) against a baseline in the same run — bare node:http plus ONE postgres.js query
-// returning the same JSON. At 10 thousand and at 1 million hulpvragen in the database. The route
-// is measured twice: with a coordinator's session and with an API token (dossiers:read; the
-// per-token limit is raised for the run so that it counts every request but refuses none).
+// policy + audit) against a baseline in the same run — bare node:http plus ONE prepared
+// postgres.js query returning the same JSON. A parent's session; a dossier with 20 hulpvragen and
+// one with 10 000 (a missing index or a sort shows there, not at 20); at 20 thousand and at
+// 1 million hulpvragen in the database. The route is measured with the parent's session and with
+// an API token (dossiers:read; the per-token limit is raised for the run so that it counts every
+// request but refuses none). Prints the goal of issue 12 next to each ratio and exits non-zero
+// when one is missed.
 // Run: DATABASE_URL=postgres://postgres@127.0.0.1:5432/test npx tsx bench/hulpvragen.bench.ts
 // (without DATABASE_URL: embedded PGlite, 10 thousand only). Servers run as child processes on
 // 127.0.0.1; the database is a fresh one of its own, dropped afterwards.
 import { startChild as startChildServer, stopChild } from './lib/child-server.ts';
+import { atLeast, atMost, finishGoals } from './lib/goals.ts';
+import { CONNECTIONS, MEASURE_MS, cpuMeter, load, type LoadResult } from './lib/http-load.ts';
 import { createScratchDatabase } from './lib/scratch-database.ts';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { Agent, createServer, request } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -17,10 +22,13 @@ import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
 
-const CONNECTIONS = 64;
-const WARMUP_MS = 1500;
-const MEASURE_MS = Number(process.env.BENCH_SECONDS ?? 6) * 1000;
 const PER_DOSSIER = 20;
+/** The one large dossier: the worst real case of a long history. */
+const BIG_DOSSIER = 10_000;
+/** Issue 12: route ÷ bare baseline, same run. */
+const GOAL_RPS = 0.6;
+const GOAL_P99 = 3;
+const GOAL_TOKEN_RPS = 0.7;
 const SELF = fileURLToPath(import.meta.url);
 const SECRET = 'bench-secret-bench-secret-bench-secret-0123456789';
 
@@ -45,12 +53,12 @@ async function serveChild(kind: 'app' | 'baseline', target: Target) {
         (select count(*)::int from attachments a where a.hulpvraag_id = h.id) as "attachmentCount",
         (select count(*)::int from hulpvragen c where c.dossier_id = $1) as total
       from hulpvragen h where h.dossier_id = $1
-      order by h.date desc, h.created_at desc, h.id desc limit $2 offset $3`;
+      order by h.date desc nulls last, h.created_at desc nulls last, h.id desc nulls last limit $2 offset $3`;
     type Row = { id: string; date: string; title: string; status: string; attachmentCount: number; total: number };
     let run: (params: unknown[]) => Promise<Row[]>;
     if (target.url) {
       const client = postgres(target.url, { max: 10, onnotice: () => {} });
-      run = (params) => client.unsafe(query, params as string[]) as unknown as Promise<Row[]>;
+      run = (params) => client.unsafe(query, params as string[], { prepare: true }) as unknown as Promise<Row[]>;
     } else {
       const pg = (database.db as unknown as { $client: { query: (q: string, p: unknown[]) => Promise<{ rows: Row[] }> } }).$client;
       run = async (params) => (await pg.query(query, params)).rows;
@@ -80,51 +88,6 @@ async function serveChild(kind: 'app' | 'baseline', target: Target) {
 const startChild = (kind: 'app' | 'baseline', target: Target) =>
   startChildServer(SELF, kind, target, process.env.BENCH_PROFILE && kind === 'app' ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : []);
 
-interface LoadResult { requests: number; errors: number; rps: number; p50: number; p99: number }
-
-async function load(port: number, path: string, token: string, expectTotal: number): Promise<LoadResult> {
-  const agent = new Agent({ keepAlive: true, maxSockets: CONNECTIONS });
-  const latencies: number[] = [];
-  let errors = 0;
-  let measuring = false;
-  let stop = false;
-  const once = () =>
-    new Promise<void>((done) => {
-      const started = performance.now();
-      const req = request({ host: '127.0.0.1', port, path, agent, headers: { authorization: `Bearer ${token}` } }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          const ok = res.statusCode === 200 && (JSON.parse(Buffer.concat(chunks).toString()) as { total: number }).total === expectTotal;
-          if (measuring && ok) latencies.push(performance.now() - started);
-          else if (measuring) errors++;
-          done();
-        });
-      });
-      req.on('error', () => {
-        if (measuring) errors++;
-        done();
-      });
-      req.end();
-    });
-  const worker = async () => {
-    while (!stop) await once();
-  };
-  const workers = Array.from({ length: CONNECTIONS }, worker);
-  await new Promise((r) => setTimeout(r, WARMUP_MS));
-  measuring = true;
-  const t0 = performance.now();
-  await new Promise((r) => setTimeout(r, MEASURE_MS));
-  measuring = false;
-  const elapsed = (performance.now() - t0) / 1000;
-  stop = true;
-  await Promise.all(workers);
-  agent.destroy();
-  latencies.sort((a, b) => a - b);
-  const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))] ?? NaN;
-  return { requests: latencies.length, errors, rps: latencies.length / elapsed, p50: pct(0.5), p99: pct(0.99) };
-}
-
 async function main() {
   const { openPglite, openPostgres } = await import('../server/src/db/client.ts');
   const { migrateDatabase } = await import('../server/src/db/migrate.ts');
@@ -152,94 +115,98 @@ async function main() {
     };
     const org = await one<{ id: string }>(sql`insert into organisations (code, name) values ('BENCH', 'Bench') returning id`);
     const school = await one<{ id: string }>(sql`insert into schools (organisation_id, brin, name) values (${org.id}, '99ZZ00', 'Benchschool') returning id`);
-    const user = await one<{ id: string }>(sql`insert into users (organisation_id, username, email, display_name, role, status) values (${org.id}, 'bench', 'bench@example.org', 'Bench Coördinator', 'coordinator', 'active') returning id`);
+    const user = await one<{ id: string }>(sql`insert into users (organisation_id, username, email, display_name, role, status) values (${org.id}, 'bench', 'bench@example.org', 'Bench Ouder', 'parent', 'active') returning id`);
     let rows = 0;
-    const addHulpvragen = async (n: number) => {
-      const t0 = performance.now();
+    const addDossiers = (fdb: typeof db, n: number) => fdb.execute(sql`
+      with d as (
+        insert into dossiers (organisation_id, school_id, first_name, last_name, birth_date)
+        select ${org.id}, ${school.id}, 'Kind', 'Nummer ' || g, date '2014-01-01' + (g % 2000) from generate_series(1, ${n / PER_DOSSIER}::int) g
+        returning id)
+      insert into hulpvragen (organisation_id, dossier_id, date, title, status, description)
+      select ${org.id}, d.id, date '2019-01-01' + ((g * 37) % 2000), 'Hulpvraag ' || g, (array['aanmelding','in behandeling','advies','afgerond'])[1 + g % 4], 'Omschrijving'
+      from d cross join generate_series(1, ${PER_DOSSIER}::int) g`);
+    const t0 = performance.now();
+    await addDossiers(db, 10_000);
+    const small = await one<{ id: string }>(sql`select dossier_id as id from hulpvragen order by created_at, id limit 1`);
+    const big = await one<{ id: string }>(sql`insert into dossiers (organisation_id, school_id, first_name, last_name, birth_date) values (${org.id}, ${school.id}, 'Groot', 'Dossier', '2014-01-01') returning id`);
+    await db.execute(sql`insert into hulpvragen (organisation_id, dossier_id, date, title, status, description)
+      select ${org.id}, ${big.id}, date '2019-01-01' + ((g * 37) % 2000), 'Hulpvraag ' || g, (array['aanmelding','in behandeling','advies','afgerond'])[1 + g % 4], 'Omschrijving'
+      from generate_series(1, ${BIG_DOSSIER}::int) g`);
+    for (const dossier of [small, big]) {
+      await db.execute(sql`insert into guardians (dossier_id, user_id) values (${dossier.id}, ${user.id})`);
+      // A few attachments on the first page, so the count subquery has something to count.
       await db.execute(sql`
-        with d as (
-          insert into dossiers (organisation_id, school_id, first_name, last_name, birth_date)
-          select ${org.id}, ${school.id}, 'Kind', 'Nummer ' || g, date '2014-01-01' + (g % 2000) from generate_series(1, ${n / PER_DOSSIER}::int) g
-          returning id)
-        insert into hulpvragen (organisation_id, dossier_id, date, title, status, description)
-        select ${org.id}, d.id, date '2019-01-01' + ((g * 37) % 2000), 'Hulpvraag ' || g, (array['aanmelding','in behandeling','advies','afgerond'])[1 + g % 4], 'Omschrijving'
-        from d cross join generate_series(1, ${PER_DOSSIER}::int) g`);
-      await db.execute(sql`analyze`);
-      rows += n;
-      return (performance.now() - t0) / 1000;
-    };
-    const seedSeconds = await addHulpvragen(10_000);
-    const dossier = await one<{ id: string }>(sql`select dossier_id as id from hulpvragen order by created_at, id limit 1`);
-    await db.execute(sql`
-      insert into attachments (organisation_id, hulpvraag_id, filename, content_type, size, sha256, chunk_size, chunk_count)
-      select ${org.id}, h.id, 'bijlage.pdf', 'application/pdf', 0, '', 262144, 0 from hulpvragen h where h.dossier_id = ${dossier.id} limit 5`);
+        insert into attachments (organisation_id, hulpvraag_id, filename, content_type, size, sha256, chunk_size, chunk_count)
+        select ${org.id}, h.id, 'bijlage.pdf', 'application/pdf', 0, '', 262144, 0 from hulpvragen h where h.dossier_id = ${dossier.id} order by h.date desc limit 5`);
+    }
+    await db.execute(sql`analyze`);
+    rows = 10_000 + BIG_DOSSIER;
+    const seedSeconds = (performance.now() - t0) / 1000;
     const { token } = await createSession(db, user.id, new Date(), { idleMinutes: 24 * 60, maxHours: 24 });
     const apiToken = (await createApiToken(db, org.id, { name: 'Bench', scopes: ['dossiers:read'], expiresInDays: 1 }, { now: new Date(), createdBy: { id: null, displayName: 'bench' }, audit: {} })).token;
     await database.close();
 
-    const path = `/api/v1/dossiers/${dossier.id}/hulpvragen?page=1&pageSize=20`;
-    const scales: [string, number][] = [['10k', 10_000]];
-    if (target.url) scales.push(['1M', 1_000_000]);
+    const dossierCases = [
+      { label: `${PER_DOSSIER}/dossier`, dossierId: small.id, total: PER_DOSSIER },
+      { label: `${BIG_DOSSIER}/dossier`, dossierId: big.id, total: BIG_DOSSIER },
+    ];
+    const scales: [string, number][] = [['20k', rows]];
+    if (target.url && process.env.BENCH_1M !== '0') scales.push(['1M', 1_000_000]);
     for (const [label, size] of scales) {
       if (size > rows) {
         const fill = target.url ? openPostgres(target.url, { max: 1 }) : await openPglite(target.dataDir);
-        const { db: fdb } = fill;
-        const secs = await (async () => {
-          const t0 = performance.now();
-          const perBatch = 200_000;
-          for (let done = rows; done < size; done += perBatch) {
-            await fdb.execute(sql`
-              with d as (
-                insert into dossiers (organisation_id, school_id, first_name, last_name, birth_date)
-                select ${org.id}, ${school.id}, 'Kind', 'Nummer ' || g, date '2014-01-01' + (g % 2000) from generate_series(1, ${Math.min(perBatch, size - done) / PER_DOSSIER}::int) g
-                returning id)
-              insert into hulpvragen (organisation_id, dossier_id, date, title, status, description)
-              select ${org.id}, d.id, date '2019-01-01' + ((g * 37) % 2000), 'Hulpvraag ' || g, (array['aanmelding','in behandeling','advies','afgerond'])[1 + g % 4], 'Omschrijving'
-              from d cross join generate_series(1, ${PER_DOSSIER}::int) g`);
-          }
-          await fdb.execute(sql`vacuum analyze`);
-          return (performance.now() - t0) / 1000;
-        })();
-        rows = size;
+        const t1 = performance.now();
+        const perBatch = 200_000;
+        for (let done = rows; done < size; done += perBatch) await addDossiers(fill.db, Math.min(perBatch, size - done));
+        await fill.db.execute(sql`vacuum analyze`);
         await fill.close();
-        console.log(`filled to ${label} hulpvragen in ${secs.toFixed(1)} s`);
+        rows = size;
+        console.log(`filled to ${label} hulpvragen in ${((performance.now() - t1) / 1000).toFixed(1)} s`);
       } else {
         console.log(`seeded ${label} hulpvragen in ${seedSeconds.toFixed(1)} s`);
       }
-      const measured: Record<string, LoadResult> = {};
-      for (const kind of ['baseline', 'app'] as const) {
-        const { child, port } = await startChild(kind, target);
-        try {
-          measured[kind] = await load(port, path, token, PER_DOSSIER);
-          if (kind === 'app') {
-            // Session and token alternate twice in the same process; the second round counts, so
-            // that neither gains from the other's JIT warm-up.
-            await load(port, path, apiToken, PER_DOSSIER);
-            measured.app = await load(port, path, token, PER_DOSSIER);
-            measured.appToken = await load(port, path, apiToken, PER_DOSSIER);
+      for (const dc of dossierCases) {
+        const path = `/api/v1/dossiers/${dc.dossierId}/hulpvragen?page=1&pageSize=20`;
+        const measured: Record<string, LoadResult> = {};
+        for (const kind of ['baseline', 'app'] as const) {
+          const { child, port } = await startChild(kind, target);
+          const meter = cpuMeter(child.pid!, target.url);
+          try {
+            measured[kind] = await load(port, path, token, dc.total, meter);
+            if (kind === 'app') {
+              // Session and token alternate twice in the same process; the second round counts, so
+              // that neither gains from the other's JIT warm-up.
+              await load(port, path, apiToken, dc.total, meter);
+              measured.app = await load(port, path, token, dc.total, meter);
+              measured.appToken = await load(port, path, apiToken, dc.total, meter);
+            }
+          } finally {
+            await meter.close();
+            await stopChild(child);
           }
-        } finally {
-          await stopChild(child);
         }
+        const { app, baseline, appToken } = measured as Record<'app' | 'baseline' | 'appToken', LoadResult>;
+        const row = {
+          case: `parent session, ${dc.label}`, hulpvragen: size, database: target.url ? 'postgresql' : 'pglite', connections: CONNECTIONS, seconds: MEASURE_MS / 1000,
+          app, appToken, baseline, rpsRatio: app.rps / baseline.rps, p99Ratio: app.p99 / baseline.p99, tokenRpsRatio: appToken.rps / baseline.rps,
+        };
+        results.push(row);
+        const name = `${label} hulpvragen, ${dc.label} (${row.database})`;
+        const cpu = (r: LoadResult) => `CPU/req node ${r.nodeCpuMs.toFixed(2)} ms${r.pgCpuMs === null ? '' : ` + pg ${r.pgCpuMs.toFixed(2)} ms`}`;
+        console.log(
+          `${name}: route ${app.rps.toFixed(0)} req/s p99 ${app.p99.toFixed(1)} ms, ${cpu(app)} | ` +
+            `baseline ${baseline.rps.toFixed(0)} req/s p99 ${baseline.p99.toFixed(1)} ms, ${cpu(baseline)}` +
+            (app.errors + baseline.errors ? ` | errors ${app.errors}/${baseline.errors}` : ''),
+        );
+        atLeast(`${name} req/s ÷ baseline`, row.rpsRatio, GOAL_RPS);
+        atMost(`${name} p99 ÷ baseline`, row.p99Ratio, GOAL_P99);
+        console.log(`${label} hulpvragen, ${dc.label} (${row.database}), API token: ${appToken.rps.toFixed(0)} req/s p99 ${appToken.p99.toFixed(1)} ms, ${cpu(appToken)}` + (appToken.errors ? ` | errors ${appToken.errors}` : ''));
+        atLeast(`${name} API token req/s ÷ baseline`, row.tokenRpsRatio, GOAL_TOKEN_RPS);
+        if (app.errors) atMost(`${name} route errors`, app.errors, 0, '');
       }
-      const { app, baseline, appToken } = measured as Record<'app' | 'baseline' | 'appToken', LoadResult>;
-      const row = {
-        hulpvragen: size, database: target.url ? 'postgresql' : 'pglite', connections: CONNECTIONS, seconds: MEASURE_MS / 1000,
-        app, appToken, baseline, rpsRatio: app.rps / baseline.rps, p99Ratio: app.p99 / baseline.p99,
-        tokenVsSession: { rpsRatio: appToken.rps / app.rps, p99Ratio: appToken.p99 / app.p99 },
-      };
-      results.push(row);
-      console.log(
-        `${label.padStart(4)} hulpvragen (${row.database}): route ${app.rps.toFixed(0)} req/s p99 ${app.p99.toFixed(1)} ms | ` +
-          `baseline ${baseline.rps.toFixed(0)} req/s p99 ${baseline.p99.toFixed(1)} ms | route/baseline: ${(row.rpsRatio * 100).toFixed(0)}% throughput, ${row.p99Ratio.toFixed(2)}× p99` +
-          (app.errors + baseline.errors ? ` | errors ${app.errors}/${baseline.errors}` : ''),
-      );
-      console.log(
-        `${label.padStart(4)} hulpvragen (${row.database}): API token ${appToken.rps.toFixed(0)} req/s p99 ${appToken.p99.toFixed(1)} ms | ` +
-          `token/session: ${(row.tokenVsSession.rpsRatio * 100).toFixed(0)}% throughput, ${row.tokenVsSession.p99Ratio.toFixed(2)}× p99` + (appToken.errors ? ` | errors ${appToken.errors}` : ''),
-      );
     }
-    if (!target.url) console.log('1M case skipped: set DATABASE_URL (PostgreSQL) to run it.');
+    if (scales.length === 1) console.log('1M case skipped: set DATABASE_URL (PostgreSQL) to run it, without BENCH_1M=0.');
+    console.log('staff list over 1M hulpvragen filtered by status: no such route yet (not measured).');
   } finally {
     await scratch?.drop();
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
@@ -248,6 +215,7 @@ async function main() {
   mkdirSync(resolve('bench/results'), { recursive: true });
   writeFileSync(out, `${JSON.stringify({ at: new Date().toISOString(), results }, null, 2)}\n`);
   console.log(`figures written to ${out}`);
+  finishGoals();
 }
 
 const serveAt = process.argv.indexOf('--serve');

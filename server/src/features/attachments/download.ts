@@ -75,9 +75,10 @@ export function streamChunks(db: Db, attachment: { id: string; chunkSize: number
           const rows = await db
             .select({
               seq: attachmentChunks.seq,
-              // As hex text, decoded by Buffer: PGlite's own bytea parser is a JS loop (≈12 MB/s),
-              // Buffer's is native (≈10× faster); postgres.js decodes bytea this way anyway.
-              hex: sql<string>`encode(substring(${attachmentChunks.data} from greatest(1, ${from + 1} - ${attachmentChunks.seq} * ${size}) for least(${size}, ${to + 1} - ${attachmentChunks.seq} * ${size}) - greatest(0, ${from} - ${attachmentChunks.seq} * ${size})), 'hex')`,
+              // As base64 text, decoded by Buffer: PGlite's own bytea parser is a JS loop (≈12 MB/s)
+              // and postgres.js receives bytea as hex text (2× the bytes); base64 is 1.35× (with
+              // the line breaks PostgreSQL adds, which Buffer skips), decoded natively.
+              b64: sql<string>`encode(substring(${attachmentChunks.data} from greatest(1, ${from + 1} - ${attachmentChunks.seq} * ${size}) for least(${size}, ${to + 1} - ${attachmentChunks.seq} * ${size}) - greatest(0, ${from} - ${attachmentChunks.seq} * ${size})), 'base64')`,
             })
             .from(attachmentChunks)
             .where(and(eq(attachmentChunks.attachmentId, attachment.id), between(attachmentChunks.seq, first, last)))
@@ -86,7 +87,7 @@ export function streamChunks(db: Db, attachment: { id: string; chunkSize: number
           let got = 0;
           for (const [i, row] of rows.entries()) {
             if (row.seq !== first + i) break;
-            const data = Buffer.from(row.hex, 'hex');
+            const data = Buffer.from(row.b64, 'base64');
             got += data.length;
             controller.enqueue(data);
           }

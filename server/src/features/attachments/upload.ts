@@ -66,10 +66,10 @@ export async function storeUpload(db: DbOrTx, input: UploadInput) {
         })
         .returning();
       let seq = 0;
-      // Bytes go in as hex text decoded by the database: PGlite's own bytea serialiser is a JS
-      // loop (≈5× slower); for postgres.js it is the same wire format it would send anyway.
+      // Bytes go in as base64 text decoded by the database: PGlite's own bytea serialiser is a JS
+      // loop (≈5× slower), and postgres.js would send bytea as hex text (2× the bytes; base64 is 1.33×).
       for await (const data of spool.read(CHUNK_SIZE)) {
-        await tx.insert(attachmentChunks).values({ attachmentId: row!.id, seq: seq++, data: sql`decode(${data.toString('hex')}, 'hex')` });
+        await tx.insert(attachmentChunks).values({ attachmentId: row!.id, seq: seq++, data: sql`decode(${data.toString('base64')}, 'base64')` });
       }
       if (seq !== row!.chunkCount) throw new Error(`spool returned ${seq} chunks, expected ${row!.chunkCount}`);
       await recordAudit(tx, { ...input.audit, subjectType: 'attachment', subjectId: row!.id, subjectLabel: row!.filename });

@@ -1,9 +1,11 @@
 import type { Context } from 'hono';
 import type { AppEnv } from '../../app-env.ts';
-import type { DbOrTx } from '../../db/client.ts';
+import { PgTransaction } from 'drizzle-orm/pg-core';
 import { eq, sql } from 'drizzle-orm';
+import type { DbOrTx } from '../../db/client.ts';
 import { auditLog, type AuditOutcome } from '../../db/schema/index.ts';
 import { principalOf } from '../../authz/principal.ts';
+import { auditWriter, type AuditRow } from './group-commit.ts';
 
 export interface AuditEntry {
   action: string;
@@ -32,9 +34,20 @@ function clean(value: string | null | undefined, max = 500): string | null {
   return text.length > max ? `${text.slice(0, max)}…` : text;
 }
 
-/** Appends one entry to the audit log (and gives its id). Call it inside the transaction of the action it records. */
+/**
+ * Appends one entry to the audit log and gives its id, once it is committed. Call it inside the
+ * transaction of the action it records; outside one (a read), the row goes through the group
+ * commit of `auditWriter`, shared with the reads of other requests at the same moment.
+ */
 export async function recordAudit(db: DbOrTx, entry: AuditEntry): Promise<number> {
-  const [row] = await db.insert(auditLog).values({
+  const row = auditRow(entry);
+  if (!(db instanceof PgTransaction)) return auditWriter(db).write(row);
+  const [written] = await db.insert(auditLog).values(row).returning({ id: auditLog.id });
+  return written!.id;
+}
+
+function auditRow(entry: AuditEntry): AuditRow {
+  return {
     at: entry.at ?? new Date(),
     organisationId: entry.organisationId ?? null,
     actorUserId: entry.actor?.id ?? null,
@@ -51,8 +64,7 @@ export async function recordAudit(db: DbOrTx, entry: AuditEntry): Promise<number
     userAgent: clean(entry.userAgent),
     outcome: entry.outcome,
     detail: entry.detail ?? null,
-  }).returning({ id: auditLog.id });
-  return row!.id;
+  };
 }
 
 /**

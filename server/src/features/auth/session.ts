@@ -1,4 +1,5 @@
-import { and, eq, lt, ne, or } from 'drizzle-orm';
+import { and, eq, lt, ne, or, sql } from 'drizzle-orm';
+import { PgTransaction } from 'drizzle-orm/pg-core';
 import type { AuthSession, AuthUser } from '../../app-env.ts';
 import type { DbOrTx } from '../../db/client.ts';
 import { isPersonRole, organisations, sessions, users } from '../../db/schema/index.ts';
@@ -40,41 +41,70 @@ export async function validateSessionToken(
   policy: SessionPolicy,
 ): Promise<{ user: AuthUser; session: AuthSession } | null> {
   if (token.length < 20 || token.length > 128) return null;
-  const [row] = await db
-    .select({ session: sessions, user: users, organisation: organisations })
-    .from(sessions)
-    .innerJoin(users, eq(users.id, sessions.userId))
-    .innerJoin(organisations, eq(organisations.id, users.organisationId))
-    .where(eq(sessions.tokenHash, hashToken(token)))
-    .limit(1);
+  const [row] = await sessionLookup(db).execute({ tokenHash: hashToken(token) });
   if (!row) return null;
-  const idleExpiresAt = new Date(row.session.lastSeenAt.getTime() + policy.idleMinutes * 60_000);
-  if (now >= row.session.expiresAt || now >= idleExpiresAt || row.user.status !== 'active' || !isPersonRole(row.user.role)) {
-    await db.delete(sessions).where(eq(sessions.id, row.session.id));
+  const idleExpiresAt = new Date(row.lastSeenAt.getTime() + policy.idleMinutes * 60_000);
+  if (now >= row.expiresAt || now >= idleExpiresAt || row.status !== 'active' || !isPersonRole(row.role)) {
+    await db.delete(sessions).where(eq(sessions.id, row.id));
     return null;
   }
-  let session = row.session;
-  if (now.getTime() - session.lastSeenAt.getTime() > TOUCH_EVERY_MS) {
+  let lastSeenAt = row.lastSeenAt;
+  if (now.getTime() - lastSeenAt.getTime() > TOUCH_EVERY_MS) {
     // Conditional, so that of many concurrent requests of one session only the first writes.
     const stale = new Date(now.getTime() - TOUCH_EVERY_MS);
-    await db.update(sessions).set({ lastSeenAt: now }).where(and(eq(sessions.id, session.id), lt(sessions.lastSeenAt, stale)));
-    session = { ...session, lastSeenAt: now };
+    await db.update(sessions).set({ lastSeenAt: now }).where(and(eq(sessions.id, row.id), lt(sessions.lastSeenAt, stale)));
+    lastSeenAt = now;
   }
   return {
     user: {
-      id: row.user.id,
-      username: row.user.username,
-      displayName: row.user.displayName,
-      email: row.user.email,
-      role: row.user.role,
-      organisationId: row.user.organisationId,
-      organisation: { code: row.organisation.code, name: row.organisation.name },
+      id: row.userId,
+      username: row.username,
+      displayName: row.displayName,
+      email: row.email,
+      role: row.role,
+      organisationId: row.organisationId,
+      organisation: { code: row.organisationCode, name: row.organisationName },
     },
-    session: toAuthSession(session, policy),
+    session: toAuthSession({ id: row.id, createdAt: row.createdAt, lastSeenAt, expiresAt: row.expiresAt }, policy),
   };
 }
 
-function toAuthSession(row: typeof sessions.$inferSelect, policy: SessionPolicy): AuthSession {
+/**
+ * The session lookup of every authenticated request: only what a request needs — never the
+ * password hash or the TOTP secret, which only login and the password routes read.
+ */
+export function sessionLookupQuery(db: DbOrTx) {
+  return db
+    .select({
+      id: sessions.id, createdAt: sessions.createdAt, lastSeenAt: sessions.lastSeenAt, expiresAt: sessions.expiresAt,
+      userId: users.id, username: users.username, displayName: users.displayName, email: users.email, role: users.role,
+      organisationId: users.organisationId, status: users.status, organisationCode: organisations.code, organisationName: organisations.name,
+    })
+    .from(sessions)
+    .innerJoin(users, eq(users.id, sessions.userId))
+    .innerJoin(organisations, eq(organisations.id, users.organisationId))
+    .where(eq(sessions.tokenHash, sql.placeholder('tokenHash')))
+    .limit(1);
+}
+
+type SessionLookup = ReturnType<ReturnType<typeof sessionLookupQuery>['prepare']>;
+const preparedLookups = new WeakMap<object, SessionLookup>();
+
+/**
+ * The lookup built once per database and prepared (PostgreSQL parses and plans it once per
+ * connection; drizzle builds its SQL once); inside a transaction it is built for that transaction.
+ */
+function sessionLookup(db: DbOrTx): SessionLookup {
+  if (db instanceof PgTransaction) return sessionLookupQuery(db).prepare('session_lookup');
+  let prepared = preparedLookups.get(db);
+  if (!prepared) {
+    prepared = sessionLookupQuery(db).prepare('session_lookup');
+    preparedLookups.set(db, prepared);
+  }
+  return prepared;
+}
+
+function toAuthSession(row: Pick<typeof sessions.$inferSelect, 'id' | 'createdAt' | 'lastSeenAt' | 'expiresAt'>, policy: SessionPolicy): AuthSession {
   const idle = new Date(row.lastSeenAt.getTime() + policy.idleMinutes * 60_000);
   return {
     id: row.id,

@@ -1,4 +1,4 @@
-import { and, asc, count, eq, ilike, or, type SQL } from 'drizzle-orm';
+import { and, asc, count, eq, ilike, or, sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.ts';
 import { dossiers, guardians, schools, users } from '../../db/schema/index.ts';
 import { AppError } from '../../lib/errors.ts';
@@ -25,13 +25,27 @@ export async function listDossiers(db: DbOrTx, user: Principal, q: string | unde
     conditions.push(or(ilike(dossiers.firstName, p), ilike(dossiers.lastName, p), ilike(schools.name, p), eq(schools.brin, term.toUpperCase()))!);
   }
   const where = and(...conditions);
-  const [items, [total]] = await Promise.all([
+  if (term) {
+    // A name search reads every visible dossier (`%term%` has no index without pg_trgm): ONE scan
+    // gives the page and the total (a window count over the few matches), not one scan for each.
+    const rows = await db.select({ ...summaryColumns, total: sql<number>`count(*) over ()` }).from(dossiers).innerJoin(schools, eq(schools.id, dossiers.schoolId)).where(where)
+      .orderBy(asc(dossiers.lastName), asc(dossiers.firstName), asc(dossiers.id))
+      .limit(page.pageSize).offset((page.page - 1) * page.pageSize);
+    const total = rows[0] ? Number(rows[0].total) : page.page > 1 ? await countDossiers(db, where) : 0;
+    return { items: rows.map(({ total: _, ...item }) => item), page: page.page, pageSize: page.pageSize, total };
+  }
+  const [items, total] = await Promise.all([
     db.select(summaryColumns).from(dossiers).innerJoin(schools, eq(schools.id, dossiers.schoolId)).where(where)
       .orderBy(asc(dossiers.lastName), asc(dossiers.firstName), asc(dossiers.id))
       .limit(page.pageSize).offset((page.page - 1) * page.pageSize),
-    db.select({ n: count() }).from(dossiers).innerJoin(schools, eq(schools.id, dossiers.schoolId)).where(where),
+    countDossiers(db, where),
   ]);
-  return { items, page: page.page, pageSize: page.pageSize, total: total?.n ?? 0 };
+  return { items, page: page.page, pageSize: page.pageSize, total };
+}
+
+async function countDossiers(db: DbOrTx, where: SQL | undefined): Promise<number> {
+  const [row] = await db.select({ n: count() }).from(dossiers).innerJoin(schools, eq(schools.id, dossiers.schoolId)).where(where);
+  return row?.n ?? 0;
 }
 
 /** One dossier by id (the caller has passed the policy already). */

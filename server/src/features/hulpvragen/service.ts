@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, count, eq, inArray, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.ts';
 import { attachments, dossiers, hulpvraagStatusHistory, hulpvragen, users } from '../../db/schema/index.ts';
 import { isUuid } from '../../lib/openapi.ts';
@@ -16,24 +16,42 @@ export const toAttachmentView = (row: { createdAt: Date } & Omit<Attachment, 'cr
 });
 
 /**
- * The hulpvragen of a dossier the user may see, newest first, with the dossier itself — in ONE
- * query on the hot path (policy, page and total together); null when the dossier is not visible.
+ * Newest first, in exactly the order of `hulpvragen_dossier_date_idx` (`DESC NULLS LAST`): a plain
+ * `DESC` means `NULLS FIRST` to PostgreSQL, which then sorts every row of the dossier instead of
+ * reading one page of the index (hulpvragen-plan.test.ts guards this).
  */
-export async function listVisibleHulpvragen(db: DbOrTx, user: Principal, dossierId: string, page: PageQuery): Promise<{ dossier: VisibleDossier; page: Page<HulpvraagSummary> } | null> {
-  if (!isUuid(dossierId)) return null;
-  const rows = await db
+export const newestFirst = [
+  sql`${hulpvragen.date} desc nulls last`,
+  sql`${hulpvragen.createdAt} desc nulls last`,
+  sql`${hulpvragen.id} desc nulls last`,
+];
+
+/** The hot query of the parents' list: policy, one page and the total in one statement. */
+export function visibleHulpvragenPageQuery(db: DbOrTx, user: Principal, dossierId: string, page: PageQuery) {
+  return db
     .select({
       id: hulpvragen.id, date: hulpvragen.date, title: hulpvragen.title, status: hulpvragen.status,
       attachmentCount: sql<number>`(select count(*)::int from attachments a where a.hulpvraag_id = "hulpvragen"."id")`,
-      total: sql<number>`count(*) over ()`,
+      // An uncorrelated subquery (one index-only count), not `count(*) over ()`, which would read
+      // and join every row of the dossier before the LIMIT.
+      total: sql<number>`(select count(*)::int from hulpvragen c where c.dossier_id = ${dossierId})`,
       organisationId: dossiers.organisationId, schoolId: dossiers.schoolId, firstName: dossiers.firstName, lastName: dossiers.lastName,
     })
     .from(hulpvragen)
     .innerJoin(dossiers, eq(dossiers.id, hulpvragen.dossierId))
     .where(and(eq(hulpvragen.dossierId, dossierId), visibleDossiers(user)))
-    .orderBy(desc(hulpvragen.date), desc(hulpvragen.createdAt), desc(hulpvragen.id))
+    .orderBy(...newestFirst)
     .limit(page.pageSize)
     .offset((page.page - 1) * page.pageSize);
+}
+
+/**
+ * The hulpvragen of a dossier the user may see, newest first, with the dossier itself — in ONE
+ * query on the hot path (policy, page and total together); null when the dossier is not visible.
+ */
+export async function listVisibleHulpvragen(db: DbOrTx, user: Principal, dossierId: string, page: PageQuery): Promise<{ dossier: VisibleDossier; page: Page<HulpvraagSummary> } | null> {
+  if (!isUuid(dossierId)) return null;
+  const rows = await visibleHulpvragenPageQuery(db, user, dossierId, page);
   const first = rows[0];
   if (!first) {
     // No hulpvragen on this page: an empty dossier, a page past the end, or not visible at all.
@@ -55,7 +73,7 @@ async function listHulpvragen(db: DbOrTx, dossierId: string, page: PageQuery): P
   const [items, [total]] = await Promise.all([
     db.select({ id: hulpvragen.id, date: hulpvragen.date, title: hulpvragen.title, status: hulpvragen.status, attachmentCount })
       .from(hulpvragen).where(eq(hulpvragen.dossierId, dossierId))
-      .orderBy(desc(hulpvragen.date), desc(hulpvragen.createdAt), desc(hulpvragen.id))
+      .orderBy(...newestFirst)
       .limit(page.pageSize).offset((page.page - 1) * page.pageSize),
     db.select({ n: count() }).from(hulpvragen).where(eq(hulpvragen.dossierId, dossierId)),
   ]);

@@ -1,0 +1,69 @@
+import type { Db } from '../../db/client.ts';
+import { auditLog } from '../../db/schema/index.ts';
+
+export type AuditRow = typeof auditLog.$inferInsert;
+
+/** At most this many rows per INSERT. */
+const MAX_BATCH = 256;
+
+interface Pending { row: AuditRow; done(id: number): void; failed(err: unknown): void }
+
+/**
+ * Group commit for audit rows written outside a transaction (the reads: every list, every
+ * download). While one INSERT is committing, the rows of the requests that arrive meanwhile queue
+ * up and go together in the next multi-row INSERT — one commit (one WAL flush) for many requests
+ * instead of one each, without waiting on a timer. Every caller's promise resolves only once its
+ * own row is committed, so the row is still written before the answer. A batch that fails is
+ * retried row by row, so a bad row fails only its own request.
+ */
+export function createAuditWriter(db: Db) {
+  let queue: Pending[] = [];
+  let flushing = false;
+
+  async function flush() {
+    flushing = true;
+    try {
+      while (queue.length > 0) {
+        const batch = queue.slice(0, MAX_BATCH);
+        queue = queue.slice(batch.length);
+        try {
+          // PostgreSQL inserts and returns the rows of one VALUES list in order.
+          const ids = await db.insert(auditLog).values(batch.map((p) => p.row)).returning({ id: auditLog.id });
+          if (ids.length !== batch.length) throw new Error(`audit batch: ${ids.length} ids for ${batch.length} rows`);
+          batch.forEach((p, i) => p.done(ids[i]!.id));
+        } catch (err) {
+          if (batch.length === 1) batch[0]!.failed(err);
+          else {
+            for (const p of batch) {
+              await db.insert(auditLog).values(p.row).returning({ id: auditLog.id }).then(([r]) => p.done(r!.id), (err: unknown) => p.failed(err));
+            }
+          }
+        }
+      }
+    } finally {
+      flushing = false;
+    }
+  }
+
+  return {
+    /** Resolves with the row's id once it is committed. */
+    write(row: AuditRow): Promise<number> {
+      return new Promise<number>((done, failed) => {
+        queue.push({ row, done, failed });
+        if (!flushing) void flush();
+      });
+    },
+  };
+}
+
+const writers = new WeakMap<Db, ReturnType<typeof createAuditWriter>>();
+
+/** The one audit writer of a database (one queue per connection pool or PGlite instance). */
+export function auditWriter(db: Db) {
+  let writer = writers.get(db);
+  if (!writer) {
+    writer = createAuditWriter(db);
+    writers.set(db, writer);
+  }
+  return writer;
+}

@@ -1,0 +1,50 @@
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sessionPrincipal, type Principal } from '../../authz/index.ts';
+import type { Database } from '../../db/client.ts';
+import { createTestDatabase } from '../../../test/db.ts';
+import { explain } from '../../../test/explain.ts';
+import { linkGuardian, makeDossier, makeOrganisation, makeSchool, makeUser } from '../../../test/fixtures.ts';
+import { visibleHulpvragenPageQuery } from './service.ts';
+
+/**
+ * The parents' hulpvragen list must read one page of `hulpvragen_dossier_date_idx` and never sort
+ * the dossier's rows: a dossier with thousands of hulpvragen (the worst real case) makes a
+ * forgotten `NULLS LAST` or a window count visible in the plan. Runs on PGlite and PostgreSQL
+ * (both use PostgreSQL's planner).
+ */
+let database: Database;
+const testSession = { id: '00000000-0000-4000-8000-000000000000', createdAt: new Date(), lastSeenAt: new Date(), expiresAt: new Date(), idleExpiresAt: new Date() };
+let parent: Principal;
+let dossierId: string;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  const { db } = database;
+  const org = await makeOrganisation(db);
+  const school = await makeSchool(db, org.id);
+  const user = await makeUser(db, org.id, 'parent');
+  const dossier = await makeDossier(db, org.id, school.id);
+  const other = await makeDossier(db, org.id, school.id);
+  await linkGuardian(db, dossier.id, user.id);
+  dossierId = dossier.id;
+  parent = sessionPrincipal({ id: user.id, username: user.username, displayName: user.displayName, email: user.email, role: 'parent', organisationId: org.id, organisation: { code: org.code, name: org.name } }, testSession);
+  for (const [id, n] of [[dossier.id, 5000], [other.id, 5000]] as const) {
+    await db.execute(sql`insert into hulpvragen (organisation_id, dossier_id, date, title)
+      select ${org.id}, ${id}, date '2020-01-01' + (g % 1500), 'Hulpvraag ' || g from generate_series(1, ${n}) g`);
+  }
+  await db.execute(sql`analyze`);
+});
+
+afterAll(() => database?.close());
+
+const plan = (page: number) => explain(database, visibleHulpvragenPageQuery(database.db, parent, dossierId, { page, pageSize: 20 }));
+
+describe('hulpvragen list query plan', () => {
+  it.each([1, 10])('page %i reads the index in order, with no sort and no window', async (page) => {
+    const text = await plan(page);
+    expect(text).toContain('hulpvragen_dossier_date_idx');
+    expect(text).not.toMatch(/\bSort\b/);
+    expect(text).not.toMatch(/WindowAgg/);
+  });
+});
