@@ -76,7 +76,8 @@ export interface HulpvraagSummary {
 
 export interface Attachment {
   id: string;
-  hulpvraagId: string;
+  hulpvraagId: string | null;
+  entryId?: string | null;
   filename: string;
   contentType: string;
   size: number;
@@ -93,6 +94,7 @@ export interface Hulpvraag {
   description: string | null;
   coordinator: { id: string; displayName: string } | null;
   labels: string[];
+  visibleToParents?: boolean;
   attachments: Attachment[];
 }
 

@@ -35,10 +35,11 @@ export const dossierRoutes = createRouter()
       responses: { 200: json(pageOf(DossierSummary, 'DossierPage'), 'A page of dossiers'), ...authResponses },
     }),
     async (c) => {
-      const { q, ...page } = c.req.valid('query');
+      const { q, name, birthDate, school, ...page } = c.req.valid('query');
       const { db } = c.var.deps;
-      const result = await listDossiers(db, c.var.user, q, page);
-      await recordAudit(db, { ...auditContext(c), action: 'dossiers.search', outcome: 'success', subjectType: 'dossiers', detail: { q: q ?? null, total: result.total } });
+      const filters = { q, name, birthDate, school };
+      const result = await listDossiers(db, c.var.user, filters, page);
+      await recordAudit(db, { ...auditContext(c), action: 'dossiers.search', outcome: 'success', subjectType: 'dossiers', detail: { ...filters, total: result.total } });
       return c.json(result, 200, noStore);
     },
   )

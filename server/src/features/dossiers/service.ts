@@ -1,4 +1,4 @@
-import { and, asc, count, eq, ilike, or, type SQL } from 'drizzle-orm';
+import { and, asc, count, eq, ilike, or, sql, type SQL } from 'drizzle-orm';
 import type { AuthUser } from '../../app-env.ts';
 import type { DbOrTx } from '../../db/client.ts';
 import { dossiers, guardians, schools, users } from '../../db/schema/index.ts';
@@ -8,7 +8,8 @@ import { visibleDossiers } from '../policy/policy.ts';
 import type { DossierCreate, DossierPatch } from './schemas.ts';
 
 export interface DossierSummary { id: string; firstName: string; lastName: string; birthDate: string; school: { brin: string; name: string } }
-export interface DossierDetail extends DossierSummary { guardians: { id: string; displayName: string }[] }
+export interface DossierDetail extends DossierSummary { schoolGroup: string; contactName: string; contactEmail: string; guardians: { id: string; displayName: string }[] }
+export interface DossierFilters { q?: string | undefined; name?: string | undefined; birthDate?: string | undefined; school?: string | undefined }
 
 /** `%`, `_` and `\` in a search term are literal. */
 export const likePattern = (q: string) => `%${q.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
@@ -21,13 +22,20 @@ const summaryColumns = {
   school: { brin: schools.brin, name: schools.name },
 };
 
-export async function listDossiers(db: DbOrTx, user: AuthUser, q: string | undefined, page: PageQuery): Promise<Page<DossierSummary>> {
+export async function listDossiers(db: DbOrTx, user: AuthUser, filters: DossierFilters, page: PageQuery): Promise<Page<DossierSummary>> {
   const conditions: SQL[] = [visibleDossiers(user)];
-  const term = q?.trim();
+  const term = filters.q?.trim();
   if (term) {
     const p = likePattern(term);
     conditions.push(or(ilike(dossiers.firstName, p), ilike(dossiers.lastName, p), ilike(schools.name, p), eq(schools.brin, term.toUpperCase()))!);
   }
+  // Each word starts the first or the last name: `lower(..) like 'w%'` uses the prefix indexes.
+  for (const word of (filters.name ?? '').toLowerCase().split(/\s+/).filter(Boolean)) {
+    const p = `${word.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
+    conditions.push(or(sql`lower(${dossiers.firstName}) like ${p}`, sql`lower(${dossiers.lastName}) like ${p}`)!);
+  }
+  if (filters.birthDate) conditions.push(eq(dossiers.birthDate, filters.birthDate));
+  if (filters.school?.trim()) conditions.push(eq(schools.brin, filters.school.trim().toUpperCase()));
   const where = and(...conditions);
   const [items, [total]] = await Promise.all([
     db.select(summaryColumns).from(dossiers).innerJoin(schools, eq(schools.id, dossiers.schoolId)).where(where)
@@ -40,7 +48,7 @@ export async function listDossiers(db: DbOrTx, user: AuthUser, q: string | undef
 
 /** One dossier by id (the caller has passed the policy already). */
 export async function getDossier(db: DbOrTx, id: string): Promise<DossierDetail> {
-  const [row] = await db.select(summaryColumns).from(dossiers).innerJoin(schools, eq(schools.id, dossiers.schoolId)).where(eq(dossiers.id, id));
+  const [row] = await db.select({ ...summaryColumns, schoolGroup: dossiers.schoolGroup, contactName: dossiers.contactName, contactEmail: dossiers.contactEmail }).from(dossiers).innerJoin(schools, eq(schools.id, dossiers.schoolId)).where(eq(dossiers.id, id));
   if (!row) throw new AppError('not_found', 'No dossier with this id.');
   const linked = await db
     .select({ id: users.id, displayName: users.displayName })
@@ -61,7 +69,10 @@ export async function findSchoolByBrin(db: DbOrTx, user: AuthUser, brin: string)
 export async function createDossier(db: DbOrTx, user: AuthUser, schoolId: string, input: DossierCreate): Promise<DossierDetail> {
   const [row] = await db
     .insert(dossiers)
-    .values({ organisationId: user.organisationId, schoolId, firstName: input.firstName, lastName: input.lastName, birthDate: input.birthDate })
+    .values({
+      organisationId: user.organisationId, schoolId, firstName: input.firstName, lastName: input.lastName, birthDate: input.birthDate,
+      schoolGroup: input.schoolGroup ?? '', contactName: input.contactName ?? '', contactEmail: input.contactEmail ?? '',
+    })
     .returning({ id: dossiers.id });
   return getDossier(db, row!.id);
 }

@@ -3,24 +3,24 @@ import type { AuthUser } from '../../app-env.ts';
 import type { DbOrTx } from '../../db/client.ts';
 import { attachments, dossiers, hulpvraagStatusHistory, hulpvragen, users } from '../../db/schema/index.ts';
 import { isUuid } from '../../lib/openapi.ts';
-import { findVisibleDossier, visibleDossiers, type VisibleDossier } from '../policy/policy.ts';
+import { findVisibleDossier, parentsSeeOnlyShared, visibleDossiers, type VisibleDossier } from '../policy/policy.ts';
 import { AppError } from '../../lib/errors.ts';
 import type { Page, PageQuery } from '../../lib/openapi.ts';
 import type { HulpvraagCreate, HulpvraagPatch } from './schemas.ts';
 
-export interface AttachmentView { id: string; hulpvraagId: string; filename: string; contentType: string; size: number; sha256: string; createdAt: string }
-export interface HulpvraagSummary { id: string; date: string; title: string; status: string; attachmentCount: number }
+export interface AttachmentView { id: string; hulpvraagId: string | null; entryId: string | null; filename: string; contentType: string; size: number; sha256: string; createdAt: string }
+export interface HulpvraagSummary { id: string; date: string; title: string; status: string; attachmentCount: number; visibleToParents: boolean }
 export interface HulpvraagView {
   id: string; dossierId: string; date: string; title: string; status: string; description: string;
-  coordinator: { id: string; displayName: string } | null; labels: string[]; attachments: AttachmentView[];
+  coordinator: { id: string; displayName: string } | null; labels: string[]; visibleToParents: boolean; attachments: AttachmentView[];
 }
 
 export const attachmentColumns = {
-  id: attachments.id, hulpvraagId: attachments.hulpvraagId, filename: attachments.filename, contentType: attachments.contentType,
+  id: attachments.id, hulpvraagId: attachments.hulpvraagId, entryId: attachments.entryId, filename: attachments.filename, contentType: attachments.contentType,
   size: attachments.size, sha256: attachments.sha256, createdAt: attachments.createdAt,
 };
 export const toAttachmentView = (row: { createdAt: Date } & Omit<AttachmentView, 'createdAt'>): AttachmentView => ({
-  id: row.id, hulpvraagId: row.hulpvraagId, filename: row.filename, contentType: row.contentType, size: row.size, sha256: row.sha256, createdAt: row.createdAt.toISOString(),
+  id: row.id, hulpvraagId: row.hulpvraagId, entryId: row.entryId, filename: row.filename, contentType: row.contentType, size: row.size, sha256: row.sha256, createdAt: row.createdAt.toISOString(),
 });
 
 /**
@@ -31,14 +31,14 @@ export async function listVisibleHulpvragen(db: DbOrTx, user: AuthUser, dossierI
   if (!isUuid(dossierId)) return null;
   const rows = await db
     .select({
-      id: hulpvragen.id, date: hulpvragen.date, title: hulpvragen.title, status: hulpvragen.status,
+      id: hulpvragen.id, date: hulpvragen.date, title: hulpvragen.title, status: hulpvragen.status, visibleToParents: hulpvragen.visibleToParents,
       attachmentCount: sql<number>`(select count(*)::int from attachments a where a.hulpvraag_id = "hulpvragen"."id")`,
       total: sql<number>`count(*) over ()`,
       organisationId: dossiers.organisationId, schoolId: dossiers.schoolId, firstName: dossiers.firstName, lastName: dossiers.lastName,
     })
     .from(hulpvragen)
     .innerJoin(dossiers, eq(dossiers.id, hulpvragen.dossierId))
-    .where(and(eq(hulpvragen.dossierId, dossierId), visibleDossiers(user)))
+    .where(and(eq(hulpvragen.dossierId, dossierId), visibleDossiers(user), parentsSeeOnlyShared(user, hulpvragen.visibleToParents)))
     .orderBy(desc(hulpvragen.date), desc(hulpvragen.createdAt), desc(hulpvragen.id))
     .limit(page.pageSize)
     .offset((page.page - 1) * page.pageSize);
@@ -46,26 +46,27 @@ export async function listVisibleHulpvragen(db: DbOrTx, user: AuthUser, dossierI
   if (!first) {
     // No hulpvragen on this page: an empty dossier, a page past the end, or not visible at all.
     const dossier = await findVisibleDossier(db, user, dossierId);
-    return dossier ? { dossier, page: await listHulpvragen(db, dossierId, page) } : null;
+    return dossier ? { dossier, page: await listHulpvragen(db, dossierId, page, user) } : null;
   }
   return {
     dossier: { id: dossierId, organisationId: first.organisationId, schoolId: first.schoolId, label: `${first.firstName} ${first.lastName}` },
     page: {
-      items: rows.map((r) => ({ id: r.id, date: r.date, title: r.title, status: r.status, attachmentCount: Number(r.attachmentCount) })),
+      items: rows.map((r) => ({ id: r.id, date: r.date, title: r.title, status: r.status, attachmentCount: Number(r.attachmentCount), visibleToParents: r.visibleToParents })),
       page: page.page, pageSize: page.pageSize, total: Number(first.total),
     },
   };
 }
 
 /** A dossier's hulpvragen, newest first (the caller has passed the policy for the dossier). */
-export async function listHulpvragen(db: DbOrTx, dossierId: string, page: PageQuery): Promise<Page<HulpvraagSummary>> {
+export async function listHulpvragen(db: DbOrTx, dossierId: string, page: PageQuery, user?: AuthUser): Promise<Page<HulpvraagSummary>> {
   const attachmentCount = sql<number>`(select count(*)::int from attachments a where a.hulpvraag_id = "hulpvragen"."id")`;
+  const where = and(eq(hulpvragen.dossierId, dossierId), user ? parentsSeeOnlyShared(user, hulpvragen.visibleToParents) : undefined);
   const [items, [total]] = await Promise.all([
-    db.select({ id: hulpvragen.id, date: hulpvragen.date, title: hulpvragen.title, status: hulpvragen.status, attachmentCount })
-      .from(hulpvragen).where(eq(hulpvragen.dossierId, dossierId))
+    db.select({ id: hulpvragen.id, date: hulpvragen.date, title: hulpvragen.title, status: hulpvragen.status, attachmentCount, visibleToParents: hulpvragen.visibleToParents })
+      .from(hulpvragen).where(where)
       .orderBy(desc(hulpvragen.date), desc(hulpvragen.createdAt), desc(hulpvragen.id))
       .limit(page.pageSize).offset((page.page - 1) * page.pageSize),
-    db.select({ n: count() }).from(hulpvragen).where(eq(hulpvragen.dossierId, dossierId)),
+    db.select({ n: count() }).from(hulpvragen).where(where),
   ]);
   return { items: items.map((i) => ({ ...i, attachmentCount: Number(i.attachmentCount) })), page: page.page, pageSize: page.pageSize, total: total?.n ?? 0 };
 }
@@ -74,7 +75,7 @@ export async function getHulpvraag(db: DbOrTx, id: string): Promise<HulpvraagVie
   const [row] = await db
     .select({
       id: hulpvragen.id, dossierId: hulpvragen.dossierId, date: hulpvragen.date, title: hulpvragen.title, status: hulpvragen.status,
-      description: hulpvragen.description, labels: hulpvragen.labels, coordinatorId: users.id, coordinatorName: users.displayName,
+      description: hulpvragen.description, labels: hulpvragen.labels, visibleToParents: hulpvragen.visibleToParents, coordinatorId: users.id, coordinatorName: users.displayName,
     })
     .from(hulpvragen)
     .leftJoin(users, eq(users.id, hulpvragen.coordinatorId))
@@ -103,7 +104,7 @@ export async function createHulpvraag(db: DbOrTx, user: AuthUser, dossierId: str
     .insert(hulpvragen)
     .values({
       organisationId: user.organisationId, dossierId, date: input.date ?? today(now), title: input.title, description: input.description ?? '',
-      status, coordinatorId: input.coordinatorId ?? null, labels: input.labels ?? [], createdBy: user.id, createdAt: now, updatedAt: now,
+      status, coordinatorId: input.coordinatorId ?? null, labels: input.labels ?? [], visibleToParents: input.visibleToParents ?? true, createdBy: user.id, createdAt: now, updatedAt: now,
     })
     .returning({ id: hulpvragen.id });
   await db.insert(hulpvraagStatusHistory).values({ hulpvraagId: row!.id, fromStatus: null, toStatus: status, changedBy: user.id, changedAt: now });
@@ -120,4 +121,15 @@ export async function updateHulpvraag(db: DbOrTx, user: AuthUser, id: string, in
   if (input.status === undefined || input.status === current.status) return null;
   await db.insert(hulpvraagStatusHistory).values({ hulpvraagId: id, fromStatus: current.status, toStatus: input.status, changedBy: user.id, note: statusNote ?? null, changedAt: now });
   return { from: current.status, to: input.status };
+}
+
+/** The status history of a hulpvraag, oldest first: who, when, from, to, note. */
+export async function listStatusHistory(db: DbOrTx, hulpvraagId: string) {
+  const rows = await db
+    .select({ at: hulpvraagStatusHistory.changedAt, byId: users.id, byName: users.displayName, from: hulpvraagStatusHistory.fromStatus, to: hulpvraagStatusHistory.toStatus, note: hulpvraagStatusHistory.note })
+    .from(hulpvraagStatusHistory)
+    .leftJoin(users, eq(users.id, hulpvraagStatusHistory.changedBy))
+    .where(eq(hulpvraagStatusHistory.hulpvraagId, hulpvraagId))
+    .orderBy(asc(hulpvraagStatusHistory.changedAt), asc(hulpvraagStatusHistory.id));
+  return rows.map((r) => ({ at: r.at.toISOString(), by: r.byId ? { id: r.byId, displayName: r.byName! } : null, from: r.from, to: r.to, note: r.note }));
 }

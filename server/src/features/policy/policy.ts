@@ -3,7 +3,8 @@ import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import type { AppEnv, AuthUser } from '../../app-env.ts';
 import type { DbOrTx } from '../../db/client.ts';
-import { attachments, dossiers, hulpvragen, schools, staffSchools } from '../../db/schema/index.ts';
+import type { AnyPgColumn } from 'drizzle-orm/pg-core';
+import { attachments, dossierEntries, dossiers, hulpvragen, schools, staffSchools } from '../../db/schema/index.ts';
 import { AppError } from '../../lib/errors.ts';
 import { isUuid } from '../../lib/openapi.ts';
 import { auditContext, recordAudit } from '../audit/service.ts';
@@ -33,6 +34,11 @@ export function visibleDossiers(user: AuthUser): SQL {
 
 export const isStaff = (user: AuthUser) => user.role !== 'parent';
 
+/** Parents see only what staff marked *zichtbaar voor ouders*; staff see everything they may see. */
+export function parentsSeeOnlyShared(user: AuthUser, visibleToParents: AnyPgColumn): SQL | undefined {
+  return user.role === 'parent' ? eq(visibleToParents, true) : undefined;
+}
+
 /** May this staff member place a dossier at this school? (school staff: only their own schools) */
 export async function mayUseSchool(db: DbOrTx, user: AuthUser, schoolId: string): Promise<boolean> {
   if (!isStaff(user)) return false;
@@ -50,7 +56,7 @@ export function visibleSchools(user: AuthUser): SQL {
 
 export interface VisibleDossier { id: string; organisationId: string; schoolId: string; label: string }
 export interface VisibleHulpvraag { id: string; dossierId: string; organisationId: string; title: string }
-export interface VisibleAttachment { id: string; hulpvraagId: string; dossierId: string; filename: string }
+export interface VisibleAttachment { id: string; hulpvraagId: string | null; entryId: string | null; dossierId: string; filename: string }
 
 export async function findVisibleDossier(db: DbOrTx, user: AuthUser, id: string): Promise<VisibleDossier | null> {
   if (!isUuid(id)) return null;
@@ -68,19 +74,24 @@ export async function findVisibleHulpvraag(db: DbOrTx, user: AuthUser, id: strin
     .select({ id: hulpvragen.id, dossierId: hulpvragen.dossierId, organisationId: hulpvragen.organisationId, title: hulpvragen.title })
     .from(hulpvragen)
     .innerJoin(dossiers, eq(dossiers.id, hulpvragen.dossierId))
-    .where(and(eq(hulpvragen.id, id), eq(hulpvragen.organisationId, user.organisationId), visibleDossiers(user)))
+    .where(and(eq(hulpvragen.id, id), eq(hulpvragen.organisationId, user.organisationId), visibleDossiers(user), parentsSeeOnlyShared(user, hulpvragen.visibleToParents)))
     .limit(1);
   return row ?? null;
 }
 
 export async function findVisibleAttachment(db: DbOrTx, user: AuthUser, id: string): Promise<VisibleAttachment | null> {
   if (!isUuid(id)) return null;
+  // The owner is a hulpvraag or a dossier entry (Aanpak, TLV, Overlegronde); parents see it only when its owner is shared.
   const [row] = await db
-    .select({ id: attachments.id, hulpvraagId: attachments.hulpvraagId, dossierId: hulpvragen.dossierId, filename: attachments.filename })
+    .select({ id: attachments.id, hulpvraagId: attachments.hulpvraagId, entryId: attachments.entryId, dossierId: dossiers.id, filename: attachments.filename })
     .from(attachments)
-    .innerJoin(hulpvragen, eq(hulpvragen.id, attachments.hulpvraagId))
-    .innerJoin(dossiers, eq(dossiers.id, hulpvragen.dossierId))
-    .where(and(eq(attachments.id, id), eq(attachments.organisationId, user.organisationId), visibleDossiers(user)))
+    .leftJoin(hulpvragen, eq(hulpvragen.id, attachments.hulpvraagId))
+    .leftJoin(dossierEntries, eq(dossierEntries.id, attachments.entryId))
+    .innerJoin(dossiers, sql`"dossiers"."id" = coalesce(${hulpvragen.dossierId}, ${dossierEntries.dossierId})`)
+    .where(and(
+      eq(attachments.id, id), eq(attachments.organisationId, user.organisationId), visibleDossiers(user),
+      user.role === 'parent' ? sql`coalesce(${hulpvragen.visibleToParents}, ${dossierEntries.visibleToParents}) = true` : undefined,
+    ))
     .limit(1);
   return row ?? null;
 }
@@ -122,6 +133,19 @@ export const staffOnly = createMiddleware<AppEnv>(async (c, next) => {
   }
   return requireStaff(c, next);
 });
+
+/** Only these roles pass; a refusal is recorded in the audit log and answered 403. Use after `requireAuth`. */
+export function rolesOnly(...roles: AuthUser['role'][]) {
+  return createMiddleware<AppEnv>(async (c, next) => {
+    if (!roles.includes(c.var.user.role)) {
+      await recordAudit(c.var.deps.db, { ...auditContext(c), action: `${c.req.method} ${c.req.routePath}`, outcome: 'denied', subjectType: 'route', detail: { reason: 'role' } });
+      throw new AppError('forbidden', 'Your role may not do this.');
+    }
+    await next();
+  });
+}
+
+export const adminOnly = rolesOnly('admin');
 
 /** A refused action on something the caller can see (403), recorded in the audit log. */
 export async function refuse(c: Context<AppEnv>, action: string, subject: { type: string; id: string; dossierId?: string }, detail: string): Promise<never> {

@@ -6,7 +6,7 @@ import type { Db } from '../../db/client.ts';
 import { hulpvragen } from '../../db/schema/index.ts';
 import type { Env } from '../../env.ts';
 import { linkGuardian, linkStaffSchool, makeDossier, makeOrganisation, makeSchool, makeUser, signIn } from '../../../test/fixtures.ts';
-import { storeUpload } from '../attachments/upload.ts';
+import { storeUpload, type AttachmentOwner } from '../attachments/upload.ts';
 
 export const BOUNDARY = '----kindkans-test-boundary';
 
@@ -33,9 +33,9 @@ const asAuthUser = (u: { id: string; username: string; displayName: string; emai
 });
 
 /** Stores a small text attachment through the real upload service. */
-export async function addAttachment(db: Db, uploader: AuthUser, hulpvraagId: string, text = 'Verslag van het gesprek.\n', filename = 'verslag.txt') {
+export async function addAttachment(db: Db, uploader: AuthUser, ownerId: string | AttachmentOwner, text = 'Verslag van het gesprek.\n', filename = 'verslag.txt') {
   return storeUpload(db, {
-    user: uploader, hulpvraagId, boundary: BOUNDARY, maxBytes: 1024 * 1024, now: new Date(),
+    user: uploader, owner: typeof ownerId === 'string' ? { hulpvraagId: ownerId } : ownerId, boundary: BOUNDARY, maxBytes: 1024 * 1024, now: new Date(),
     body: Readable.from([multipartBody(Buffer.from(text), filename)]),
     audit: { action: 'attachment.create', outcome: 'success' },
   });
