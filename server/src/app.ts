@@ -7,6 +7,8 @@ import { organisationRoutes } from './features/organisations/routes.ts';
 import { accessLogRoutes } from './features/access-log/routes.ts';
 import { attachmentRoutes } from './features/attachments/routes.ts';
 import { dossierRoutes } from './features/dossiers/routes.ts';
+import { aanpakRoutes, overlegRoutes, tlvRoutes } from './features/dossier-entries/routes.ts';
+import { noteRoutes } from './features/notes/routes.ts';
 import { hulpvraagRoutes } from './features/hulpvragen/routes.ts';
 import { newsRoutes } from './features/news/routes.ts';
 import { schoolRoutes } from './features/schools/routes.ts';
@@ -31,7 +33,7 @@ export type CreateAppOptions = Omit<AppDeps, 'clock' | 'logger'> & Partial<Pick<
 
 /** JSON bodies are small; uploads stream with their own limit (UPLOAD_MAX_MB). */
 export const JSON_BODY_LIMIT = 1024 * 1024;
-const STREAMED_UPLOAD = /^\/api\/v1\/hulpvragen\/[^/]+\/attachments$/;
+const STREAMED_UPLOAD = /^\/api\/v1\/(hulpvragen|aanpak|tlv|overlegronden)\/[^/]+\/attachments$/;
 
 const openApiConfig = {
   openapi: '3.1.0',
@@ -67,6 +69,10 @@ export function createApp(options: CreateAppOptions) {
     .route('/api/v1', dossierRoutes)
     .route('/api/v1', hulpvraagRoutes)
     .route('/api/v1', attachmentRoutes)
+    .route('/api/v1', aanpakRoutes)
+    .route('/api/v1', tlvRoutes)
+    .route('/api/v1', overlegRoutes)
+    .route('/api/v1', noteRoutes)
     .route('/api/v1', accessLogRoutes)
     .route('/api/v1', authRoutes)
     .route('/api/v1', passwordResetRoutes)

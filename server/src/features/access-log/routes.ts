@@ -8,7 +8,7 @@ import { requireAuth } from '../auth/middleware.ts';
 import { findVisibleDossier, loadVisible } from '../policy/policy.ts';
 
 /** The audit actions that are reads of the child's data, shown in the access log. */
-export const accessActions = ['dossier.read', 'hulpvragen.read', 'hulpvraag.read', 'attachment.read', 'attachment.download'];
+export const accessActions = ['dossier.read', 'hulpvragen.read', 'hulpvraag.read', 'attachment.read', 'attachment.download', 'aanpak.read', 'tlv.read', 'overleg.read', 'hulpvraag.history.read'];
 
 const AccessLogEntry = z
   .object({

@@ -1,4 +1,4 @@
-import { createRoute } from '@hono/zod-openapi';
+import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { AppEnv } from '../../app-env.ts';
 import { IdParam, PageQuery, authResponses, bearerSecurity, json, jsonBody, pageOf, problem } from '../../lib/openapi.ts';
@@ -6,8 +6,8 @@ import { createRouter } from '../../lib/router.ts';
 import { auditContext, recordAudit } from '../audit/service.ts';
 import { requireAuth } from '../auth/middleware.ts';
 import { denyInvisible, findVisibleDossier, findVisibleHulpvraag, loadVisible, staffOnly } from '../policy/policy.ts';
-import { Hulpvraag, HulpvraagCreate, HulpvraagPatch, HulpvraagSummary } from './schemas.ts';
-import { createHulpvraag, getHulpvraag, listVisibleHulpvragen, updateHulpvraag } from './service.ts';
+import { Hulpvraag, HulpvraagCreate, HulpvraagPatch, HulpvraagSummary, StatusChange } from './schemas.ts';
+import { createHulpvraag, getHulpvraag, listStatusHistory, listVisibleHulpvragen, updateHulpvraag } from './service.ts';
 
 const noStore = { 'Cache-Control': 'no-store' };
 const readResponses = { ...authResponses, 404: problem('Not found, or not visible to you') };
@@ -87,5 +87,20 @@ export const hulpvraagRoutes = createRouter()
         return updated;
       });
       return c.json(hulpvraag, 200, noStore);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: 'get', path: '/hulpvragen/{id}/status-history', tags: ['Hulpvragen'], summary: 'Status informatie: every status change, oldest first (staff)',
+      middleware: [requireAuth, staffOnly] as const, security: bearerSecurity,
+      request: { params: IdParam },
+      responses: { 200: json(z.array(StatusChange), 'Who, when, from → to, note'), ...readResponses, 403: problem('Not for your role') },
+    }),
+    async (c) => {
+      const found = await loadVisible(c, findVisibleHulpvraag, c.req.valid('param').id, { action: 'hulpvraag.history.read', subjectType: 'hulpvraag' });
+      const { db } = c.var.deps;
+      const history = await listStatusHistory(db, found.id);
+      await recordAudit(db, audited(c, 'hulpvraag.history.read', { type: 'hulpvraag', id: found.id, label: found.title, dossierId: found.dossierId }));
+      return c.json(history, 200, noStore);
     },
   );

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, createTestApp, jsonRequest, type TestContext } from '../../../test/app.ts';
-import { guardians } from '../../db/schema/index.ts';
+import { dossierEntries, guardians, news, privateNotes, type EntryKind } from '../../db/schema/index.ts';
 import { actors, addAttachment, createWorld, multipartBody, multipartHeaders, targets, type Actor, type Target, type World } from './test-world.ts';
 
 /**
@@ -49,6 +49,38 @@ const matrix: Record<string, Row> = {
   'PATCH /api/v1/hulpvragen/{id}': write(200),
   'POST /api/v1/hulpvragen/{id}/attachments': write(201),
   'DELETE /api/v1/attachments/{id}': write(204),
+  'GET /api/v1/hulpvragen/{id}/status-history': write(200),
+  // The dossier tabs: parents read the shared Aanpak and TLV items of their own child; Overlegronde is staff only.
+  'GET /api/v1/dossiers/{id}/aanpak': read,
+  'POST /api/v1/dossiers/{id}/aanpak': write(201),
+  'PATCH /api/v1/aanpak/{id}': write(200),
+  'DELETE /api/v1/aanpak/{id}': write(204),
+  'POST /api/v1/aanpak/{id}/attachments': write(201),
+  'GET /api/v1/dossiers/{id}/tlv': read,
+  'POST /api/v1/dossiers/{id}/tlv': write(201),
+  'PATCH /api/v1/tlv/{id}': write(200),
+  'DELETE /api/v1/tlv/{id}': write(204),
+  'POST /api/v1/tlv/{id}/attachments': write(201),
+  'GET /api/v1/dossiers/{id}/overlegronden': write(200),
+  'POST /api/v1/dossiers/{id}/overlegronden': write(201),
+  'PATCH /api/v1/overlegronden/{id}': write(200),
+  'DELETE /api/v1/overlegronden/{id}': write(204),
+  'POST /api/v1/overlegronden/{id}/attachments': write(201),
+  // Mijn notities: every staff member has their own (list and write on what they may see) …
+  'GET /api/v1/dossiers/{id}/notes': write(200),
+  'POST /api/v1/dossiers/{id}/notes': write(201),
+  // … and a note is the author's alone: these notes were written by the admin (otherOrg's by
+  // coordinatorB). Nobody but the author, ever: not other staff, not parents (403 before looking).
+  'PATCH /api/v1/notes/{id}': { ...staffOnly(404), admin: [200, 200, 404, 200] },
+  'DELETE /api/v1/notes/{id}': { ...staffOnly(404), admin: [204, 204, 404, 204] },
+  // News management is for admins, within their organisation (otherOrg: another organisation's item).
+  'GET /api/v1/news/manage': { ...staffOnly(403), admin: [200, 200, 200, 200] },
+  'POST /api/v1/news': { ...staffOnly(403), admin: [201, 201, 201, 201] },
+  'PATCH /api/v1/news/{id}': { ...staffOnly(403), admin: [200, 200, 404, 200] },
+  'POST /api/v1/news/{id}/publish': { ...staffOnly(403), admin: [200, 200, 404, 200] },
+  'POST /api/v1/news/{id}/withdraw': { ...staffOnly(403), admin: [200, 200, 404, 200] },
+  // Finding a parent to link as guardian: those who link guardians.
+  'GET /api/v1/parents': { ...staffOnly(200), coordinator: [403, 403, 403, 403] },
 };
 
 /**
@@ -63,6 +95,31 @@ const exempt = [
 
 let t: TestContext;
 let w: World;
+
+/** A fresh item of a dossier tab for the target (fresh, so that a DELETE has something to delete). */
+async function entryOf(target: Target, kind: EntryKind) {
+  const d = w.dossiers[target];
+  const [row] = await t.db.insert(dossierEntries).values({
+    organisationId: d.organisationId, dossierId: d.id, kind, date: '2024-09-01', title: `${kind} ${target}`,
+    ...(kind === 'tlv' ? { tlvType: 'sbo' as const, tlvStatus: 'toegekend' as const } : {}),
+  }).returning();
+  return row!.id;
+}
+
+/** A fresh private note on the target's dossier, written by the admin (otherOrg: by coordinatorB). */
+async function noteOf(target: Target) {
+  const d = w.dossiers[target];
+  const authorId = target === 'otherOrg' ? w.users.coordinatorB.id : w.users.admin.id;
+  const [row] = await t.db.insert(privateNotes).values({ organisationId: d.organisationId, dossierId: d.id, authorId, body: 'Privé.' }).returning();
+  return row!.id;
+}
+
+/** A news item of the target's organisation (a draft, or published when it is to be withdrawn). */
+async function newsOf(target: Target, published = false) {
+  const organisationId = target === 'otherOrg' ? w.orgB.id : w.orgA.id;
+  const [row] = await t.db.insert(news).values({ organisationId, title: 'Nieuws', body: 'Tekst.', publishedAt: published ? new Date() : null }).returning();
+  return row!.id;
+}
 
 /** The request for one cell; some cells first set up what they consume (a link, an attachment). */
 async function requestFor(route: string, target: Target): Promise<[string, RequestInit]> {
@@ -94,6 +151,27 @@ async function requestFor(route: string, target: Target): Promise<[string, Reque
       const fresh = await addAttachment(t.db, w.staffOf(target), h);
       return [`/api/v1/attachments/${fresh.id}`, { method: 'DELETE' }];
     }
+    case 'GET /api/v1/hulpvragen/{id}/status-history': return [`/api/v1/hulpvragen/${h}/status-history`, {}];
+    case 'GET /api/v1/dossiers/{id}/notes': return [`/api/v1/dossiers/${d}/notes`, {}];
+    case 'POST /api/v1/dossiers/{id}/notes': return [`/api/v1/dossiers/${d}/notes`, jsonRequest('POST', { body: 'Alleen voor mij.' })];
+    case 'PATCH /api/v1/notes/{id}': return [`/api/v1/notes/${await noteOf(target)}`, jsonRequest('PATCH', { body: 'Gewijzigd.' })];
+    case 'DELETE /api/v1/notes/{id}': return [`/api/v1/notes/${await noteOf(target)}`, { method: 'DELETE' }];
+    case 'GET /api/v1/news/manage': return ['/api/v1/news/manage', {}];
+    case 'POST /api/v1/news': return ['/api/v1/news', jsonRequest('POST', { title: 'Studiedag', body: 'Op 1 oktober.' })];
+    case 'PATCH /api/v1/news/{id}': return [`/api/v1/news/${await newsOf(target)}`, jsonRequest('PATCH', { title: 'Gewijzigd' })];
+    case 'POST /api/v1/news/{id}/publish': return [`/api/v1/news/${await newsOf(target)}/publish`, { method: 'POST' }];
+    case 'POST /api/v1/news/{id}/withdraw': return [`/api/v1/news/${await newsOf(target, true)}/withdraw`, { method: 'POST' }];
+    case 'GET /api/v1/parents': return ['/api/v1/parents?q=parent', {}];
+  }
+  const tab = /^(GET|POST|PATCH|DELETE) \/api\/v1\/(?:dossiers\/\{id\}\/)?(aanpak|tlv|overlegronden)(\/\{id\})?(\/attachments)?$/.exec(route);
+  if (tab) {
+    const [, method, segment, item, files] = tab;
+    const kind = segment === 'overlegronden' ? 'overleg' : (segment as 'aanpak' | 'tlv');
+    const body = { aanpak: { title: 'Extra leesbegeleiding' }, tlv: { type: 'so-midden', startDate: '2024-08-01', endDate: '2026-07-31' }, overleg: { date: '2024-10-01', participants: ['IB', 'ouder'] } }[kind];
+    if (!item) return [`/api/v1/dossiers/${d}/${segment}`, method === 'GET' ? {} : jsonRequest('POST', body)];
+    const e = await entryOf(target, kind);
+    if (files) return [`/api/v1/${segment}/${e}/attachments`, { method: 'POST', headers: multipartHeaders(), body: multipartBody(Buffer.from('tekst\n'), 'plan.txt') }];
+    return [`/api/v1/${segment}/${e}`, method === 'DELETE' ? { method: 'DELETE' } : jsonRequest('PATCH', { body: 'Gewijzigd.' })];
   }
   throw new Error(`no request for ${route}`);
 }

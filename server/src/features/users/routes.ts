@@ -6,7 +6,9 @@ import { createRouter } from '../../lib/router.ts';
 import { authResponses, bearerSecurity, IdParam, json, jsonBody, PageQuery, pageOf, problem } from '../../lib/openapi.ts';
 import { auditContext } from '../audit/service.ts';
 import { requireAuth, requireStaff } from '../auth/middleware.ts';
-import { inviteUser, listUsers, manageUser, type UserAction } from './service.ts';
+import { findParents, inviteUser, lastLoginFilters, listUsers, manageUser, type UserAction } from './service.ts';
+import { dossierEditorsOnly } from '../policy/policy.ts';
+import { auditContext as audit, recordAudit } from '../audit/service.ts';
 
 const UserListItem = z
   .object({
@@ -69,10 +71,16 @@ export const userRoutes = createRouter()
       security: bearerSecurity,
       middleware: [requireAuth, requireStaff] as const,
       summary: 'Accounts this staff member may manage',
-      request: { query: PageQuery.extend({ q: z.string().max(100).regex(/^[^\u0000]*$/, 'no NUL characters').optional(), role: z.enum(roles).optional(), status: z.enum(userStatuses).optional() }) },
+      request: {
+        query: PageQuery.extend({
+          q: z.string().max(100).regex(/^[^\u0000]*$/, 'no NUL characters').optional(), role: z.enum(roles).optional(), status: z.enum(userStatuses).optional(),
+          school: z.string().trim().max(12).regex(/^[A-Za-z0-9]*$/, 'a BRIN code').optional().openapi({ description: "BRIN: the school's staff and its children's guardians" }),
+          lastLogin: z.enum(lastLoginFilters).optional().openapi({ description: 'never, last30 (days), over30, over90' }),
+        }),
+      },
       responses: { 200: json(pageOf(UserListItem, 'UserPage'), 'A page of accounts'), ...errors },
     }),
-    async (c) => c.json(await listUsers(c.var.deps.db, c.var.user, c.req.valid('query')), 200),
+    async (c) => c.json(await listUsers(c.var.deps.db, c.var.user, c.req.valid('query'), c.var.deps.clock.now()), 200),
   )
   .openapi(
     createRoute({
@@ -106,4 +114,23 @@ export const userRoutes = createRouter()
   .openapi(actionRoute('reset-2fa', 'Remove the authenticator and mail a link to set up a new one; all sessions end'), async (c) => {
     await act(c, 'reset-2fa');
     return c.body(null, 204);
-  });
+  })
+  .openapi(actionRoute('end-sessions', 'Log the account out everywhere: every session ends at once'), async (c) => {
+    await act(c, 'end-sessions');
+    return c.body(null, 204);
+  })
+  .openapi(
+    createRoute({
+      method: 'get', path: '/parents', tags: ['Staff'], security: bearerSecurity,
+      middleware: [requireAuth, dossierEditorsOnly] as const,
+      summary: 'Find a parent of the organisation by name, username or e-mail, to link as guardian (school staff, admin)',
+      request: { query: z.object({ q: z.string().trim().min(2).max(100).regex(/^[^\u0000-\u001F\u007F]*$/, 'no control characters') }) },
+      responses: { 200: json(z.array(z.object({ id: z.uuid(), displayName: z.string(), username: z.string(), email: z.string(), status: z.enum(userStatuses) }).openapi('ParentMatch')), 'At most 20 parents'), 400: problem('Give at least 2 characters'), ...errors },
+    }),
+    async (c) => {
+      const { q } = c.req.valid('query');
+      const found = await findParents(c.var.deps.db, c.var.user, q);
+      await recordAudit(c.var.deps.db, { ...audit(c), action: 'parents.search', outcome: 'success', subjectType: 'users', detail: { found: found.length } });
+      return c.json(found, 200, { 'Cache-Control': 'no-store' });
+    },
+  );
