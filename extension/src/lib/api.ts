@@ -64,7 +64,7 @@ async function toError(response: Response, auth: boolean): Promise<ApiError> {
 }
 
 /** The typed clients, with the token (when `auth`) and the error handling of `send`. */
-async function clients(auth = true) {
+export async function clients(auth = true) {
   let token = '';
   if (auth) {
     token = (await getSession('session'))?.token ?? '';

@@ -6,8 +6,8 @@ import { createRouter } from '../../lib/router.ts';
 import { auditContext, recordAudit } from '../audit/service.ts';
 import { requireAuth } from '../auth/middleware.ts';
 import { denyInvisible, findVisibleDossier, findVisibleHulpvraag, loadVisible, staffOnly } from '../policy/policy.ts';
-import { Hulpvraag, HulpvraagCreate, HulpvraagPatch, HulpvraagSummary, StatusChange } from './schemas.ts';
-import { createHulpvraag, getHulpvraag, listStatusHistory, listVisibleHulpvragen, updateHulpvraag } from './service.ts';
+import { Hulpvraag, HulpvraagCreate, HulpvraagListItem, HulpvraagPatch, HulpvraagSummary, StatusChange } from './schemas.ts';
+import { createHulpvraag, getHulpvraag, listStatusHistory, listVisibleHulpvragen, searchHulpvragen, updateHulpvraag } from './service.ts';
 
 const noStore = { 'Cache-Control': 'no-store' };
 const readResponses = { ...authResponses, 404: problem('Not found, or not visible to you') };
@@ -102,5 +102,20 @@ export const hulpvraagRoutes = createRouter()
       const history = await listStatusHistory(db, found.id);
       await recordAudit(db, audited(c, 'hulpvraag.history.read', { type: 'hulpvraag', id: found.id, label: found.title, dossierId: found.dossierId }));
       return c.json(history, 200, noStore);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: 'get', path: '/hulpvragen', tags: ['Hulpvragen'], summary: 'Hulpvragen across the dossiers you may see, newest first (staff)',
+      middleware: [requireAuth, staffOnly] as const, security: bearerSecurity,
+      request: { query: PageQuery.extend({ status: z.string().trim().max(50).optional(), mine: z.enum(['true', 'false']).optional().openapi({ description: 'Only those I coordinate' }) }) },
+      responses: { 200: json(pageOf(HulpvraagListItem, 'HulpvraagListPage'), 'A page of hulpvragen'), ...authResponses, 403: problem('Not for your role') },
+    }),
+    async (c) => {
+      const { mine, ...query } = c.req.valid('query');
+      const { db } = c.var.deps;
+      const page = await searchHulpvragen(db, c.var.user, { ...query, mine: mine === 'true' });
+      await recordAudit(db, { ...auditContext(c), action: 'hulpvragen.search', outcome: 'success', subjectType: 'hulpvragen', detail: { status: query.status ?? null, mine: mine === 'true', total: page.total } });
+      return c.json(page, 200, noStore);
     },
   );

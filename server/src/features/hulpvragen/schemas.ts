@@ -56,6 +56,14 @@ export const HulpvraagPatch = z
 export type HulpvraagCreate = z.infer<typeof HulpvraagCreate>;
 export type HulpvraagPatch = z.infer<typeof HulpvraagPatch>;
 
+export const HulpvraagListItem = z
+  .object({
+    id: z.uuid(), date: z.string(), title: z.string(), status: z.string(),
+    dossier: z.object({ id: z.uuid(), firstName: z.string(), lastName: z.string() }),
+    coordinator: z.object({ id: z.uuid(), displayName: z.string() }).nullable(),
+  })
+  .openapi('HulpvraagListItem');
+
 export const StatusChange = z
   .object({
     at: z.string().openapi({ format: 'date-time' }),

@@ -133,3 +133,24 @@ export async function listStatusHistory(db: DbOrTx, hulpvraagId: string) {
     .orderBy(asc(hulpvraagStatusHistory.changedAt), asc(hulpvraagStatusHistory.id));
   return rows.map((r) => ({ at: r.at.toISOString(), by: r.byId ? { id: r.byId, displayName: r.byName! } : null, from: r.from, to: r.to, note: r.note }));
 }
+
+/** Hulpvragen across the dossiers a staff member may see (the panel's Hulpvragen list), newest first. */
+export async function searchHulpvragen(db: DbOrTx, user: AuthUser, query: PageQuery & { status?: string | undefined; mine?: boolean | undefined }) {
+  const where = and(
+    eq(hulpvragen.organisationId, user.organisationId), visibleDossiers(user),
+    query.status ? eq(hulpvragen.status, query.status) : undefined,
+    query.mine ? eq(hulpvragen.coordinatorId, user.id) : undefined,
+  );
+  const [rows, [total]] = await Promise.all([
+    db.select({
+      id: hulpvragen.id, date: hulpvragen.date, title: hulpvragen.title, status: hulpvragen.status,
+      dossier: { id: dossiers.id, firstName: dossiers.firstName, lastName: dossiers.lastName }, coordinatorId: users.id, coordinatorName: users.displayName,
+    })
+      .from(hulpvragen).innerJoin(dossiers, eq(dossiers.id, hulpvragen.dossierId)).leftJoin(users, eq(users.id, hulpvragen.coordinatorId))
+      .where(where).orderBy(desc(hulpvragen.date), desc(hulpvragen.createdAt), desc(hulpvragen.id))
+      .limit(query.pageSize).offset((query.page - 1) * query.pageSize),
+    db.select({ n: count() }).from(hulpvragen).innerJoin(dossiers, eq(dossiers.id, hulpvragen.dossierId)).where(where),
+  ]);
+  const items = rows.map(({ coordinatorId, coordinatorName, ...r }) => ({ ...r, coordinator: coordinatorId ? { id: coordinatorId, displayName: coordinatorName! } : null }));
+  return { items, page: query.page, pageSize: query.pageSize, total: total?.n ?? 0 };
+}

@@ -38,6 +38,10 @@ describe('hulpvragen: zichtbaar voor ouders and Status informatie', () => {
       { at: '2025-06-01T10:00:00.000Z', by: { id: w.users.coordinator.id, displayName: w.users.coordinator.displayName }, from: 'aanmelding', to: 'in behandeling', note: 'Observatie gepland.' },
     ]);
     expect((await t.app.request(`/api/v1/hulpvragen/${h}/status-history`, as('parent'))).status).toBe(403);
+    // The panel's Hulpvragen list: across dossiers, filtered by status, only what the caller may see.
+    const list = await (await t.app.request('/api/v1/hulpvragen?status=in%20behandeling', as('school'))).json();
+    expect(list.items).toEqual([expect.objectContaining({ id: h, status: 'in behandeling', dossier: { id: w.dossiers.own.id, firstName: 'Sam', lastName: 'Eigen' } })]);
+    expect((await (await t.app.request('/api/v1/hulpvragen?pageSize=100', as('school'))).json()).items.every((i: { dossier: { id: string } }) => [w.dossiers.own.id, w.dossiers.otherChild.id].includes(i.dossier.id))).toBe(true);
     // A failing change writes no history.
     await t.app.request(`/api/v1/hulpvragen/${h}`, as('coordinator', jsonRequest('PATCH', { status: 'advies', coordinatorId: w.users.school.id })));
     expect(await (await t.app.request(`/api/v1/hulpvragen/${h}/status-history`, as('school'))).json()).toHaveLength(1);

@@ -50,6 +50,7 @@ const matrix: Record<string, Row> = {
   'POST /api/v1/hulpvragen/{id}/attachments': write(201),
   'DELETE /api/v1/attachments/{id}': write(204),
   'GET /api/v1/hulpvragen/{id}/status-history': write(200),
+  'GET /api/v1/hulpvragen': staffOnly(200),
   // The dossier tabs: parents read the shared Aanpak and TLV items of their own child; Overlegronde is staff only.
   'GET /api/v1/dossiers/{id}/aanpak': read,
   'POST /api/v1/dossiers/{id}/aanpak': write(201),
@@ -151,6 +152,7 @@ async function requestFor(route: string, target: Target): Promise<[string, Reque
       const fresh = await addAttachment(t.db, w.staffOf(target), h);
       return [`/api/v1/attachments/${fresh.id}`, { method: 'DELETE' }];
     }
+    case 'GET /api/v1/hulpvragen': return ['/api/v1/hulpvragen?status=aanmelding', {}];
     case 'GET /api/v1/hulpvragen/{id}/status-history': return [`/api/v1/hulpvragen/${h}/status-history`, {}];
     case 'GET /api/v1/dossiers/{id}/notes': return [`/api/v1/dossiers/${d}/notes`, {}];
     case 'POST /api/v1/dossiers/{id}/notes': return [`/api/v1/dossiers/${d}/notes`, jsonRequest('POST', { body: 'Alleen voor mij.' })];
