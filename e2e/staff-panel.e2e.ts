@@ -158,6 +158,14 @@ describe('staff panel in the extension', () => {
     for (const [tab, name] of [['Aanpak', '10-aanpak'], ['TLV', '11-tlv'], ['Overlegronde', '12-overlegronde'], ['Mijn notities', '13-mijn-notities']] as const) {
       await panel.getByRole('tab', { name: tab }).click();
       await panel.getByRole('tabpanel').waitFor();
+      if (tab === 'Aanpak') {
+        await panel.getByRole('button', { name: '+ Toevoegen' }).click();
+        await panel.getByLabel('Titel').fill('Extra leesbegeleiding');
+        await panel.getByLabel('Tekst').fill('Twee keer per week twintig minuten.');
+        await panel.getByLabel('Zichtbaar voor ouders').check();
+        await panel.getByRole('button', { name: 'Opslaan' }).click();
+        await panel.getByRole('heading', { name: /Extra leesbegeleiding/ }).waitFor();
+      }
       if (tab === 'TLV') {
         await panel.getByRole('button', { name: '+ Toevoegen' }).click();
         await panel.getByLabel('Soort').selectOption('so-midden');
@@ -210,6 +218,11 @@ describe('staff panel in the extension', () => {
     await popup.getByTestId('hulpvragen-table').getByRole('button', { name: 'Onderzoek leesontwikkeling' }).click();
     await popup.getByText('Hulpvraagdatum').waitFor();
     await popup.getByRole('button', { name: `${PDF_NAME} downloaden` }).waitFor();
+    await popup.getByRole('button', { name: /Terug/ }).click();
+    // The Aanpak item shared with parents is there, read-only; the TLV (not shared) is not.
+    await popup.getByRole('heading', { name: 'Aanpak' }).waitFor();
+    await popup.getByText('Twee keer per week twintig minuten.').waitFor();
+    expect(await popup.getByText('Toelaatbaarheidsverklaring (TLV)').count()).toBe(0);
     await popup.screenshot({ path: join(ARTIFACTS, 'panel-18-ouder-ziet-hulpvraag.png'), fullPage: true });
 
     // A parent who opens admin.html gets a polite refusal.

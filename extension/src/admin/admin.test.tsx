@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { User } from '../lib/api-types';
 import { fireEvent, render, screen, waitFor, within } from '@testing-library/preact';
 import { AdminApp } from './app';
 import { App as PopupApp } from '../popup/app';
@@ -10,7 +11,7 @@ import { demoLogin, demoUser, fakeServer } from '../../test/fake-server';
 import { go, listenToHash, parseHash } from './router';
 import { loadAdminSession } from './session';
 
-const staff = { ...demoUser, id: 'staff-1', displayName: 'Ilse Bakker', role: 'admin' as const };
+const staff: User = { ...demoUser, id: 'staff-1', displayName: 'Ilse Bakker', role: 'admin' };
 const dossier = {
   id: 'd1', firstName: 'Sam', lastName: 'Jansen', birthDate: '2014-03-02', school: { brin: '12AB00', name: 'De Regenboog' },
   schoolGroup: 'groep 5', contactName: 'Mw. de Wit', contactEmail: '', guardians: [{ id: 'p1', displayName: 'Jan Jansen' }],

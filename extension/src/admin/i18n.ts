@@ -89,6 +89,7 @@ const nl = {
   child: 'Kind',
   // attachments
   attachments: 'Bijlagen',
+  fileCount: '{n} bijl.',
   download: 'Downloaden',
   downloadFile: '{file} downloaden',
   noAttachments: 'Geen bijlagen.',
@@ -208,7 +209,7 @@ const en: Record<AdminKey, string> = {
   hulpvraag: 'Hulpvraag', status: 'Status', title: 'Title', description: 'Description', coordinator: 'Coordinator', labels: 'Labels',
   labelsHint: 'Separated by commas', hulpvraagDate: 'Date of the hulpvraag', visibleToParents: 'Visible to parents', hiddenFromParents: 'not visible to parents',
   noHulpvragen: 'No hulpvragen yet.', newStatus: 'New status', note: 'Note', when: 'When', who: 'Who', fromTo: 'From → to', noHistory: 'No status changes yet.',
-  back: 'Back', none: 'None', mine: 'Only those I coordinate', allStatuses: 'All statuses', child: 'Child', attachments: 'Attachments', download: 'Download',
+  back: 'Back', none: 'None', mine: 'Only those I coordinate', allStatuses: 'All statuses', child: 'Child', attachments: 'Attachments', fileCount: '{n} file(s)', download: 'Download',
   downloadFile: 'Download {file}', noAttachments: 'No attachments.', dropFiles: 'Drop files here or', chooseFiles: 'choose files',
   allowedTypes: 'PDF, PNG, JPEG, DOCX, XLSX, ODT or text.', uploading: 'Uploading {file}', uploaded: '{file} was added.', uploadFailed: '{file}: {reason}',
   deleteFileConfirm: 'Delete the attachment “{file}”? It is then gone for everyone.', deleteFile: 'Delete {file}', newItem: 'Add', noItems: 'Nothing recorded yet.',

@@ -96,6 +96,9 @@ export const api = {
     success((await clients()).hulpvragen[':id'].$get({ param: { id } })),
   attachment: async (id: string): Promise<Attachment> =>
     success((await clients()).attachments[':id'].$get({ param: { id } })),
+  /** The Aanpak and TLV items staff shared with parents (read-only; the reads are in the access log). */
+  sharedAanpak: async (id: string) => success((await clients()).dossiers[':id'].aanpak.$get({ param: { id }, query: page(1, 50) })),
+  sharedTlv: async (id: string) => success((await clients()).dossiers[':id'].tlv.$get({ param: { id }, query: page(1, 50) })),
   accessLog: async (id: string, n = 1, size = 10): Promise<Page<AccessLogEntry>> =>
     success((await clients()).dossiers[':id']['access-log'].$get({ param: { id }, query: page(n, size) })),
 };

@@ -8,7 +8,7 @@ import { adminApi, uploadFile, type Attachment, type UploadTarget } from '../api
 import { at } from '../i18n';
 import { confirm } from './confirm';
 
-interface Upload { key: string; name: string; progress: number; error?: string; done?: boolean }
+interface Upload { key: string; name: string; progress: number; error?: string }
 
 export function Attachments({ files, target, onChange, readOnly = false }: { files: Attachment[]; target: UploadTarget; onChange: () => void; readOnly?: boolean }) {
   const [uploads, setUploads] = useState<Upload[]>([]);
@@ -20,12 +20,12 @@ export function Attachments({ files, target, onChange, readOnly = false }: { fil
   async function uploadAll(list: FileList | File[]) {
     const chosen = [...list];
     const entries = chosen.map((f, i) => ({ key: `${Date.now()}-${i}-${f.name}`, name: f.name, progress: 0 }));
-    setUploads((u) => [...u.filter((x) => !x.done), ...entries]);
+    setUploads((u) => [...u.filter((x) => !x.error), ...entries]);
     await Promise.all(chosen.map(async (file, i) => {
       const key = entries[i]!.key;
       try {
         await uploadFile(target, file, (progress) => update(key, { progress }));
-        update(key, { progress: 1, done: true });
+        setUploads((list) => list.filter((u) => u.key !== key));
         setMessage(at('uploaded', { file: file.name }));
       } catch (err) {
         update(key, { error: at('uploadFailed', { file: file.name, reason: errorMessage(err) }) });

@@ -34,7 +34,7 @@ export function HulpvraagTab({ dossierId, hulpvraagId }: { dossierId: string; hu
                 <td>
                   <button type="button" class="link" onClick={() => open(h.id)}>{h.title}</button>
                   {!h.visibleToParents && <span class="tag tag-muted">{at('hiddenFromParents')}</span>}
-                  {h.attachmentCount > 0 && <span class="tag" title={at('attachments')}>📎 {h.attachmentCount}</span>}
+                  {h.attachmentCount > 0 && <span class="tag tag-muted">{at('fileCount', { n: h.attachmentCount })}</span>}
                 </td>
                 <td>{formatStatus(h.status)}</td>
               </tr>

@@ -44,6 +44,13 @@ export const nl = {
   pageOf: '{page}/{pages} ({range} van {total})',
   pageNav: 'Bladeren',
   whoLooked: 'Wie heeft meegekeken',
+  aanpak: 'Aanpak',
+  tlv: 'Toelaatbaarheidsverklaring (TLV)',
+  tlvExpired: 'verlopen',
+  tlv_sbo: 'SBO',
+  'tlv_so-laag': 'SO categorie laag',
+  'tlv_so-midden': 'SO categorie midden',
+  'tlv_so-hoog': 'SO categorie hoog',
   // details
   details: 'Gegevens van de hulpvraag',
   hulpvraagDate: 'Hulpvraagdatum',
