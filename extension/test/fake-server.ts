@@ -1,6 +1,6 @@
 // A programmable fake of the Kindkans API for component tests: `route('GET /news', body)`.
 import { vi } from 'vitest';
-import type { LoginResponse, User } from '../src/lib/api-types';
+import type { LoginResponse, User } from '../src/lib/server-routes';
 
 export interface FakeReply {
   status?: number;
@@ -78,7 +78,7 @@ export const demoHulpvraag = {
   id: 'h1', dossierId: 'd1', date: '2020-06-12', title: 'Preventief SCP observatie', status: 'aanmelding',
   description: 'Observatie in de klas.', coordinator: { id: 'c1', displayName: 'Petra de Vries' },
   labels: ['observatie', 'SCP'],
-  attachments: [{ id: 'a1', hulpvraagId: 'h1', filename: 'verslag observatie.pdf', contentType: 'application/pdf', size: 20480, sha256: 'ab', createdAt: '2020-06-12T10:00:00Z' }],
+  attachments: [{ id: 'a1', hulpvraagId: 'h1', entryId: null, filename: 'verslag observatie.pdf', contentType: 'application/pdf', size: 20480, sha256: 'ab', createdAt: '2020-06-12T10:00:00Z' }],
 };
 
 /** Routes for a logged-in parent with one child and one hulpvraag. */

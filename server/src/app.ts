@@ -1,7 +1,7 @@
 import { HTTPException } from 'hono/http-exception';
 import type { Context } from 'hono';
 import type { AppDeps, AppEnv } from './app-env.ts';
-import { renderDocs } from './features/docs/render.ts';
+import { docsRoutes } from './features/docs/routes.ts';
 import { healthRoutes } from './features/health/routes.ts';
 import { organisationRoutes } from './features/organisations/routes.ts';
 import { accessLogRoutes } from './features/access-log/routes.ts';
@@ -83,7 +83,7 @@ export function createApp(options: CreateAppOptions) {
     .route('/', passwordResetPages);
 
   app.doc31('/openapi.json', openApiConfig);
-  app.get('/docs', (c) => c.html(renderDocs(app.getOpenAPI31Document(openApiConfig) as never), 200, { 'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'" }));
+  app.route('/docs', docsRoutes);
 
   app.notFound((c) => problemResponse(c, new AppError('not_found', `No route for ${c.req.method} ${c.req.path}.`)));
   app.onError((err, c) => problemResponse(c, toAppError(err, c)));

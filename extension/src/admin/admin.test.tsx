@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { User } from '../lib/api-types';
+import type { User } from '../lib/server-routes';
 import { fireEvent, render, screen, waitFor, within } from '@testing-library/preact';
 import { AdminApp } from './app';
 import { App as PopupApp } from '../popup/app';

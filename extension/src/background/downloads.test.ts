@@ -3,6 +3,7 @@ import { safeFilename, startDownload, onDownloadChanged } from './downloads';
 import { getSession } from '../lib/storage';
 import { startSession } from './session';
 import { demoHulpvraag, demoLogin } from '../../test/fake-server';
+import { fakeBrowser } from '../../test/fake-browser';
 
 describe('downloads', () => {
   it('keeps file names the browser accepts', () => {
@@ -27,6 +28,10 @@ describe('downloads', () => {
     await startSession(demoLogin());
     const reply = await startDownload(demoHulpvraag.attachments[0]!);
     expect(reply.ok).toBe(true);
+    expect(fakeBrowser().downloads.list[0]).toMatchObject({
+      url: 'http://kindkans.test/api/v1/attachments/a1/content',
+      headers: [{ name: 'Authorization', value: 'Bearer tok-123' }],
+    });
     const id = reply.ok ? reply.downloadId : -1;
     await onDownloadChanged({ id, filename: { current: '/home/ouder/Downloads/verslag observatie (1).pdf' } });
     await onDownloadChanged({ id, state: { current: 'complete' } });

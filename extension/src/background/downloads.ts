@@ -1,7 +1,7 @@
 // Downloads through the browser's downloads API, with the token in a header (never in the
 // URL). Every file is remembered for this session so the logout screen can name it.
 import { browser, type Downloads } from '../lib/browser';
-import type { Attachment } from '../lib/api-types';
+import type { Attachment } from '../lib/server-routes';
 import { attachmentContentUrl } from '../lib/api';
 import { getSession, setSession, type DownloadRecord } from '../lib/storage';
 import type { DownloadReply } from '../lib/messages';

@@ -48,6 +48,15 @@ describe('background session', () => {
     expect(await getSession('lastActivity')).toBeGreaterThan(1);
   });
 
+  it('Aangemeld blijven on a session the server has ended logs out', async () => {
+    const server = fakeServer().problemRoute('GET /auth/session', 401, 'unauthorized').route('POST /auth/logout', { status: 204 });
+    await startSession(demoLogin());
+    await stayLoggedIn();
+    expect(await getSession('session')).toBeNull();
+    expect(await getSession('farewell')).toMatchObject({ reason: 'expired' });
+    expect(server.calls.map((c) => `${c.method} ${c.path}`)).toEqual(['GET /auth/session', 'POST /auth/logout']);
+  });
+
   it('logs out at the idle timeout: server call, wipe, badge off, reason kept', async () => {
     const server = fakeServer().route('POST /auth/logout', { status: 204 });
     await startSession(demoLogin());

@@ -1,8 +1,8 @@
 // The login's life in the background: start, timers, reminder, and the one logout that
 // every path goes through (button, reminder, idle timeout, screen lock, dead session).
 import { browser, toolbarAction } from '../lib/browser';
-import type { LoginResponse, SessionInfo } from '../lib/api-types';
-import { logoutAtServer } from '../lib/api';
+import type { LoginResponse } from '../lib/server-routes';
+import { ApiError, api, logoutAtServer } from '../lib/api';
 import { getSession, getSettings, setSession, type LogoutReason } from '../lib/storage';
 import { backgroundT } from './language';
 import { clearReminder, showReminder } from './reminder';
@@ -75,20 +75,12 @@ export async function stayLoggedIn(): Promise<void> {
   await clearReminder();
   const session = await getSession('session');
   if (!session) return;
-  const { serverUrl } = await getSettings();
   try {
-    const response = await fetch(`${serverUrl.replace(/\/+$/, '')}/api/v1/auth/session`, {
-      headers: { Authorization: `Bearer ${session.token}`, Accept: 'application/json' },
-      credentials: 'omit',
-      cache: 'no-store',
-    });
-    if (response.status === 401) return logout('expired');
-    if (response.ok) {
-      (await response.json()) as SessionInfo;
-      await setSession({ lastActivity: Date.now() });
-    }
-  } catch {
-    // offline: keep the local timers as they are
+    // A success counts as activity (api.ts records it); a dead session is logged out here.
+    await api.session();
+  } catch (error) {
+    if (error instanceof ApiError && error.code === 'session_expired') return logout('expired');
+    // offline or a server error: keep the local timers as they are
   }
 }
 

@@ -3,13 +3,13 @@
 // token from session storage on every call, records activity after each authenticated call,
 // and turns every failure into an ApiError whose `code` is the problem+json code (or
 // `network_error`).
-import type {
-  AccessLogEntry, DossierSummary, Hulpvraag, HulpvraagSummary, LoginRequest, LoginResponse,
-  NewsItem, Organisation, Page, Problem, SessionInfo, User, Attachment,
-} from './api-types';
 import { getSession, getSettings, setSession } from './storage';
 import { send as sendMessage } from './messages';
-import { serverClient, success } from './server-routes';
+import {
+  serverClient, success,
+  type AccessLogPage, type Attachment, type DossierPage, type Hulpvraag, type HulpvraagPage, type LoginRequest,
+  type LoginResponse, type NewsItem, type Organisation, type PasswordResetRequest, type Problem, type SessionInfo, type User,
+} from './server-routes';
 
 export class ApiError extends Error {
   constructor(
@@ -75,22 +75,22 @@ export async function clients(auth = true) {
 
 const page = (n: number, size: number) => ({ page: String(n), pageSize: String(size) });
 
-// Each function names the extension's own type for the answer: when the server's route
-// types drift from API.md, `npm run typecheck` fails here.
+// Each answer's type is read off the server's route (server-routes.ts): one definition, the
+// server's zod schema.
 export const api = {
   organisations: async (): Promise<Organisation[]> =>
     success((await clients(false)).organisations.$get()),
   login: async (json: LoginRequest): Promise<LoginResponse> =>
     success((await clients(false)).auth.login.$post({ json })),
-  requestPasswordReset: async (json: { organisation: string; username: string }): Promise<void> => {
+  requestPasswordReset: async (json: PasswordResetRequest): Promise<void> => {
     await (await clients(false)).auth['password-reset'].$post({ json });
   },
   session: async (): Promise<SessionInfo> => success((await clients()).auth.session.$get()),
   me: async (): Promise<User> => success((await clients()).me.$get()),
   news: async (): Promise<NewsItem[]> => success((await clients()).news.$get()),
-  dossiers: async (n = 1): Promise<Page<DossierSummary>> =>
+  dossiers: async (n = 1): Promise<DossierPage> =>
     success((await clients()).dossiers.$get({ query: page(n, 100) })),
-  hulpvragen: async (id: string, n = 1, size = 10): Promise<Page<HulpvraagSummary>> =>
+  hulpvragen: async (id: string, n = 1, size = 10): Promise<HulpvraagPage> =>
     success((await clients()).dossiers[':id'].hulpvragen.$get({ param: { id }, query: page(n, size) })),
   hulpvraag: async (id: string): Promise<Hulpvraag> =>
     success((await clients()).hulpvragen[':id'].$get({ param: { id } })),
@@ -99,20 +99,17 @@ export const api = {
   /** The Aanpak and TLV items staff shared with parents (read-only; the reads are in the access log). */
   sharedAanpak: async (id: string) => success((await clients()).dossiers[':id'].aanpak.$get({ param: { id }, query: page(1, 50) })),
   sharedTlv: async (id: string) => success((await clients()).dossiers[':id'].tlv.$get({ param: { id }, query: page(1, 50) })),
-  accessLog: async (id: string, n = 1, size = 10): Promise<Page<AccessLogEntry>> =>
+  accessLog: async (id: string, n = 1, size = 10): Promise<AccessLogPage> =>
     success((await clients()).dossiers[':id']['access-log'].$get({ param: { id }, query: page(n, size) })),
 };
 
 /** Where the bytes of an attachment live (fetched with the Bearer header, never a token in the URL). */
 export async function attachmentContentUrl(id: string): Promise<string> {
-  return `${await serverUrl()}/api/v1/attachments/${encodeURIComponent(id)}/content`;
+  return serverClient(await serverUrl(), fetch).api.v1.attachments[':id'].content.$url({ param: { id } }).href;
 }
 
 /** Log out at the server; failures do not matter, the local wipe happens anyway. */
 export async function logoutAtServer(base: string, token: string): Promise<void> {
-  await fetch(`${base.replace(/\/+$/, '')}/api/v1/auth/logout`, {
-    method: 'POST',
-    headers: { Authorization: `Bearer ${token}` },
-    credentials: 'omit',
-  }).catch(() => undefined);
+  const v1 = serverClient(base.replace(/\/+$/, ''), (input, init) => fetch(input, { ...init, credentials: 'omit', cache: 'no-store' })).api.v1;
+  await v1.auth.logout.$post(undefined, { headers: { Authorization: `Bearer ${token}` } }).catch(() => undefined);
 }

@@ -1,7 +1,7 @@
 // Messages from the pages (popup, options) to the background service worker. The background
 // has one handler per type (background/handlers.ts).
 import { browser } from './browser';
-import type { LoginResponse, Attachment } from './api-types';
+import type { LoginResponse, Attachment } from './server-routes';
 import type { LogoutReason } from './storage';
 
 export type Message =

@@ -3,7 +3,7 @@
 // - session: the token and everything about this login; kept in memory only, gone when the
 //   browser closes. The token is never written to `local` or `sync`.
 import { browser } from './browser';
-import type { User } from './api-types';
+import type { User } from './server-routes';
 
 export const DEFAULT_SERVER_URL: string =
   typeof __KINDKANS_SERVER_URL__ === 'string' ? __KINDKANS_SERVER_URL__ : 'http://localhost:3000';

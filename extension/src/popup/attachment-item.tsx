@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { browser } from '../lib/browser';
-import type { Attachment } from '../lib/api-types';
+import type { Attachment } from '../lib/server-routes';
 import { formatDate, formatSize } from '../lib/format';
 import { t, type MessageKey } from '../lib/i18n';
 import { lang } from '../stores/settings';

@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { api } from '../lib/api';
-import type { Organisation } from '../lib/api-types';
+import type { Organisation } from '../lib/server-routes';
 import { errorMessage } from '../lib/errors';
 import { t } from '../lib/i18n';
 import { Alert } from '../components/alert';

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api } from '../lib/api';
 import { browser } from '../lib/browser';
-import type { Organisation } from '../lib/api-types';
+import type { Organisation } from '../lib/server-routes';
 import { errorMessage } from '../lib/errors';
 import { t } from '../lib/i18n';
 import { send } from '../lib/messages';

@@ -1,7 +1,7 @@
 // The dossiers of the logged-in parent and the chosen child; kept while the popup is open so
 // going back from a hulpvraag does not reload everything.
 import { signal } from '@preact/signals';
-import type { DossierSummary } from '../lib/api-types';
+import type { DossierSummary } from '../lib/server-routes';
 
 export const dossiers = signal<DossierSummary[] | null>(null);
 export const chosenDossierId = signal<string>('');

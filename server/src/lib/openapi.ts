@@ -34,17 +34,12 @@ export const PageQuery = z.object({
 });
 export type PageQuery = z.infer<typeof PageQuery>;
 
-export const pageOf = <T extends z.ZodType>(item: T, name: string) =>
-  z
-    .object({ items: z.array(item), page: z.number().int(), pageSize: z.number().int(), total: z.number().int() })
-    .openapi(name);
+const PageMeta = z.object({ page: z.number().int(), pageSize: z.number().int(), total: z.number().int() });
 
-export interface Page<T> {
-  items: T[];
-  page: number;
-  pageSize: number;
-  total: number;
-}
+export const pageOf = <T extends z.ZodType>(item: T, name: string) => z.object({ items: z.array(item), ...PageMeta.shape }).openapi(name);
+
+/** What a service returns for `pageOf(Item)`: `Page<z.infer<typeof Item>>`. */
+export type Page<T> = { items: T[] } & z.infer<typeof PageMeta>;
 
 /** Responses every authenticated route can give. */
 export const authResponses = {

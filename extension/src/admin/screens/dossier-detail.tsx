@@ -1,7 +1,7 @@
 // One dossier: its name above, the seven tabs of the partnership's screens below. The tabs are a
 // WAI-ARIA tablist (arrow keys move between them); the tab is part of the address (#/dossiers/<id>/<tab>).
 import { useRef } from 'preact/hooks';
-import type { User } from '../../lib/api-types';
+import type { User } from '../../lib/server-routes';
 import { errorMessage } from '../../lib/errors';
 import { formatDate } from '../../lib/format';
 import { useLoad } from '../../components/use-load';

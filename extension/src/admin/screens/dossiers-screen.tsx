@@ -1,7 +1,7 @@
 // Dossiers: search on the left (name, birth date, school; the school filter is remembered per
 // user), the chosen dossier with its tabs on the right, or the form for a new dossier.
 import { useEffect, useState } from 'preact/hooks';
-import type { User } from '../../lib/api-types';
+import type { User } from '../../lib/server-routes';
 import { errorMessage } from '../../lib/errors';
 import { formatDate } from '../../lib/format';
 import { adminApi, type DossierFilters, type DossierPage } from '../api';

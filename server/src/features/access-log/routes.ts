@@ -1,24 +1,15 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { and, count, desc, eq, inArray, isNotNull } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.ts';
-import { auditLog, roles, type Role } from '../../db/schema/index.ts';
+import { auditLog, type Role } from '../../db/schema/index.ts';
 import { IdParam, PageQuery, authResponses, bearerSecurity, json, pageOf, problem, type Page } from '../../lib/openapi.ts';
 import { createRouter } from '../../lib/router.ts';
 import { requireAuth } from '../auth/middleware.ts';
 import { findVisibleDossier, loadVisible } from '../policy/policy.ts';
+import { AccessLogEntry } from './schemas.ts';
 
 /** The audit actions that are reads of the child's data, shown in the access log. */
 export const accessActions = ['dossier.read', 'hulpvragen.read', 'hulpvraag.read', 'attachment.read', 'attachment.download', 'aanpak.read', 'tlv.read', 'overleg.read', 'hulpvraag.history.read'];
-
-const AccessLogEntry = z
-  .object({
-    at: z.string().openapi({ format: 'date-time' }),
-    actor: z.object({ displayName: z.string(), role: z.enum(roles) }),
-    action: z.string().openapi({ example: 'attachment.download' }),
-    subject: z.string(),
-  })
-  .openapi('AccessLogEntry');
-type AccessLogEntry = z.infer<typeof AccessLogEntry>;
 
 /** Who read or downloaded what of this dossier, newest first (successful accesses by signed-in users). */
 export async function listAccessLog(db: DbOrTx, dossierId: string, page: PageQuery): Promise<Page<AccessLogEntry>> {

@@ -1,25 +1,11 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { createRoute } from '@hono/zod-openapi';
 import { createRouter } from '../../lib/router.ts';
 import { json, jsonBody, problem } from '../../lib/openapi.ts';
 import { auditContext } from '../audit/service.ts';
 import { throttleAddress } from '../auth/throttle.ts';
+import { Activation, NewPasswordBody, TokenParam } from './schemas.ts';
 import { completeActivation, getActivation } from './service.ts';
 
-export const TokenParam = z.object({ token: z.string().max(200).openapi({ param: { name: 'token', in: 'path' } }) });
-export const NewPasswordBody = z.object({ password: z.string().max(1024), code: z.string().max(64).openapi({ example: '123456' }) });
-
-const Activation = z
-  .object({
-    username: z.string(),
-    organisation: z.object({ code: z.string(), name: z.string() }),
-    totp: z.object({
-      secret: z.string().openapi({ description: 'base32, upper case, no spaces' }),
-      secretGrouped: z.string().openapi({ example: 'gv3f feu4 x32z fn3w sx4j fy6d 2vtx yx77' }),
-      otpauthUri: z.string(),
-      qrSvg: z.string(),
-    }),
-  })
-  .openapi('Activation');
 
 export const linkErrors = { 404: problem('Unknown link'), 410: problem('token_expired: used or expired') };
 

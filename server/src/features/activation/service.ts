@@ -9,6 +9,7 @@ import { groupSecret, newTotpSecret, totpUri, verifyTotp } from '../../lib/totp.
 import { recordAudit, type AuditEntry } from '../audit/service.ts';
 import { recordLoginFailure, throttleState } from '../auth/lockout.ts';
 import { invalidateUserSessions } from '../auth/session.ts';
+import type { Activation } from './schemas.ts';
 import { findLiveToken } from './tokens.ts';
 
 export const totpBox = (appSecret: string) => createSecretBox(appSecret, 'totp');
@@ -16,13 +17,8 @@ export const totpBox = (appSecret: string) => createSecretBox(appSecret, 'totp')
 /** Links handled here: the first activation, and setting up a new authenticator after a 2FA reset. */
 const PURPOSES = ['activation', 'totp_enrolment'] as const;
 
-export interface ActivationInfo {
-  purpose: 'activation' | 'totp_enrolment';
-  username: string;
-  displayName: string;
-  organisation: { code: string; name: string };
-  totp: { secret: string; secretGrouped: string; otpauthUri: string; qrSvg: string };
-}
+/** The API's activation, and what the page needs besides: the link's purpose and the person's name. */
+export type ActivationInfo = Activation & { purpose: (typeof PURPOSES)[number]; displayName: string };
 
 /**
  * What the activation page shows. The TOTP secret is made at the first visit and bound to the

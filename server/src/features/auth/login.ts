@@ -8,14 +8,10 @@ import { recordAudit, type AuditEntry } from '../audit/service.ts';
 import { totpBox } from '../activation/service.ts';
 import { ORG_CODE } from '../organisations/service.ts';
 import { recordLoginFailure, throttleState } from './lockout.ts';
+import type { LoginRequest, User } from './schemas.ts';
 import { createSession, type SessionPolicy } from './session.ts';
 
-export interface LoginInput {
-  organisation: string;
-  username: string;
-  password: string;
-  code: string;
-}
+export type LoginInput = LoginRequest;
 
 export type LoginResult =
   | { ok: true; token: string; session: AuthSession; user: AuthUser }
@@ -89,4 +85,4 @@ export async function loginUser(
 }
 
 /** The API's `user` object (without internal fields). */
-export const publicUser = (u: AuthUser) => ({ id: u.id, username: u.username, displayName: u.displayName, email: u.email, role: u.role, organisation: u.organisation });
+export const publicUser = (u: AuthUser): User => ({ id: u.id, username: u.username, displayName: u.displayName, email: u.email, role: u.role, organisation: u.organisation });

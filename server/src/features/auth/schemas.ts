@@ -11,6 +11,7 @@ export const UserSchema = z
     organisation: z.object({ code: z.string(), name: z.string() }),
   })
   .openapi('User');
+export type User = z.infer<typeof UserSchema>;
 
 /** Long enough for any real password, short enough that nothing costly is done with junk. */
 export const LoginBody = z
@@ -21,10 +22,12 @@ export const LoginBody = z
     code: z.string().max(64).openapi({ example: '123456' }),
   })
   .openapi('LoginRequest');
+export type LoginRequest = z.infer<typeof LoginBody>;
 
 export const LoginAnswer = z
   .object({ token: z.string(), expiresAt: z.string(), idleTimeoutSeconds: z.number().int(), user: UserSchema })
   .openapi('LoginAnswer');
+export type LoginAnswer = z.infer<typeof LoginAnswer>;
 
 export const SessionAnswer = z.object({ user: UserSchema, expiresAt: z.string(), idleExpiresAt: z.string() }).openapi('Session');
 

@@ -4,7 +4,8 @@ import type { DbOrTx } from '../../db/client.ts';
 import { attachments, dossierEntries, dossiers, users, type EntryKind } from '../../db/schema/index.ts';
 import { AppError } from '../../lib/errors.ts';
 import { isUuid, type Page, type PageQuery } from '../../lib/openapi.ts';
-import { attachmentColumns, toAttachmentView, type AttachmentView } from '../hulpvragen/service.ts';
+import type { Attachment as AttachmentView } from '../hulpvragen/schemas.ts';
+import { attachmentColumns, toAttachmentView } from '../hulpvragen/service.ts';
 import { parentsSeeOnlyShared, visibleDossiers } from '../policy/policy.ts';
 import type { EntryInput } from './schemas.ts';
 

@@ -45,5 +45,7 @@ export const DossierQuery = z.object({
   school: singleLine(20).optional().openapi({ description: "The school's BRIN" }),
 });
 
+export type DossierSummary = z.infer<typeof DossierSummary>;
+export type Dossier = z.infer<typeof Dossier>;
 export type DossierCreate = z.infer<typeof DossierCreate>;
 export type DossierPatch = z.infer<typeof DossierPatch>;

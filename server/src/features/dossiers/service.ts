@@ -5,10 +5,8 @@ import { dossiers, guardians, schools, users } from '../../db/schema/index.ts';
 import { AppError } from '../../lib/errors.ts';
 import type { Page, PageQuery } from '../../lib/openapi.ts';
 import { visibleDossiers } from '../policy/policy.ts';
-import type { DossierCreate, DossierPatch } from './schemas.ts';
+import type { Dossier, DossierCreate, DossierPatch, DossierSummary } from './schemas.ts';
 
-export interface DossierSummary { id: string; firstName: string; lastName: string; birthDate: string; school: { brin: string; name: string } }
-export interface DossierDetail extends DossierSummary { schoolGroup: string; contactName: string; contactEmail: string; guardians: { id: string; displayName: string }[] }
 export interface DossierFilters { q?: string | undefined; name?: string | undefined; birthDate?: string | undefined; school?: string | undefined }
 
 /** `%`, `_` and `\` in a search term are literal. */
@@ -47,7 +45,7 @@ export async function listDossiers(db: DbOrTx, user: AuthUser, filters: DossierF
 }
 
 /** One dossier by id (the caller has passed the policy already). */
-export async function getDossier(db: DbOrTx, id: string): Promise<DossierDetail> {
+export async function getDossier(db: DbOrTx, id: string): Promise<Dossier> {
   const [row] = await db.select({ ...summaryColumns, schoolGroup: dossiers.schoolGroup, contactName: dossiers.contactName, contactEmail: dossiers.contactEmail }).from(dossiers).innerJoin(schools, eq(schools.id, dossiers.schoolId)).where(eq(dossiers.id, id));
   if (!row) throw new AppError('not_found', 'No dossier with this id.');
   const linked = await db
@@ -66,7 +64,7 @@ export async function findSchoolByBrin(db: DbOrTx, user: AuthUser, brin: string)
   return school;
 }
 
-export async function createDossier(db: DbOrTx, user: AuthUser, schoolId: string, input: DossierCreate): Promise<DossierDetail> {
+export async function createDossier(db: DbOrTx, user: AuthUser, schoolId: string, input: DossierCreate): Promise<Dossier> {
   const [row] = await db
     .insert(dossiers)
     .values({
@@ -77,7 +75,7 @@ export async function createDossier(db: DbOrTx, user: AuthUser, schoolId: string
   return getDossier(db, row!.id);
 }
 
-export async function updateDossier(db: DbOrTx, id: string, schoolId: string | undefined, input: DossierPatch, now: Date): Promise<DossierDetail> {
+export async function updateDossier(db: DbOrTx, id: string, schoolId: string | undefined, input: DossierPatch, now: Date): Promise<Dossier> {
   const { schoolBrin: _, ...fields } = input;
   await db.update(dossiers).set({ ...fields, ...(schoolId ? { schoolId } : {}), updatedAt: now }).where(eq(dossiers.id, id));
   return getDossier(db, id);

@@ -1,9 +1,9 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { createRoute } from '@hono/zod-openapi';
 import { pingDb } from '../../db/client.ts';
 import { createRouter } from '../../lib/router.ts';
 import { json, problem } from '../../lib/openapi.ts';
+import { Health } from './schemas.ts';
 
-const Health = z.object({ status: z.literal('ok') }).openapi('Health');
 
 export const healthRoutes = createRouter().openapi(
   createRoute({

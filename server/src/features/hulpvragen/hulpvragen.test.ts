@@ -25,6 +25,15 @@ describe('hulpvragen', () => {
     expect(history).toMatchObject([{ fromStatus: null, toStatus: 'aanmelding', changedBy: w.users.school.id, note: null }]);
   });
 
+  it('description is always a string: empty when not given, and null is refused (never stored)', async () => {
+    const created = await (await t.app.request(`/api/v1/dossiers/${w.dossiers.own.id}/hulpvragen`, as('school', jsonRequest('POST', { title: 'Zonder omschrijving' })))).json();
+    const refused = await t.app.request(`/api/v1/hulpvragen/${created.id}`, as('school', jsonRequest('PATCH', { description: null })));
+    expect(refused.status).toBe(400);
+    expect((await refused.json()).code).toBe('validation_failed');
+    const stored = await (await t.app.request(`/api/v1/hulpvragen/${created.id}`, as('parent'))).json();
+    expect(stored.description).toBe('');
+  });
+
   it('GET /dossiers/{id}/hulpvragen: newest first with attachment counts, paginated', async () => {
     const dossier = w.dossiers.otherSchool.id;
     for (const [date, title] of [['2023-05-01', 'Midden'], ['2024-09-01', 'Nieuwst'], ['2022-01-01', 'Oudst']] as const) {

@@ -53,6 +53,9 @@ export const HulpvraagPatch = z
   .refine((v) => Object.keys(v).some((k) => k !== 'statusNote'), 'give at least one field')
   .openapi('HulpvraagPatch');
 
+export type Attachment = z.infer<typeof Attachment>;
+export type HulpvraagSummary = z.infer<typeof HulpvraagSummary>;
+export type Hulpvraag = z.infer<typeof Hulpvraag>;
 export type HulpvraagCreate = z.infer<typeof HulpvraagCreate>;
 export type HulpvraagPatch = z.infer<typeof HulpvraagPatch>;
 

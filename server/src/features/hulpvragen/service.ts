@@ -6,20 +6,13 @@ import { isUuid } from '../../lib/openapi.ts';
 import { findVisibleDossier, parentsSeeOnlyShared, visibleDossiers, type VisibleDossier } from '../policy/policy.ts';
 import { AppError } from '../../lib/errors.ts';
 import type { Page, PageQuery } from '../../lib/openapi.ts';
-import type { HulpvraagCreate, HulpvraagPatch } from './schemas.ts';
-
-export interface AttachmentView { id: string; hulpvraagId: string | null; entryId: string | null; filename: string; contentType: string; size: number; sha256: string; createdAt: string }
-export interface HulpvraagSummary { id: string; date: string; title: string; status: string; attachmentCount: number; visibleToParents: boolean }
-export interface HulpvraagView {
-  id: string; dossierId: string; date: string; title: string; status: string; description: string;
-  coordinator: { id: string; displayName: string } | null; labels: string[]; visibleToParents: boolean; attachments: AttachmentView[];
-}
+import type { Attachment, Hulpvraag, HulpvraagCreate, HulpvraagPatch, HulpvraagSummary } from './schemas.ts';
 
 export const attachmentColumns = {
   id: attachments.id, hulpvraagId: attachments.hulpvraagId, entryId: attachments.entryId, filename: attachments.filename, contentType: attachments.contentType,
   size: attachments.size, sha256: attachments.sha256, createdAt: attachments.createdAt,
 };
-export const toAttachmentView = (row: { createdAt: Date } & Omit<AttachmentView, 'createdAt'>): AttachmentView => ({
+export const toAttachmentView = (row: { createdAt: Date } & Omit<Attachment, 'createdAt'>): Attachment => ({
   id: row.id, hulpvraagId: row.hulpvraagId, entryId: row.entryId, filename: row.filename, contentType: row.contentType, size: row.size, sha256: row.sha256, createdAt: row.createdAt.toISOString(),
 });
 
@@ -71,7 +64,7 @@ export async function listHulpvragen(db: DbOrTx, dossierId: string, page: PageQu
   return { items: items.map((i) => ({ ...i, attachmentCount: Number(i.attachmentCount) })), page: page.page, pageSize: page.pageSize, total: total?.n ?? 0 };
 }
 
-export async function getHulpvraag(db: DbOrTx, id: string): Promise<HulpvraagView> {
+export async function getHulpvraag(db: DbOrTx, id: string): Promise<Hulpvraag> {
   const [row] = await db
     .select({
       id: hulpvragen.id, dossierId: hulpvragen.dossierId, date: hulpvragen.date, title: hulpvragen.title, status: hulpvragen.status,

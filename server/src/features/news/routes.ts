@@ -6,29 +6,11 @@ import { IdParam, authResponses, bearerSecurity, json, jsonBody, problem } from 
 import { createRouter } from '../../lib/router.ts';
 import { auditContext, recordAudit } from '../audit/service.ts';
 import { requireAuth } from '../auth/middleware.ts';
-import { multiLine, singleLine } from '../dossiers/schemas.ts';
 import { adminOnly } from '../policy/policy.ts';
 import { changeNews, createNews, findOwnNews, listManagedNews, listNews, toManagedNews, type NewsChange } from './service.ts';
+import { ManagedNews, NewsCreate, NewsItem, NewsPatch } from './schemas.ts';
 
 export { listNews } from './service.ts';
-
-const NewsItem = z
-  .object({ id: z.uuid(), title: z.string(), body: z.string(), publishedAt: z.string().openapi({ format: 'date-time' }), scope: z.enum(['organisation', 'general']) })
-  .openapi('NewsItem');
-
-const ManagedNews = z
-  .object({
-    id: z.uuid(), title: z.string(), body: z.string(), status: z.enum(['draft', 'published', 'withdrawn']),
-    publishedAt: z.string().nullable(), withdrawnAt: z.string().nullable(), updatedAt: z.string(),
-  })
-  .openapi('ManagedNews');
-
-const NewsCreate = z.object({ title: singleLine(200).min(1), body: multiLine(10_000).trim().min(1), publish: z.boolean().optional() }).openapi('NewsCreate');
-const NewsPatch = z
-  .object({ title: singleLine(200).min(1), body: multiLine(10_000).trim().min(1) })
-  .partial()
-  .refine((v) => Object.keys(v).length > 0, 'give at least one field')
-  .openapi('NewsPatch');
 
 const adminErrors = { ...authResponses, 403: problem('Only admins manage news') };
 const itemErrors = { ...adminErrors, 404: problem('No such news item in your organisation') };

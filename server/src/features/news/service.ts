@@ -4,11 +4,12 @@ import type { DbOrTx } from '../../db/client.ts';
 import { news } from '../../db/schema/index.ts';
 import { AppError } from '../../lib/errors.ts';
 import { isUuid } from '../../lib/openapi.ts';
+import type { NewsItem } from './schemas.ts';
 
 type NewsRow = typeof news.$inferSelect;
 
 /** Published news of the user's organisation and general news, newest first (withdrawn news is gone). */
-export async function listNews(db: DbOrTx, user: AuthUser, now: Date, limit = 20) {
+export async function listNews(db: DbOrTx, user: AuthUser, now: Date, limit = 20): Promise<NewsItem[]> {
   const rows = await db
     .select()
     .from(news)

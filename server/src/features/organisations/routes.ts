@@ -1,11 +1,9 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { createRouter } from '../../lib/router.ts';
 import { json } from '../../lib/openapi.ts';
+import { Organisation } from './schemas.ts';
 import { listOrganisations } from './service.ts';
 
-const Organisation = z
-  .object({ code: z.string().openapi({ example: 'PO2507' }), name: z.string().openapi({ example: 'Stromenland' }), label: z.string().openapi({ example: 'PO2507 Stromenland' }) })
-  .openapi('Organisation');
 
 export const organisationRoutes = createRouter().openapi(
   createRoute({

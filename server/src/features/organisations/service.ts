@@ -2,10 +2,11 @@ import { asc, eq } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.ts';
 import { organisations } from '../../db/schema/index.ts';
 import { AppError } from '../../lib/errors.ts';
+import type { Organisation } from './schemas.ts';
 
 export const ORG_CODE = /^[A-Z0-9]{2,12}$/;
 
-export async function listOrganisations(db: DbOrTx) {
+export async function listOrganisations(db: DbOrTx): Promise<Organisation[]> {
   const rows = await db.select().from(organisations).orderBy(asc(organisations.code));
   return rows.map((o) => ({ code: o.code, name: o.name, label: `${o.code} ${o.name}` }));
 }

@@ -1,9 +1,11 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { createRoute } from '@hono/zod-openapi';
 import { createRouter } from '../../lib/router.ts';
 import { json, jsonBody, problem } from '../../lib/openapi.ts';
 import { auditContext } from '../audit/service.ts';
-import { linkErrors, NewPasswordBody, TokenParam } from '../activation/routes.ts';
+import { linkErrors } from '../activation/routes.ts';
+import { NewPasswordBody, TokenParam } from '../activation/schemas.ts';
 import { throttleAddress } from '../auth/throttle.ts';
+import { PasswordResetInfo, PasswordResetRequest } from './schemas.ts';
 import { completePasswordReset, getPasswordReset, requestPasswordReset } from './service.ts';
 
 const pending = new Set<Promise<unknown>>();
@@ -20,7 +22,7 @@ export const passwordResetRoutes = createRouter()
       path: '/auth/password-reset',
       tags: ['Public'],
       summary: 'Ask for a reset link; 202 always, in the same time whether the account exists or not',
-      request: { body: jsonBody(z.object({ organisation: z.string().max(64), username: z.string().max(254) }).openapi('PasswordResetRequest')) },
+      request: { body: jsonBody(PasswordResetRequest) },
       responses: { 202: { description: 'Accepted (a mail is sent if the account exists)' }, 400: problem('Malformed request'), 429: problem('too_many_attempts') },
     }),
     async (c) => {
@@ -45,7 +47,7 @@ export const passwordResetRoutes = createRouter()
       tags: ['Public'],
       summary: 'Whose password the reset link is for',
       request: { params: TokenParam },
-      responses: { 200: json(z.object({ username: z.string(), organisation: z.object({ code: z.string(), name: z.string() }) }), 'The account'), ...linkErrors },
+      responses: { 200: json(PasswordResetInfo, 'The account'), ...linkErrors },
     }),
     async (c) => {
       const info = await getPasswordReset(c.var.deps.db, c.req.valid('param').token, c.var.deps.clock.now());

@@ -10,6 +10,7 @@ import { totpBox } from '../activation/service.ts';
 import { createOneTimeToken, findLiveToken, linkFor } from '../activation/tokens.ts';
 import { invalidateUserSessions } from '../auth/session.ts';
 import { recordLoginFailure } from '../auth/lockout.ts';
+import type { PasswordResetInfo, PasswordResetRequest } from './schemas.ts';
 
 /**
  * Sends a reset link when an active account with a password and authenticator matches.
@@ -18,7 +19,7 @@ import { recordLoginFailure } from '../auth/lockout.ts';
 export async function requestPasswordReset(
   db: Db,
   ctx: { appSecret: string; publicUrl: string; now: Date; audit: Omit<AuditEntry, 'action' | 'outcome'> },
-  input: { organisation: string; username: string },
+  input: PasswordResetRequest,
 ): Promise<boolean> {
   if (`${input.organisation}${input.username}`.includes('\u0000')) return false;
   return db.transaction(async (tx) => {
@@ -51,7 +52,8 @@ export async function requestPasswordReset(
   });
 }
 
-export async function getPasswordReset(db: Db, token: string, now: Date) {
+/** The API's answer, and the person's name for the page. */
+export async function getPasswordReset(db: Db, token: string, now: Date): Promise<PasswordResetInfo & { displayName: string }> {
   const row = await findLiveToken(db, token, ['password_reset'], now);
   return { username: row.user.username, displayName: row.user.displayName, organisation: { code: row.organisation.code, name: row.organisation.name } };
 }

@@ -9,9 +9,8 @@ import { requireAuth } from '../auth/middleware.ts';
 import { singleLine } from '../dossiers/schemas.ts';
 import { likePattern } from '../dossiers/service.ts';
 import { staffOnly, visibleSchools } from '../policy/policy.ts';
+import { School } from './schemas.ts';
 
-const School = z.object({ brin: z.string().openapi({ example: '12AB00' }), name: z.string(), city: z.string() }).openapi('School');
-type School = z.infer<typeof School>;
 
 /** Schools by BRIN or name, limited by the policy (school staff: their own schools). */
 export async function searchSchools(db: DbOrTx, user: AuthUser, q: string | undefined, page: PageQuery): Promise<Page<School>> {

@@ -1,38 +1,15 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { AppEnv } from '../../app-env.ts';
-import { roles, userStatuses } from '../../db/schema/index.ts';
 import { createRouter } from '../../lib/router.ts';
-import { authResponses, bearerSecurity, IdParam, json, jsonBody, PageQuery, pageOf, problem } from '../../lib/openapi.ts';
+import { authResponses, bearerSecurity, IdParam, json, jsonBody, pageOf, problem } from '../../lib/openapi.ts';
 import { auditContext } from '../audit/service.ts';
 import { requireAuth, requireStaff } from '../auth/middleware.ts';
-import { findParents, inviteUser, lastLoginFilters, listUsers, manageUser, type UserAction } from './service.ts';
+import { InvitedUser, InviteUser, ParentMatch, UserListItem, UserQuery } from './schemas.ts';
+import { findParents, inviteUser, listUsers, manageUser, type UserAction } from './service.ts';
 import { dossierEditorsOnly } from '../policy/policy.ts';
 import { auditContext as audit, recordAudit } from '../audit/service.ts';
 
-const UserListItem = z
-  .object({
-    id: z.uuid(),
-    username: z.string(),
-    displayName: z.string(),
-    email: z.string(),
-    role: z.enum(roles),
-    status: z.enum(userStatuses),
-    lastLoginAt: z.string().nullable(),
-  })
-  .openapi('UserListItem');
-
-const InviteBody = z
-  .object({
-    role: z.enum(roles),
-    email: z.email().max(254),
-    displayName: z.string().trim().min(1).max(120).regex(/^[^\u0000-\u001f\u007f]+$/, 'no control characters'),
-    dossierIds: z.array(z.string().max(64)).max(50).optional(),
-    schoolBrins: z.array(z.string().trim().min(1).max(12).regex(/^[A-Za-z0-9]+$/, 'a BRIN code')).max(50).optional(),
-  })
-  .openapi('InviteUser');
-
-const Invited = z.object({ id: z.uuid(), username: z.string(), status: z.literal('invited') }).openapi('InvitedUser');
 
 /** The context the service needs, from the request. */
 export const serviceCtx = (c: Context<AppEnv>) => ({
@@ -71,13 +48,7 @@ export const userRoutes = createRouter()
       security: bearerSecurity,
       middleware: [requireAuth, requireStaff] as const,
       summary: 'Accounts this staff member may manage',
-      request: {
-        query: PageQuery.extend({
-          q: z.string().max(100).regex(/^[^\u0000]*$/, 'no NUL characters').optional(), role: z.enum(roles).optional(), status: z.enum(userStatuses).optional(),
-          school: z.string().trim().max(12).regex(/^[A-Za-z0-9]*$/, 'a BRIN code').optional().openapi({ description: "BRIN: the school's staff and its children's guardians" }),
-          lastLogin: z.enum(lastLoginFilters).optional().openapi({ description: 'never, last30 (days), over30, over90' }),
-        }),
-      },
+      request: { query: UserQuery },
       responses: { 200: json(pageOf(UserListItem, 'UserPage'), 'A page of accounts'), ...errors },
     }),
     async (c) => c.json(await listUsers(c.var.deps.db, c.var.user, c.req.valid('query'), c.var.deps.clock.now()), 200),
@@ -90,8 +61,8 @@ export const userRoutes = createRouter()
       security: bearerSecurity,
       middleware: [requireAuth, requireStaff] as const,
       summary: 'Invite a user: the account gets a generated username and an activation e-mail',
-      request: { body: jsonBody(InviteBody) },
-      responses: { 201: json(Invited, 'Invited'), 400: problem('Invalid input'), ...errors },
+      request: { body: jsonBody(InviteUser) },
+      responses: { 201: json(InvitedUser, 'Invited'), 400: problem('Invalid input'), ...errors },
     }),
     async (c) => {
       const { user } = await inviteUser(c.var.deps.db, c.var.user, c.var.user.organisationId, c.req.valid('json'), serviceCtx(c));
@@ -125,7 +96,7 @@ export const userRoutes = createRouter()
       middleware: [requireAuth, dossierEditorsOnly] as const,
       summary: 'Find a parent of the organisation by name, username or e-mail, to link as guardian (school staff, admin)',
       request: { query: z.object({ q: z.string().trim().min(2).max(100).regex(/^[^\u0000-\u001F\u007F]*$/, 'no control characters') }) },
-      responses: { 200: json(z.array(z.object({ id: z.uuid(), displayName: z.string(), username: z.string(), email: z.string(), status: z.enum(userStatuses) }).openapi('ParentMatch')), 'At most 20 parents'), 400: problem('Give at least 2 characters'), ...errors },
+      responses: { 200: json(z.array(ParentMatch), 'At most 20 parents'), 400: problem('Give at least 2 characters'), ...errors },
     }),
     async (c) => {
       const { q } = c.req.valid('query');

@@ -1,22 +1,17 @@
 import { and, asc, count, desc, eq, gte, ilike, inArray, isNull, lt, ne, or, sql, type SQL } from 'drizzle-orm';
 import type { AuthUser } from '../../app-env.ts';
 import type { Db, DbOrTx } from '../../db/client.ts';
-import { dossiers, guardians, oneTimeTokens, organisations, schools, staffSchools, users, type Role, type UserStatus } from '../../db/schema/index.ts';
+import { dossiers, guardians, oneTimeTokens, organisations, schools, staffSchools, users, type Role } from '../../db/schema/index.ts';
 import { recordAudit, type AuditEntry } from '../audit/service.ts';
 import { invalidateUserSessions } from '../auth/session.ts';
 import { createOneTimeToken, linkFor } from '../activation/tokens.ts';
 import { enqueueMail } from '../../mail/outbox.ts';
 import { AppError } from '../../lib/errors.ts';
-import type { Page, PageQuery } from '../../lib/openapi.ts';
+import type { Page } from '../../lib/openapi.ts';
+import type { InviteUser, LastLoginFilter, UserListItem, UserQuery } from './schemas.ts';
 import { generateUsername } from './usernames.ts';
 
-export interface InviteInput {
-  role: Role;
-  email: string;
-  displayName: string;
-  dossierIds?: string[];
-  schoolBrins?: string[];
-}
+export type InviteInput = InviteUser;
 
 /** Who invites: a signed-in staff member, or the operator at the command line (null). */
 export type Inviter = AuthUser | null;
@@ -97,10 +92,6 @@ async function manageableBy(db: DbOrTx, actor: AuthUser): Promise<SQL | undefine
   return and(inOrg, eq(users.role, 'parent'), inArray(users.id, parentIds));
 }
 
-export const lastLoginFilters = ['never', 'last30', 'over30', 'over90'] as const;
-export type LastLoginFilter = (typeof lastLoginFilters)[number];
-export interface UserQuery extends PageQuery { q?: string | undefined; role?: Role | undefined; status?: UserStatus | undefined; school?: string | undefined; lastLogin?: LastLoginFilter | undefined }
-
 const DAY = 86_400_000;
 function lastLoginCondition(filter: LastLoginFilter | undefined, now: Date): SQL | undefined {
   switch (filter) {
@@ -121,7 +112,7 @@ function atSchool(organisationId: string, brin: string): SQL {
   )!;
 }
 
-export async function listUsers(db: Db, actor: AuthUser, query: UserQuery, now = new Date()): Promise<Page<ReturnType<typeof toListItem>>> {
+export async function listUsers(db: Db, actor: AuthUser, query: UserQuery, now = new Date()): Promise<Page<UserListItem>> {
   const scope = await manageableBy(db, actor);
   const q = query.q?.trim();
   const where = and(
@@ -141,7 +132,7 @@ export async function listUsers(db: Db, actor: AuthUser, query: UserQuery, now =
 
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (m) => `\\${m}`);
 
-function toListItem(u: typeof users.$inferSelect) {
+function toListItem(u: typeof users.$inferSelect): UserListItem {
   return { id: u.id, username: u.username, displayName: u.displayName, email: u.email, role: u.role, status: u.status, lastLoginAt: u.lastLoginAt?.toISOString() ?? null };
 }
 

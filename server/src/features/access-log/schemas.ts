@@ -1,0 +1,12 @@
+import { z } from '@hono/zod-openapi';
+import { roles } from '../../db/schema/index.ts';
+
+export const AccessLogEntry = z
+  .object({
+    at: z.string().openapi({ format: 'date-time' }),
+    actor: z.object({ displayName: z.string(), role: z.enum(roles) }),
+    action: z.string().openapi({ example: 'attachment.download' }),
+    subject: z.string(),
+  })
+  .openapi('AccessLogEntry');
+export type AccessLogEntry = z.infer<typeof AccessLogEntry>;
