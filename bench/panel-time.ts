@@ -42,17 +42,18 @@ try {
   for (let i = 0; i < runs + 1; i++) {
     await panel.evaluate(() => (location.hash = '#/dossiers'));
     await panel.locator('.placeholder').waitFor();
-    const ms = await panel.evaluate(() => new Promise<number>((done) => {
-      const link = document.querySelector<HTMLAnchorElement>('[data-testid="dossier-results"] a')!;
+    // A string, not a function: tsx would wrap named inner functions with a helper the page lacks.
+    const ms = (await panel.evaluate(`new Promise((done) => {
+      const link = document.querySelector('[data-testid="dossier-results"] a');
       const t0 = performance.now();
       const check = () => {
-        const input = document.querySelector<HTMLInputElement>('[data-testid="panel-basisgegevens"] #d-first');
-        if (input?.value) done(performance.now() - t0);
+        const input = document.querySelector('[data-testid="panel-basisgegevens"] #d-first');
+        if (input && input.value) done(performance.now() - t0);
         else requestAnimationFrame(check);
       };
       link.click();
       requestAnimationFrame(check);
-    }));
+    })`)) as number;
     const base = await panel.evaluate(async ({ dossierId, url }) => {
       const { session } = await (globalThis as any).chrome.storage.session.get('session');
       const t0 = performance.now();
