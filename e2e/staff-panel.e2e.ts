@@ -9,7 +9,7 @@ import type { Page } from 'playwright-core';
 import { makePdf } from '../server/src/lib/demo-pdf.ts';
 import { seriousViolations } from './helpers/axe';
 import { EXTENSION_ID, launchWithExtension, type ExtensionBrowser } from './helpers/extension';
-import { loginInPopup } from './helpers/popup';
+import { checkScreen, loginInPopup } from './helpers/popup';
 import { ARTIFACTS, startKindkans } from './helpers/server';
 import { Phone } from './helpers/totp';
 
@@ -236,7 +236,7 @@ describe('staff panel in the extension', () => {
     await popup.getByRole('heading', { name: 'Aanpak' }).waitFor();
     await popup.getByText('Twee keer per week twintig minuten.').waitFor();
     expect(await popup.getByText('Toelaatbaarheidsverklaring (TLV)').count()).toBe(0);
-    await popup.screenshot({ path: join(ARTIFACTS, 'panel-18-ouder-ziet-hulpvraag.png'), fullPage: true });
+    await checkScreen(popup, '9-aanpak-gedeeld');
 
     // A parent who opens admin.html gets a polite refusal.
     await panel.reload();
