@@ -7,3 +7,4 @@ export * from './sessions.ts';
 export * from './audit.ts';
 export * from './news.ts';
 export * from './mail.ts';
+export * from './api-tokens.ts';

@@ -1,14 +1,12 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import type { Context, MiddlewareHandler } from 'hono';
-import type { AppEnv } from '../../app-env.ts';
+import type { Context } from 'hono';
 import type { EntryKind } from '../../db/schema/index.ts';
 import { IdParam, PageQuery, authResponses, bearerSecurity, json, jsonBody, pageOf, problem } from '../../lib/openapi.ts';
 import { createRouter } from '../../lib/router.ts';
 import { auditContext, recordAudit } from '../audit/service.ts';
-import { requireAuth } from '../auth/middleware.ts';
 import { receiveUpload, uploadBody, uploadResponses } from '../attachments/routes.ts';
 import { toAttachmentView } from '../hulpvragen/service.ts';
-import { findVisibleDossier, loadVisible, staffOnly } from '../policy/policy.ts';
+import { authenticate, authorize, findVisibleDossier, loadVisible, type AuthEnv } from '../../authz/index.ts';
 import { AanpakCreate, AanpakItem, AanpakPatch, OverlegCreate, OverlegItem, OverlegPatch, TlvCreate, TlvItem, TlvPatch, type EntryInput } from './schemas.ts';
 import { createEntry, deleteEntry, findVisibleEntry, getEntry, listEntries, updateEntry, type EntryView } from './service.ts';
 
@@ -43,25 +41,24 @@ interface KindSpec<S extends string, I extends z.ZodType> {
 function entryRoutes<S extends string, I extends z.ZodType>(spec: KindSpec<S, I>) {
   const { kind, segment, label } = spec;
   const view = (v: EntryView) => shape[kind](v) as z.infer<I>;
-  const audited = (c: Context<AppEnv>, action: string, subject: { id: string; label: string; dossierId: string }) => ({
+  const audited = (c: Context<AuthEnv>, action: string, subject: { id: string; label: string; dossierId: string }) => ({
     ...auditContext(c), action: `${kind}.${action}`, outcome: 'success' as const, subjectType: kind, subjectId: subject.id, subjectLabel: subject.label || label, dossierId: subject.dossierId,
   });
-  const loadEntry = (c: Context<AppEnv>, id: string, action: string) =>
+  const loadEntry = (c: Context<AuthEnv>, id: string, action: string) =>
     loadVisible(c, (db, user, x) => findVisibleEntry(db, user, kind, x), id, { action: `${kind}.${action}`, subjectType: kind });
-  const readGuard: MiddlewareHandler<AppEnv> = spec.parentsRead ? async (_c, next) => next() : staffOnly;
 
   return createRouter()
     .openapi(
       createRoute({
         method: 'get', path: `/dossiers/{id}/${segment}` as `/dossiers/{id}/${S}`, tags: ['Dossier tabs'], summary: `${label}: the dossier's items, newest first`,
-        middleware: [requireAuth, readGuard] as const, security: bearerSecurity,
+        middleware: [authenticate(), authorize(spec.parentsRead ? 'entry.read' : 'overleg.read')] as const, security: bearerSecurity,
         request: { params: IdParam, query: PageQuery },
         responses: { 200: json(pageOf(spec.item, `${label}Page`), 'A page of items'), ...readResponses, 403: problem('Not for your role') },
       }),
       async (c) => {
         const dossier = await loadVisible(c, findVisibleDossier, c.req.valid('param').id, { action: `${kind}.read`, subjectType: 'dossier' });
         const { db, clock } = c.var.deps;
-        const page = await listEntries(db, c.var.user, dossier.id, kind, c.req.valid('query'), clock.now());
+        const page = await listEntries(db, c.var.principal, dossier.id, kind, c.req.valid('query'), clock.now());
         await recordAudit(db, audited(c, 'read', { id: dossier.id, label: `${label} ${dossier.label}`, dossierId: dossier.id }));
         return c.json({ ...page, items: page.items.map(view) }, 200, noStore);
       },
@@ -69,7 +66,7 @@ function entryRoutes<S extends string, I extends z.ZodType>(spec: KindSpec<S, I>
     .openapi(
       createRoute({
         method: 'post', path: `/dossiers/{id}/${segment}` as `/dossiers/{id}/${S}`, tags: ['Dossier tabs'], summary: `${label}: add an item (staff)`,
-        middleware: [requireAuth, staffOnly] as const, security: bearerSecurity,
+        middleware: [authenticate(), authorize('entry.write')] as const, security: bearerSecurity,
         request: { params: IdParam, body: jsonBody(spec.create) },
         responses: { 201: json(spec.item, 'The new item'), ...writeResponses },
       }),
@@ -78,7 +75,7 @@ function entryRoutes<S extends string, I extends z.ZodType>(spec: KindSpec<S, I>
         const input = c.req.valid('json');
         const { db, clock } = c.var.deps;
         const created = await db.transaction(async (tx) => {
-          const id = await createEntry(tx, c.var.user, dossier.id, kind, input, clock.now());
+          const id = await createEntry(tx, c.var.principal, dossier.id, kind, input, clock.now());
           await recordAudit(tx, audited(c, 'create', { id, label: input.title ?? '', dossierId: dossier.id }));
           return getEntry(tx, id, clock.now());
         });
@@ -88,7 +85,7 @@ function entryRoutes<S extends string, I extends z.ZodType>(spec: KindSpec<S, I>
     .openapi(
       createRoute({
         method: 'patch', path: `/${segment}/{id}` as `/${S}/{id}`, tags: ['Dossier tabs'], summary: `${label}: edit an item (staff)`,
-        middleware: [requireAuth, staffOnly] as const, security: bearerSecurity,
+        middleware: [authenticate(), authorize('entry.write')] as const, security: bearerSecurity,
         request: { params: IdParam, body: jsonBody(spec.patch) },
         responses: { 200: json(spec.item, 'The item'), ...writeResponses },
       }),
@@ -107,7 +104,7 @@ function entryRoutes<S extends string, I extends z.ZodType>(spec: KindSpec<S, I>
     .openapi(
       createRoute({
         method: 'delete', path: `/${segment}/{id}` as `/${S}/{id}`, tags: ['Dossier tabs'], summary: `${label}: delete an item with its attachments (staff)`,
-        middleware: [requireAuth, staffOnly] as const, security: bearerSecurity,
+        middleware: [authenticate(), authorize('entry.write')] as const, security: bearerSecurity,
         request: { params: IdParam },
         responses: { 204: { description: 'Deleted' }, ...readResponses, 403: problem('Not allowed for your role') },
       }),
@@ -123,7 +120,7 @@ function entryRoutes<S extends string, I extends z.ZodType>(spec: KindSpec<S, I>
     .openapi(
       createRoute({
         method: 'post', path: `/${segment}/{id}/attachments` as `/${S}/{id}/attachments`, tags: ['Attachments'], summary: `${label}: upload an attachment (staff; multipart field \`file\`)`,
-        middleware: [requireAuth, staffOnly] as const, security: bearerSecurity,
+        middleware: [authenticate(), authorize('entry.write')] as const, security: bearerSecurity,
         request: { params: IdParam, body: uploadBody },
         responses: uploadResponses,
       }),
