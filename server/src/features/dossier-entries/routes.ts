@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { EntryKind } from '../../db/schema/index.ts';
-import { IdParam, PageQuery, authResponses, bearerSecurity, json, jsonBody, pageOf, problem } from '../../lib/openapi.ts';
+import { IdParam, PageQuery, authResponses, bearerSecurity, json, jsonBody, pageOf, problem, queryResponses } from '../../lib/openapi.ts';
 import { createRouter } from '../../lib/router.ts';
 import { auditContext, recordAudit } from '../audit/service.ts';
 import { receiveUpload, uploadBody, uploadResponses } from '../attachments/routes.ts';
@@ -53,7 +53,7 @@ function entryRoutes<S extends string, I extends z.ZodType>(spec: KindSpec<S, I>
         method: 'get', path: `/dossiers/{id}/${segment}` as `/dossiers/{id}/${S}`, tags: ['Dossier tabs'], summary: `${label}: the dossier's items, newest first`,
         middleware: [authenticate(), authorize(spec.parentsRead ? 'entry.read' : 'overleg.read')] as const, security: bearerSecurity,
         request: { params: IdParam, query: PageQuery },
-        responses: { 200: json(pageOf(spec.item, `${label}Page`), 'A page of items'), ...readResponses, 403: problem('Not for your role') },
+        responses: { ...queryResponses, 200: json(pageOf(spec.item, `${label}Page`), 'A page of items'), ...readResponses, 403: problem('Not for your role') },
       }),
       async (c) => {
         const dossier = await loadVisible(c, findVisibleDossier, c.req.valid('param').id, { action: `${kind}.read`, subjectType: 'dossier' });

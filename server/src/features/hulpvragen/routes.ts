@@ -107,7 +107,7 @@ export const hulpvraagRoutes = createRouter()
       method: 'get', path: '/hulpvragen', tags: ['Hulpvragen'], summary: 'Hulpvragen across the dossiers you may see, newest first (staff)',
       middleware: [authenticate(), authorize('hulpvraag.list')] as const, security: bearerSecurity,
       request: { query: PageQuery.extend({ status: z.string().trim().max(50).optional(), mine: z.enum(['true', 'false']).optional().openapi({ description: 'Only those I coordinate' }) }) },
-      responses: { 200: json(pageOf(HulpvraagListItem, 'HulpvraagListPage'), 'A page of hulpvragen'), ...authResponses, 403: problem('Not for your role') },
+      responses: { ...queryResponses, 200: json(pageOf(HulpvraagListItem, 'HulpvraagListPage'), 'A page of hulpvragen'), ...authResponses, 403: problem('Not for your role') },
     }),
     async (c) => {
       const { mine, ...query } = c.req.valid('query');
