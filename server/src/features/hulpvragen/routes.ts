@@ -89,7 +89,7 @@ export const hulpvraagRoutes = createRouter()
   )
   .openapi(
     createRoute({
-      method: 'get', path: '/hulpvragen/{id}/status-history', tags: ['Hulpvragen'], summary: 'Status informatie: every status change, oldest first (staff)',
+      method: 'get', path: '/hulpvragen/{id}/status-history', tags: ['Hulpvragen'], summary: 'Status informatie: every status change, oldest first (staff)', operationId: 'listHulpvraagStatusHistory',
       middleware: [authenticate(), authorize('hulpvraag.history.read')] as const, security: bearerSecurity,
       request: { params: IdParam },
       responses: { 200: json(z.array(StatusChange), 'Who, when, from → to, note'), ...readResponses, 403: problem('Not for your role') },
@@ -104,7 +104,7 @@ export const hulpvraagRoutes = createRouter()
   )
   .openapi(
     createRoute({
-      method: 'get', path: '/hulpvragen', tags: ['Hulpvragen'], summary: 'Hulpvragen across the dossiers you may see, newest first (staff)',
+      method: 'get', path: '/hulpvragen', tags: ['Hulpvragen'], summary: 'Hulpvragen across the dossiers you may see, newest first (staff)', operationId: 'searchHulpvragen',
       middleware: [authenticate(), authorize('hulpvraag.list')] as const, security: bearerSecurity,
       request: { query: PageQuery.extend({ status: z.string().trim().max(50).optional(), mine: z.enum(['true', 'false']).optional().openapi({ description: 'Only those I coordinate' }) }) },
       responses: { ...queryResponses, 200: json(pageOf(HulpvraagListItem, 'HulpvraagListPage'), 'A page of hulpvragen'), ...authResponses, 403: problem('Not for your role') },

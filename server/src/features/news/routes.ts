@@ -30,7 +30,7 @@ async function change(c: Context<AuthEnv>, id: string, what: NewsChange) {
 
 const actionRoute = <A extends 'publish' | 'withdraw'>(action: A, summary: string) =>
   createRoute({
-    method: 'post', path: `/news/{id}/${action}` as `/news/{id}/${A}`, tags: ['News'], summary,
+    method: 'post', path: `/news/{id}/${action}` as `/news/{id}/${A}`, tags: ['News'], summary, operationId: `${action}News`,
     middleware: [authenticate(), authorize('news.manage')] as const, security: bearerSecurity,
     request: { params: IdParam },
     responses: { 200: json(ManagedNews, 'The news item'), 409: problem('Not possible in its current state'), ...itemErrors },
@@ -39,7 +39,7 @@ const actionRoute = <A extends 'publish' | 'withdraw'>(action: A, summary: strin
 export const newsRoutes = createRouter()
   .openapi(
     createRoute({
-      method: 'get', path: '/news', tags: ['Dossiers'], summary: 'News from the partnership and general news',
+      method: 'get', path: '/news', tags: ['Dossiers'], summary: 'News from the partnership and general news', operationId: 'listNews',
       middleware: [authenticate(), authorize('news.read')] as const, security: bearerSecurity,
       responses: { 200: json(z.array(NewsItem), 'Newest first'), ...authResponses },
     }),
@@ -47,7 +47,7 @@ export const newsRoutes = createRouter()
   )
   .openapi(
     createRoute({
-      method: 'get', path: '/news/manage', tags: ['News'], summary: "Every news item of the organisation, drafts and withdrawn too (admin)",
+      method: 'get', path: '/news/manage', tags: ['News'], summary: "Every news item of the organisation, drafts and withdrawn too (admin)", operationId: 'listManagedNews',
       middleware: [authenticate(), authorize('news.manage')] as const, security: bearerSecurity,
       responses: { 200: json(z.array(ManagedNews), 'Last changed first'), ...adminErrors },
     }),
@@ -55,7 +55,7 @@ export const newsRoutes = createRouter()
   )
   .openapi(
     createRoute({
-      method: 'post', path: '/news', tags: ['News'], summary: 'Write a news item, as a draft or published at once (admin)',
+      method: 'post', path: '/news', tags: ['News'], summary: 'Write a news item, as a draft or published at once (admin)', operationId: 'createNews',
       middleware: [authenticate(), authorize('news.manage')] as const, security: bearerSecurity,
       request: { body: jsonBody(NewsCreate) },
       responses: { 201: json(ManagedNews, 'The news item'), 400: problem('Invalid input'), ...adminErrors },
@@ -72,7 +72,7 @@ export const newsRoutes = createRouter()
   )
   .openapi(
     createRoute({
-      method: 'patch', path: '/news/{id}', tags: ['News'], summary: 'Edit a news item (admin)',
+      method: 'patch', path: '/news/{id}', tags: ['News'], summary: 'Edit a news item (admin)', operationId: 'updateNews',
       middleware: [authenticate(), authorize('news.manage')] as const, security: bearerSecurity,
       request: { params: IdParam, body: jsonBody(NewsPatch) },
       responses: { 200: json(ManagedNews, 'The news item'), 400: problem('Invalid input'), ...itemErrors },

@@ -37,7 +37,7 @@ const audited = (c: Context<AuthEnv>, action: string, note: { id: string; dossie
 export const noteRoutes = createRouter()
   .openapi(
     createRoute({
-      method: 'get', path: '/dossiers/{id}/notes', tags: ['Dossier tabs'], summary: 'Mijn notities: my own notes on this dossier, newest first (staff)',
+      method: 'get', path: '/dossiers/{id}/notes', tags: ['Dossier tabs'], summary: 'Mijn notities: my own notes on this dossier, newest first (staff)', operationId: 'listNotes',
       middleware: [authenticate(), authorize('note.manage')] as const, security: bearerSecurity,
       request: { params: IdParam },
       responses: { 200: json(z.array(Note), 'My notes'), ...errors },
@@ -52,7 +52,7 @@ export const noteRoutes = createRouter()
   )
   .openapi(
     createRoute({
-      method: 'post', path: '/dossiers/{id}/notes', tags: ['Dossier tabs'], summary: 'Mijn notities: write a private note (staff)',
+      method: 'post', path: '/dossiers/{id}/notes', tags: ['Dossier tabs'], summary: 'Mijn notities: write a private note (staff)', operationId: 'createNote',
       middleware: [authenticate(), authorize('note.manage')] as const, security: bearerSecurity,
       request: { params: IdParam, body: jsonBody(NoteBody) },
       responses: { 201: json(Note, 'The note'), 400: problem('Invalid input'), ...errors },
@@ -71,7 +71,7 @@ export const noteRoutes = createRouter()
   )
   .openapi(
     createRoute({
-      method: 'patch', path: '/notes/{id}', tags: ['Dossier tabs'], summary: 'Mijn notities: edit one of my notes',
+      method: 'patch', path: '/notes/{id}', tags: ['Dossier tabs'], summary: 'Mijn notities: edit one of my notes', operationId: 'updateNote',
       middleware: [authenticate(), authorize('note.manage')] as const, security: bearerSecurity,
       request: { params: IdParam, body: jsonBody(NoteBody) },
       responses: { 200: json(Note, 'The note'), 400: problem('Invalid input'), ...errors },
@@ -89,7 +89,7 @@ export const noteRoutes = createRouter()
   )
   .openapi(
     createRoute({
-      method: 'delete', path: '/notes/{id}', tags: ['Dossier tabs'], summary: 'Mijn notities: delete one of my notes',
+      method: 'delete', path: '/notes/{id}', tags: ['Dossier tabs'], summary: 'Mijn notities: delete one of my notes', operationId: 'deleteNote',
       middleware: [authenticate(), authorize('note.manage')] as const, security: bearerSecurity,
       request: { params: IdParam },
       responses: { 204: { description: 'Deleted' }, ...errors },

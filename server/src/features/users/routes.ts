@@ -100,7 +100,7 @@ export const userRoutes = createRouter()
     createRoute({
       method: 'get', path: '/parents', tags: ['Staff'], security: bearerSecurity,
       middleware: [authenticate(), authorize('parent.search')] as const,
-      operationId: 'findParents',
+      operationId: 'searchParents',
       summary: 'Find a parent of the organisation by name, username or e-mail, to link as guardian (school staff, admin)',
       request: { query: z.object({ q: z.string().trim().min(2).max(100).regex(/^[^\u0000-\u001F\u007F]*$/, 'no control characters') }) },
       responses: { 200: json(z.array(ParentMatch), 'At most 20 parents'), 400: problem('Give at least 2 characters'), ...errors },
