@@ -97,7 +97,7 @@ export async function seedWorld(
       const { body, contentType } = multipart(filename, bytes);
       const row = await storeUpload(db, {
         user: { id: staff[0]?.id ?? admin.id, organisationId: org.id },
-        hulpvraagId: family.hulpvraagIds[a % family.hulpvraagIds.length]!,
+        owner: { hulpvraagId: family.hulpvraagIds[a % family.hulpvraagIds.length]! },
         body: [body],
         boundary: contentType.split('boundary=')[1]!,
         maxBytes: 25 * 2 ** 20,

@@ -150,6 +150,13 @@ function createFakeBrowser() {
       setTitle: async ({ title }: { title: string }) => void (badge.title = title),
     },
     idle: { onStateChanged: new FakeEvent(), setDetectionInterval: () => undefined },
+    tabs: {
+      opened: [] as string[],
+      async create({ url }: { url: string }) {
+        fake.tabs.opened.push(url);
+        return { id: fake.tabs.opened.length, url };
+      },
+    },
     permissions: {
       granted,
       answer: true,

@@ -58,7 +58,7 @@ function problem(status: number, code: string, headers: Record<string, string> =
   });
 }
 
-const demoUser: User = {
+export const demoUser: User = {
   id: 'u1', username: 'j.jansen', displayName: 'Jan Jansen', email: 'jan@example.org', role: 'parent',
   organisation: { code: 'PO2507', name: 'Stromenland' },
 };
@@ -78,7 +78,7 @@ export const demoHulpvraag = {
   id: 'h1', dossierId: 'd1', date: '2020-06-12', title: 'Preventief SCP observatie', status: 'aanmelding',
   description: 'Observatie in de klas.', coordinator: { id: 'c1', displayName: 'Petra de Vries' },
   labels: ['observatie', 'SCP'],
-  attachments: [{ id: 'a1', hulpvraagId: 'h1', filename: 'verslag observatie.pdf', contentType: 'application/pdf', size: 20480, sha256: 'ab', createdAt: '2020-06-12T10:00:00Z' }],
+  attachments: [{ id: 'a1', hulpvraagId: 'h1', entryId: null, filename: 'verslag observatie.pdf', contentType: 'application/pdf', size: 20480, sha256: 'ab', createdAt: '2020-06-12T10:00:00Z' }],
 };
 
 /** Routes for a logged-in parent with one child and one hulpvraag. */

@@ -7,8 +7,10 @@ import { healthRoutes } from './features/health/routes.ts';
 import { organisationRoutes } from './features/organisations/routes.ts';
 import { accessLogRoutes } from './features/access-log/routes.ts';
 import { apiTokenRoutes } from './features/api-tokens/routes.ts';
-import { attachmentRoutes, uploadRoute } from './features/attachments/routes.ts';
+import { attachmentRoutes } from './features/attachments/routes.ts';
 import { dossierRoutes } from './features/dossiers/routes.ts';
+import { aanpakRoutes, overlegRoutes, tlvRoutes } from './features/dossier-entries/routes.ts';
+import { noteRoutes } from './features/notes/routes.ts';
 import { hulpvraagRoutes } from './features/hulpvragen/routes.ts';
 import { newsRoutes } from './features/news/routes.ts';
 import { schoolRoutes } from './features/schools/routes.ts';
@@ -39,6 +41,9 @@ export type CreateAppOptions = Omit<AppDeps, 'clock' | 'logger' | 'background'> 
 
 /** JSON bodies are small; uploads stream with their own limit (UPLOAD_MAX_MB). */
 export const JSON_BODY_LIMIT = 1024 * 1024;
+/** The upload routes of every attachment owner (hulpvraag, Aanpak, TLV, Overlegronde): they stream. */
+const STREAMED_UPLOAD = /^\/api\/v1\/(hulpvragen|aanpak|tlv|overlegronden)\/[^/]+\/attachments$/;
+const isStreamedUpload = (c: Context) => c.req.method === 'POST' && STREAMED_UPLOAD.test(c.req.path);
 
 /** The document's head: `servers` is this installation's PUBLIC_URL, so generated clients know where to call. */
 export const openApiConfig = (publicUrl: string) => ({
@@ -77,15 +82,13 @@ export function createApp(options: CreateAppOptions) {
   app.use('*', accessLog());
   app.use('*', securityHeaders({ hsts: deps.env.PUBLIC_URL.startsWith('https://') }));
   app.use('*', cors({ origins: deps.env.EXTENSION_ORIGINS }));
-  // Uploads stream their body with their own limit (UPLOAD_MAX_MB): the upload route, named by
-  // its own path, is left out. (Other methods on that path read no body.)
-  const streamedUploads = [`/api/v1${uploadRoute.getRoutingPath()}`];
-  app.use('*', except(streamedUploads, bodyLimit({ maxBytes: JSON_BODY_LIMIT })));
+  // Uploads stream their body with their own limit (UPLOAD_MAX_MB): the upload routes are left out.
+  app.use('*', except(isStreamedUpload, bodyLimit({ maxBytes: JSON_BODY_LIMIT })));
   // The admission gate: never for the load balancer's /health, nor for streamed uploads (they
   // spool to disk without the database and have their own limits).
   const gate = admission({ maxInFlight: deps.env.MAX_CONCURRENT_REQUESTS, maxWaitMs: deps.env.QUEUE_TIMEOUT_MS });
   deps.admission = gate.stats;
-  app.use('*', except(['/health', ...streamedUploads], gate));
+  app.use('*', except((c) => c.req.path === '/health' || isStreamedUpload(c), gate));
   // While the database is away (PostgreSQL's circuit breaker is open): 503 at once.
   app.use('*', async (c, next) => {
     if (deps.database?.available?.() === false && c.req.path !== '/health') throw databaseUnavailable();
@@ -102,6 +105,10 @@ export function createApp(options: CreateAppOptions) {
     .route('/api/v1', dossierRoutes)
     .route('/api/v1', hulpvraagRoutes)
     .route('/api/v1', attachmentRoutes)
+    .route('/api/v1', aanpakRoutes)
+    .route('/api/v1', tlvRoutes)
+    .route('/api/v1', overlegRoutes)
+    .route('/api/v1', noteRoutes)
     .route('/api/v1', accessLogRoutes)
     .route('/api/v1', authRoutes)
     .route('/api/v1', passwordResetRoutes)

@@ -67,7 +67,7 @@ export async function seedDemo(db: Db, now = new Date()): Promise<DemoSeed | nul
     const boundary = 'kindkans-demo-seed';
     const attachment = await storeUpload(tx, {
       user: { id: null, organisationId: organisation.id },
-      hulpvraagId: hulpvraag!.id,
+      owner: { hulpvraagId: hulpvraag!.id },
       body: [encodeMultipart(pdf, 'Aanmelding SCP observatie.pdf', boundary)],
       boundary,
       maxBytes: 25 * 1024 * 1024,

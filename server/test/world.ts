@@ -8,7 +8,7 @@ import type { Db } from '../src/db/client.ts';
 import { hulpvragen } from '../src/db/schema/index.ts';
 import type { Env } from '../src/env.ts';
 import { createApiToken } from '../src/features/api-tokens/service.ts';
-import { storeUpload } from '../src/features/attachments/upload.ts';
+import { storeUpload, type AttachmentOwner } from '../src/features/attachments/upload.ts';
 import { linkGuardian, linkStaffSchool, makeDossier, makeOrganisation, makeSchool, makeUser, signIn } from './fixtures.ts';
 import { BOUNDARY, multipartBody } from './multipart.ts';
 
@@ -22,9 +22,9 @@ const asAuthUser = (u: { id: string; username: string; displayName: string; emai
 });
 
 /** Stores a small text attachment through the real upload service. */
-export async function addAttachment(db: Db, uploader: AuthUser, hulpvraagId: string, text = 'Verslag van het gesprek.\n', filename = 'verslag.txt') {
+export async function addAttachment(db: Db, uploader: AuthUser, ownerId: string | AttachmentOwner, text = 'Verslag van het gesprek.\n', filename = 'verslag.txt') {
   return storeUpload(db, {
-    user: uploader, hulpvraagId, boundary: BOUNDARY, maxBytes: 1024 * 1024, now: new Date(),
+    user: uploader, owner: typeof ownerId === 'string' ? { hulpvraagId: ownerId } : ownerId, boundary: BOUNDARY, maxBytes: 1024 * 1024, now: new Date(),
     body: Readable.from([multipartBody(Buffer.from(text), filename)]),
     audit: { action: 'attachment.create', outcome: 'success' },
   });

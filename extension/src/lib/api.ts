@@ -23,7 +23,7 @@ export class ApiError extends Error {
   }
 }
 
-async function serverUrl(): Promise<string> {
+export async function serverUrl(): Promise<string> {
   return (await getSettings()).serverUrl.replace(/\/+$/, '');
 }
 
@@ -64,7 +64,7 @@ async function toError(response: Response, auth: boolean): Promise<ApiError> {
 }
 
 /** The typed clients, with the token (when `auth`) and the error handling of `request`. */
-async function clients(auth = true) {
+export async function clients(auth = true) {
   let token = '';
   if (auth) {
     token = (await getSession('session'))?.token ?? '';
@@ -96,6 +96,9 @@ export const api = {
     success((await clients()).hulpvragen[':id'].$get({ param: { id } })),
   attachment: async (id: string): Promise<Attachment> =>
     success((await clients()).attachments[':id'].$get({ param: { id } })),
+  /** The Aanpak and TLV items staff shared with parents (read-only; the reads are in the access log). */
+  sharedAanpak: async (id: string) => success((await clients()).dossiers[':id'].aanpak.$get({ param: { id }, query: page(1, 50) })),
+  sharedTlv: async (id: string) => success((await clients()).dossiers[':id'].tlv.$get({ param: { id }, query: page(1, 50) })),
   accessLog: async (id: string, n = 1, size = 10): Promise<AccessLogPage> =>
     success((await clients()).dossiers[':id']['access-log'].$get({ param: { id }, query: page(n, size) })),
 };

@@ -11,7 +11,7 @@ export function serverClient(base: string, fetch: Fetch) {
   return hc<AppType>(base, { fetch });
 }
 
-type ServerClient = ReturnType<typeof serverClient>;
+export type ServerClient = ReturnType<typeof serverClient>;
 type V1 = ServerClient['api']['v1'];
 
 export type Organisation = InferResponseType<V1['organisations']['$get'], 200>[number];

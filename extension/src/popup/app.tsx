@@ -1,3 +1,4 @@
+import { browser } from '../lib/browser';
 import { t } from '../lib/i18n';
 import { sendToBackground } from '../lib/messages';
 import { Header } from '../components/header';
@@ -9,6 +10,12 @@ import { HomeScreen } from './home-screen';
 import { HulpvraagScreen } from './hulpvraag-screen';
 import { AccessLogScreen } from './access-log-screen';
 
+/** The staff panel in a tab of its own; it shares this login (the token in storage.session). */
+async function openAdmin() {
+  await browser.tabs.create({ url: browser.runtime.getURL('admin.html') });
+  window.close();
+}
+
 export function App() {
   const current = session.value;
   void lang.value; // re-render everything when the language changes
@@ -19,7 +26,11 @@ export function App() {
   const r = route.value;
   return (
     <>
-      <Header name={current.user.displayName} onLogout={() => void sendToBackground({ type: 'logout', reason: 'user' })} />
+      <Header
+        name={current.user.displayName}
+        onLogout={() => void sendToBackground({ type: 'logout', reason: 'user' })}
+        onAdmin={current.user.role === 'parent' ? undefined : () => void openAdmin()}
+      />
       {r.name === 'home' && <HomeScreen session={current} />}
       {r.name === 'hulpvraag' && <HulpvraagScreen id={r.id} />}
       {r.name === 'access-log' && <AccessLogScreen dossierId={r.dossierId} />}

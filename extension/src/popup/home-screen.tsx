@@ -10,6 +10,7 @@ import { chosenDossierId, dossiers } from '../stores/dossier';
 import { go } from '../stores/route';
 import { NewsList } from './news-list';
 import { HulpvragenTable } from './hulpvragen-table';
+import { SharedItems } from './shared-items';
 
 export function HomeScreen({ session }: { session: Session }) {
   const { user } = session;
@@ -50,6 +51,7 @@ export function HomeScreen({ session }: { session: Session }) {
             {t('born', { date: formatDate(chosen.birthDate) })} · {chosen.school.name}
           </p>
           <HulpvragenTable dossierId={chosen.id} />
+          <SharedItems dossierId={chosen.id} />
           <p class="below-table">
             <button type="button" class="link" onClick={() => go({ name: 'access-log', dossierId: chosen.id })}>
               {t('whoLooked')}

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, createTestApp, jsonRequest, type TestContext } from '../../test/app.ts';
 import { linkGuardian, makeUser } from '../../test/fixtures.ts';
-import { guardians, type UserStatus } from '../db/schema/index.ts';
+import { dossierEntries, guardians, news, privateNotes, type EntryKind, type UserStatus } from '../db/schema/index.ts';
 import { createApiToken } from '../features/api-tokens/service.ts';
 import { createSession, sessionPolicy } from '../features/auth/session.ts';
 import { scopes, type Scope } from './principal.ts';
@@ -93,7 +93,64 @@ const matrix: Record<string, Row> = {
   'POST /api/v1/api-tokens': { action: 'token.create', sessions: adminsOnly(all(201)), token: null },
   // The target: a token of the admin's organisation, or (otherOrg) of another.
   'DELETE /api/v1/api-tokens/{id}': { action: 'token.revoke', sessions: adminsOnly(orgWide(204)), token: null },
+  // The staff panel (issue 10).
+  'GET /api/v1/hulpvragen': { action: 'hulpvraag.list', sessions: staffOnly(200), token: { scope: 'dossiers:read', cells: all(200) } },
+  'GET /api/v1/hulpvragen/{id}/status-history': { action: 'hulpvraag.history.read', sessions: write(200), token: { scope: 'dossiers:read', cells: orgWide(200) } },
+  // The dossier tabs: parents read the shared Aanpak and TLV items of their own child; Overlegronde is staff only.
+  'GET /api/v1/dossiers/{id}/aanpak': { action: 'entry.read', sessions: read, token: { scope: 'dossiers:read', cells: orgWide(200) } },
+  'POST /api/v1/dossiers/{id}/aanpak': { action: 'entry.write', sessions: write(201), token: { scope: 'dossiers:write', cells: orgWide(201) } },
+  'PATCH /api/v1/aanpak/{id}': { action: 'entry.write', sessions: write(200), token: { scope: 'dossiers:write', cells: orgWide(200) } },
+  'DELETE /api/v1/aanpak/{id}': { action: 'entry.write', sessions: write(204), token: { scope: 'dossiers:write', cells: orgWide(204) } },
+  'POST /api/v1/aanpak/{id}/attachments': { action: 'entry.write', sessions: write(201), token: { scope: 'dossiers:write', cells: orgWide(201) } },
+  'GET /api/v1/dossiers/{id}/tlv': { action: 'entry.read', sessions: read, token: { scope: 'dossiers:read', cells: orgWide(200) } },
+  'POST /api/v1/dossiers/{id}/tlv': { action: 'entry.write', sessions: write(201), token: { scope: 'dossiers:write', cells: orgWide(201) } },
+  'PATCH /api/v1/tlv/{id}': { action: 'entry.write', sessions: write(200), token: { scope: 'dossiers:write', cells: orgWide(200) } },
+  'DELETE /api/v1/tlv/{id}': { action: 'entry.write', sessions: write(204), token: { scope: 'dossiers:write', cells: orgWide(204) } },
+  'POST /api/v1/tlv/{id}/attachments': { action: 'entry.write', sessions: write(201), token: { scope: 'dossiers:write', cells: orgWide(201) } },
+  'GET /api/v1/dossiers/{id}/overlegronden': { action: 'overleg.read', sessions: write(200), token: { scope: 'dossiers:read', cells: orgWide(200) } },
+  'POST /api/v1/dossiers/{id}/overlegronden': { action: 'entry.write', sessions: write(201), token: { scope: 'dossiers:write', cells: orgWide(201) } },
+  'PATCH /api/v1/overlegronden/{id}': { action: 'entry.write', sessions: write(200), token: { scope: 'dossiers:write', cells: orgWide(200) } },
+  'DELETE /api/v1/overlegronden/{id}': { action: 'entry.write', sessions: write(204), token: { scope: 'dossiers:write', cells: orgWide(204) } },
+  'POST /api/v1/overlegronden/{id}/attachments': { action: 'entry.write', sessions: write(201), token: { scope: 'dossiers:write', cells: orgWide(201) } },
+  // Mijn notities: every staff member has their own; a note written by the admin (otherOrg's by
+  // coordinatorB) is the admin's alone. Nobody but the author, ever; never an API token.
+  'GET /api/v1/dossiers/{id}/notes': { action: 'note.manage', sessions: write(200), token: null },
+  'POST /api/v1/dossiers/{id}/notes': { action: 'note.manage', sessions: write(201), token: null },
+  'PATCH /api/v1/notes/{id}': { action: 'note.manage', sessions: { ...staffOnly(404), admin: orgWide(200) }, token: null },
+  'DELETE /api/v1/notes/{id}': { action: 'note.manage', sessions: { ...staffOnly(404), admin: orgWide(204) }, token: null },
+  // News management: admins, within their organisation (otherOrg: another organisation's item).
+  'GET /api/v1/news/manage': { action: 'news.manage', sessions: adminsOnly(all(200)), token: null },
+  'POST /api/v1/news': { action: 'news.manage', sessions: adminsOnly(all(201)), token: null },
+  'PATCH /api/v1/news/{id}': { action: 'news.manage', sessions: adminsOnly(orgWide(200)), token: null },
+  'POST /api/v1/news/{id}/publish': { action: 'news.manage', sessions: adminsOnly(orgWide(200)), token: null },
+  'POST /api/v1/news/{id}/withdraw': { action: 'news.manage', sessions: adminsOnly(orgWide(200)), token: null },
+  'GET /api/v1/parents': { action: 'parent.search', sessions: { ...staffOnly(200), coordinator: all(403) }, token: { scope: 'users:read', cells: all(200) } },
+  'POST /api/v1/users/{id}/end-sessions': { action: 'user.endSessions', sessions: accounts(204), token: { scope: 'users:write', cells: orgWide(204) } },
 };
+
+/** A fresh item of a dossier tab for the target (fresh, so that a DELETE has something to delete). */
+async function entryOf(target: Target, kind: EntryKind) {
+  const d = w.dossiers[target];
+  const [row] = await t.db.insert(dossierEntries).values({
+    organisationId: d.organisationId, dossierId: d.id, kind, date: '2024-09-01', title: `${kind} ${target}`,
+    ...(kind === 'tlv' ? { tlvType: 'sbo' as const, tlvStatus: 'toegekend' as const } : {}),
+  }).returning();
+  return row!.id;
+}
+
+/** A fresh private note on the target's dossier, written by the admin (otherOrg: by coordinatorB). */
+async function noteOf(target: Target) {
+  const d = w.dossiers[target];
+  const authorId = target === 'otherOrg' ? w.users.coordinatorB.id : w.users.admin.id;
+  const [row] = await t.db.insert(privateNotes).values({ organisationId: d.organisationId, dossierId: d.id, authorId, body: 'Privé.' }).returning();
+  return row!.id;
+}
+
+/** A news item of the target's organisation (a draft, or published when it is to be withdrawn). */
+async function newsOf(target: Target, published = false) {
+  const [row] = await t.db.insert(news).values({ organisationId: orgOf(target), title: 'Nieuws', body: 'Tekst.', publishedAt: published ? new Date() : null }).returning();
+  return row!.id;
+}
 
 let t: TestContext;
 let w: World;
@@ -168,6 +225,31 @@ async function requestFor(route: string, target: Target, actor: Actor | Scope): 
       const made = await createApiToken(t.db, orgOf(target), { name: 'Weg ermee', scopes: ['audit:read'], expiresInDays: 1 }, { now: t.clock.now(), createdBy: { id: null, displayName: 'Test' }, audit: {} });
       return [`/api/v1/api-tokens/${made.id}`, { method: 'DELETE' }];
     }
+  }
+  switch (route) {
+    case 'GET /api/v1/hulpvragen': return ['/api/v1/hulpvragen?status=aanmelding', {}];
+    case 'GET /api/v1/hulpvragen/{id}/status-history': return [`/api/v1/hulpvragen/${h}/status-history`, {}];
+    case 'GET /api/v1/dossiers/{id}/notes': return [`/api/v1/dossiers/${d}/notes`, {}];
+    case 'POST /api/v1/dossiers/{id}/notes': return [`/api/v1/dossiers/${d}/notes`, jsonRequest('POST', { body: 'Alleen voor mij.' })];
+    case 'PATCH /api/v1/notes/{id}': return [`/api/v1/notes/${await noteOf(target)}`, jsonRequest('PATCH', { body: 'Gewijzigd.' })];
+    case 'DELETE /api/v1/notes/{id}': return [`/api/v1/notes/${await noteOf(target)}`, { method: 'DELETE' }];
+    case 'GET /api/v1/news/manage': return ['/api/v1/news/manage', {}];
+    case 'POST /api/v1/news': return ['/api/v1/news', jsonRequest('POST', { title: 'Studiedag', body: 'Op 1 oktober.' })];
+    case 'PATCH /api/v1/news/{id}': return [`/api/v1/news/${await newsOf(target)}`, jsonRequest('PATCH', { title: 'Gewijzigd' })];
+    case 'POST /api/v1/news/{id}/publish': return [`/api/v1/news/${await newsOf(target)}/publish`, { method: 'POST' }];
+    case 'POST /api/v1/news/{id}/withdraw': return [`/api/v1/news/${await newsOf(target, true)}/withdraw`, { method: 'POST' }];
+    case 'GET /api/v1/parents': return ['/api/v1/parents?q=parent', {}];
+    case 'POST /api/v1/users/{id}/end-sessions': return [`/api/v1/users/${await parentOf(target, 'active')}/end-sessions`, { method: 'POST' }];
+  }
+  const tab = /^(GET|POST|PATCH|DELETE) \/api\/v1\/(?:dossiers\/\{id\}\/)?(aanpak|tlv|overlegronden)(\/\{id\})?(\/attachments)?$/.exec(route);
+  if (tab) {
+    const [, method, segment, item, files] = tab;
+    const kind = segment === 'overlegronden' ? 'overleg' : (segment as 'aanpak' | 'tlv');
+    const body = { aanpak: { title: 'Extra leesbegeleiding' }, tlv: { type: 'so-midden', startDate: '2024-08-01', endDate: '2026-07-31' }, overleg: { date: '2024-10-01', participants: ['IB', 'ouder'] } }[kind];
+    if (!item) return [`/api/v1/dossiers/${d}/${segment}`, method === 'GET' ? {} : jsonRequest('POST', body)];
+    const e = await entryOf(target, kind);
+    if (files) return [`/api/v1/${segment}/${e}/attachments`, { method: 'POST', headers: multipartHeaders(), body: multipartBody(Buffer.from('tekst\n'), 'plan.txt') }];
+    return [`/api/v1/${segment}/${e}`, method === 'DELETE' ? { method: 'DELETE' } : jsonRequest('PATCH', { body: 'Gewijzigd.' })];
   }
   throw new Error(`no request for ${route}`);
 }

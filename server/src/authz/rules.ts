@@ -48,6 +48,19 @@ const rules = {
   'attachment.upload': { roles: staff, scope: 'dossiers:write' },
   'attachment.delete': { roles: staff, scope: 'dossiers:write' },
   'school.search': { roles: staff, scope: 'dossiers:read' },
+  // The staff panel (issue 10).
+  'hulpvraag.list': { roles: staff, scope: 'dossiers:read' },
+  'hulpvraag.history.read': { roles: staff, scope: 'dossiers:read' },
+  /** Aanpak and TLV: parents read the items staff shared (the visibility filter decides which). */
+  'entry.read': { roles: everyone, scope: 'dossiers:read' },
+  /** Overlegronden are for staff only. */
+  'overleg.read': { roles: staff, scope: 'dossiers:read' },
+  'entry.write': { roles: staff, scope: 'dossiers:write' },
+  /** Mijn notities: a person's own; never an integration's. */
+  'note.manage': { roles: staff, scope: null },
+  'news.manage': { roles: ['admin'], scope: null },
+  'parent.search': { roles: dossierEditors, scope: 'users:read' },
+  'user.endSessions': { roles: accountManagers, scope: 'users:write' },
   'accessLog.read': { roles: everyone, scope: 'audit:read' },
   'user.list': { roles: staff, scope: 'users:read' },
   'user.invite': { roles: accountManagers, scope: 'users:write', check: (p, t) => t.role === undefined || INVITABLE[p.role].includes(t.role) },

@@ -1,7 +1,8 @@
 import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Context } from 'hono';
 import type { DbOrTx } from '../db/client.ts';
-import { attachments, dossiers, guardians, hulpvragen, schools, staffSchools, users } from '../db/schema/index.ts';
+import type { AnyPgColumn } from 'drizzle-orm/pg-core';
+import { attachments, dossierEntries, dossiers, guardians, hulpvragen, schools, staffSchools, users } from '../db/schema/index.ts';
 import { auditContext, recordAudit } from '../features/audit/service.ts';
 import { AppError } from '../lib/errors.ts';
 import { isUuid } from '../lib/openapi.ts';
@@ -90,7 +91,12 @@ export async function mayLinkParent(db: DbOrTx, principal: Principal, parentId: 
 
 export interface VisibleDossier { id: string; organisationId: string; schoolId: string; label: string }
 export interface VisibleHulpvraag { id: string; dossierId: string; organisationId: string; title: string }
-export interface VisibleAttachment { id: string; hulpvraagId: string; dossierId: string; filename: string }
+export interface VisibleAttachment { id: string; hulpvraagId: string | null; entryId: string | null; dossierId: string; filename: string }
+
+/** Parents see only what staff marked *zichtbaar voor ouders*; staff and tokens see everything they may see. */
+export function parentsSeeOnlyShared(principal: Principal, visibleToParents: AnyPgColumn): SQL | undefined {
+  return principal.role === 'parent' ? eq(visibleToParents, true) : undefined;
+}
 
 export async function findVisibleDossier(db: DbOrTx, principal: Principal, id: string): Promise<VisibleDossier | null> {
   if (!isUuid(id)) return null;
@@ -108,19 +114,24 @@ export async function findVisibleHulpvraag(db: DbOrTx, principal: Principal, id:
     .select({ id: hulpvragen.id, dossierId: hulpvragen.dossierId, organisationId: hulpvragen.organisationId, title: hulpvragen.title })
     .from(hulpvragen)
     .innerJoin(dossiers, eq(dossiers.id, hulpvragen.dossierId))
-    .where(and(eq(hulpvragen.id, id), eq(hulpvragen.organisationId, principal.organisationId), visibleDossiers(principal)))
+    .where(and(eq(hulpvragen.id, id), eq(hulpvragen.organisationId, principal.organisationId), visibleDossiers(principal), parentsSeeOnlyShared(principal, hulpvragen.visibleToParents)))
     .limit(1);
   return row ?? null;
 }
 
 export async function findVisibleAttachment(db: DbOrTx, principal: Principal, id: string): Promise<VisibleAttachment | null> {
   if (!isUuid(id)) return null;
+  // The owner is a hulpvraag or a dossier entry (Aanpak, TLV, Overlegronde); parents see it only when its owner is shared.
   const [row] = await db
-    .select({ id: attachments.id, hulpvraagId: attachments.hulpvraagId, dossierId: hulpvragen.dossierId, filename: attachments.filename })
+    .select({ id: attachments.id, hulpvraagId: attachments.hulpvraagId, entryId: attachments.entryId, dossierId: dossiers.id, filename: attachments.filename })
     .from(attachments)
-    .innerJoin(hulpvragen, eq(hulpvragen.id, attachments.hulpvraagId))
-    .innerJoin(dossiers, eq(dossiers.id, hulpvragen.dossierId))
-    .where(and(eq(attachments.id, id), eq(attachments.organisationId, principal.organisationId), visibleDossiers(principal)))
+    .leftJoin(hulpvragen, eq(hulpvragen.id, attachments.hulpvraagId))
+    .leftJoin(dossierEntries, eq(dossierEntries.id, attachments.entryId))
+    .innerJoin(dossiers, sql`"dossiers"."id" = coalesce(${hulpvragen.dossierId}, ${dossierEntries.dossierId})`)
+    .where(and(
+      eq(attachments.id, id), eq(attachments.organisationId, principal.organisationId), visibleDossiers(principal),
+      principal.role === 'parent' ? sql`coalesce(${hulpvragen.visibleToParents}, ${dossierEntries.visibleToParents}) = true` : undefined,
+    ))
     .limit(1);
   return row ?? null;
 }

@@ -21,6 +21,10 @@ export async function switchLanguage(language: Lang): Promise<void> {
   current = language;
 }
 
+export function currentLanguage(): Lang {
+  return current;
+}
+
 /** 'auto' follows the browser: English only when the browser speaks English, else Dutch. */
 export function resolveLanguage(choice: Language, browserLanguage: string): Lang {
   if (choice === 'nl' || choice === 'en') return choice;

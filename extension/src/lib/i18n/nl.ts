@@ -44,6 +44,13 @@ export const nl = {
   pageOf: '{page}/{pages} ({range} van {total})',
   pageNav: 'Bladeren',
   whoLooked: 'Wie heeft meegekeken',
+  aanpak: 'Aanpak',
+  tlv: 'Toelaatbaarheidsverklaring (TLV)',
+  tlvExpired: 'verlopen',
+  tlv_sbo: 'SBO',
+  'tlv_so-laag': 'SO categorie laag',
+  'tlv_so-midden': 'SO categorie midden',
+  'tlv_so-hoog': 'SO categorie hoog',
   // details
   details: 'Gegevens van de hulpvraag',
   hulpvraagDate: 'Hulpvraagdatum',
@@ -103,7 +110,8 @@ export const nl = {
   invalidMinutes: 'Vul een aantal minuten in tussen 1 en 60.',
   // admin placeholder
   adminTitle: 'Kindkans: beheer',
-  adminSoon: 'Het beheerpaneel voor medewerkers komt hier binnenkort.',
+  openAdmin: 'Beheer',
+  openAdminHint: 'Het beheer voor medewerkers openen in een tabblad',
   // errors
   error_invalid_credentials: 'Aanmelden is niet gelukt. Controleer de organisatie, uw naam, uw wachtwoord en de code. Een code is maar 30 seconden geldig: staat de klok van uw telefoon goed?',
   error_too_many_attempts: 'Te veel pogingen. Wacht {wait} en probeer het dan opnieuw.',

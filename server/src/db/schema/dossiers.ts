@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { date, index, pgTable, primaryKey, text, uuid } from 'drizzle-orm/pg-core';
 import { createdAt, updatedAt, id } from './columns.ts';
 import { organisations } from './organisations.ts';
@@ -14,12 +15,20 @@ export const dossiers = pgTable(
     firstName: text('first_name').notNull(),
     lastName: text('last_name').notNull(),
     birthDate: date('birth_date', { mode: 'string' }).notNull(),
+    /** Schoolgegevens: the child's group (e.g. "groep 5") and the school's contact person. No BSN, ever. */
+    schoolGroup: text('school_group').notNull().default(''),
+    contactName: text('contact_name').notNull().default(''),
+    contactEmail: text('contact_email').notNull().default(''),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
   (t) => [
     index('dossiers_org_name_idx').on(t.organisationId, t.lastName, t.firstName),
     index('dossiers_school_idx').on(t.schoolId, t.lastName, t.firstName),
+    // Staff search by the start of a name (any case) and by birth date, fast at 100 000 dossiers.
+    index('dossiers_org_last_name_prefix_idx').on(t.organisationId, sql`lower(${t.lastName}) text_pattern_ops`),
+    index('dossiers_org_first_name_prefix_idx').on(t.organisationId, sql`lower(${t.firstName}) text_pattern_ops`),
+    index('dossiers_org_birth_date_idx').on(t.organisationId, t.birthDate),
   ],
 );
 

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigint, date, index, integer, pgTable, primaryKey, text, uuid } from 'drizzle-orm/pg-core';
+import { bigint, boolean, check, date, index, integer, pgTable, primaryKey, text, uuid } from 'drizzle-orm/pg-core';
 import { bytea, createdAt, id, instant, updatedAt } from './columns.ts';
 import { dossiers } from './dossiers.ts';
 import { organisations } from './organisations.ts';
@@ -18,6 +18,8 @@ export const hulpvragen = pgTable(
     status: text('status').notNull().default('aanmelding'),
     coordinatorId: uuid('coordinator_id').references(() => users.id, { onDelete: 'set null' }),
     labels: text('labels').array().notNull().default(sql`'{}'::text[]`),
+    /** Guardians see the hulpvraag in the popup (on unless staff switch it off). */
+    visibleToParents: boolean('visible_to_parents').notNull().default(true),
     createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
@@ -45,13 +47,70 @@ export const hulpvraagStatusHistory = pgTable(
   (t) => [index('hulpvraag_status_history_hulpvraag_idx').on(t.hulpvraagId, t.changedAt)],
 );
 
-/** An attachment's metadata; its bytes live in `attachment_chunks`, written in one transaction. */
+export const entryKinds = ['aanpak', 'tlv', 'overleg'] as const;
+export type EntryKind = (typeof entryKinds)[number];
+export const tlvTypes = ['sbo', 'so-laag', 'so-midden', 'so-hoog'] as const;
+export const tlvStatuses = ['aangevraagd', 'toegekend', 'afgewezen', 'ingetrokken'] as const;
+
+/**
+ * The dated items of a dossier's tabs Aanpak, TLV (toelaatbaarheidsverklaring) and Overlegronde,
+ * in one table: they share date, title, text, author, attachments and the parents' visibility
+ * (off by default). TLV fields and the meeting's participants are used by their kind only.
+ */
+export const dossierEntries = pgTable(
+  'dossier_entries',
+  {
+    id: id(),
+    organisationId: uuid('organisation_id').notNull().references(() => organisations.id, { onDelete: 'cascade' }),
+    dossierId: uuid('dossier_id').notNull().references(() => dossiers.id, { onDelete: 'cascade' }),
+    kind: text('kind', { enum: entryKinds }).notNull(),
+    date: date('date', { mode: 'string' }).notNull(),
+    title: text('title').notNull().default(''),
+    body: text('body').notNull().default(''),
+    visibleToParents: boolean('visible_to_parents').notNull().default(false),
+    tlvType: text('tlv_type', { enum: tlvTypes }),
+    tlvStatus: text('tlv_status', { enum: tlvStatuses }),
+    startDate: date('start_date', { mode: 'string' }),
+    endDate: date('end_date', { mode: 'string' }),
+    decisionDate: date('decision_date', { mode: 'string' }),
+    participants: text('participants').array().notNull().default(sql`'{}'::text[]`),
+    createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    index('dossier_entries_dossier_idx').on(t.dossierId, t.kind, t.date.desc(), t.createdAt.desc()),
+    check('dossier_entries_kind_check', sql`${t.kind} in ('aanpak', 'tlv', 'overleg')`),
+    check('dossier_entries_tlv_check', sql`(${t.kind} = 'tlv') = (${t.tlvType} is not null and ${t.tlvStatus} is not null)`),
+  ],
+);
+
+/** Mijn notities: a staff member's private notes on a dossier. Only the author ever reads them. */
+export const privateNotes = pgTable(
+  'private_notes',
+  {
+    id: id(),
+    organisationId: uuid('organisation_id').notNull().references(() => organisations.id, { onDelete: 'cascade' }),
+    dossierId: uuid('dossier_id').notNull().references(() => dossiers.id, { onDelete: 'cascade' }),
+    authorId: uuid('author_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+    body: text('body').notNull(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index('private_notes_author_dossier_idx').on(t.authorId, t.dossierId, t.createdAt.desc())],
+);
+
+/**
+ * An attachment's metadata; its bytes live in `attachment_chunks`, written in one transaction.
+ * It belongs to exactly one owner: a hulpvraag or a dossier entry (Aanpak, TLV, Overlegronde).
+ */
 export const attachments = pgTable(
   'attachments',
   {
     id: id(),
     organisationId: uuid('organisation_id').notNull().references(() => organisations.id, { onDelete: 'cascade' }),
-    hulpvraagId: uuid('hulpvraag_id').notNull().references(() => hulpvragen.id, { onDelete: 'cascade' }),
+    hulpvraagId: uuid('hulpvraag_id').references(() => hulpvragen.id, { onDelete: 'cascade' }),
+    entryId: uuid('entry_id').references(() => dossierEntries.id, { onDelete: 'cascade' }),
     filename: text('filename').notNull(),
     contentType: text('content_type').notNull(),
     size: bigint('size', { mode: 'number' }).notNull(),
@@ -61,7 +120,11 @@ export const attachments = pgTable(
     createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
     createdAt: createdAt(),
   },
-  (t) => [index('attachments_hulpvraag_idx').on(t.hulpvraagId, t.createdAt)],
+  (t) => [
+    index('attachments_hulpvraag_idx').on(t.hulpvraagId, t.createdAt),
+    index('attachments_entry_idx').on(t.entryId, t.createdAt),
+    check('attachments_one_owner_check', sql`num_nonnulls(${t.hulpvraagId}, ${t.entryId}) = 1`),
+  ],
 );
 
 export const attachmentChunks = pgTable(

@@ -46,7 +46,7 @@ describe('attachments: upload', () => {
     const res = await upload(bytes, name);
     expect(res.status).toBe(201);
     const a = await res.json();
-    expect(a).toEqual({ id: expect.any(String), hulpvraagId: w.hulpvraag.own, filename: name, contentType: type, size: bytes.length, sha256: sha(bytes), createdAt: expect.any(String) });
+    expect(a).toEqual({ id: expect.any(String), hulpvraagId: w.hulpvraag.own, entryId: null, filename: name, contentType: type, size: bytes.length, sha256: sha(bytes), createdAt: expect.any(String) });
     const download = await t.app.request(`/api/v1/attachments/${a.id}/content`, { headers: staff() });
     expect(download.status).toBe(200);
     expect(download.headers.get('content-type')).toBe(type);

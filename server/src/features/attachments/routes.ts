@@ -7,35 +7,47 @@ import { createRouter } from '../../lib/router.ts';
 import { auditContext, completeAuditDetail, recordAudit } from '../audit/service.ts';
 import { Attachment } from '../hulpvragen/schemas.ts';
 import { attachmentColumns, toAttachmentView } from '../hulpvragen/service.ts';
-import { authenticate, authorize, findVisibleAttachment, findVisibleHulpvraag, loadVisible } from '../../authz/index.ts';
+import { authenticate, authorize, findVisibleAttachment, findVisibleHulpvraag, loadVisible, type AuthEnv } from '../../authz/index.ts';
 import { etagMatches, parseRange, streamChunks } from './download.ts';
 import { contentDisposition } from './filename.ts';
 import { boundaryOf } from './multipart.ts';
-import { MULTIPART_OVERHEAD, storeUpload } from './upload.ts';
+import { MULTIPART_OVERHEAD, storeUpload, type AttachmentOwner } from './upload.ts';
+import type { Context } from 'hono';
 
 const readResponses = { ...authResponses, 404: problem('No such attachment, or not visible to you') };
 
 // The upload body is described with a plain schema (not zod) on purpose: a zod form schema would make
 // the validator read the whole body into memory before the handler runs. The handler streams it.
-const uploadBody = {
+export const uploadBody = {
   required: true,
   content: { 'multipart/form-data': { schema: { type: 'object' as const, required: ['file'], properties: { file: { type: 'string' as const, format: 'binary' } } } } },
 };
 
-/** The upload route: app.ts leaves it out of the JSON body limit (it streams, with its own). */
-export const uploadRoute = createRoute({
-  method: 'post', path: '/hulpvragen/{id}/attachments', tags: ['Attachments'], operationId: 'uploadAttachment', summary: 'Upload an attachment (staff; multipart field `file`)',
-  middleware: [authenticate(), authorize('attachment.upload')] as const, security: bearerSecurity,
-  request: { params: IdParam, body: uploadBody },
-  responses: {
-    201: json(Attachment, 'The stored attachment'),
-    400: problem('No file, an empty file, or a broken body'),
-    413: problem('Larger than UPLOAD_MAX_MB'),
-    415: problem('Not an accepted type (decided on the bytes)'),
-    ...authResponses,
-    404: problem('No such hulpvraag, or not visible to you'),
-  },
-});
+/** The responses of every upload route (hulpvraag, Aanpak, TLV, Overlegronde). */
+export const uploadResponses = {
+  201: json(Attachment, 'The stored attachment'),
+  400: problem('No file, an empty file, or a broken body'),
+  413: problem('Larger than UPLOAD_MAX_MB'),
+  415: problem('Not an accepted type (decided on the bytes)'),
+  ...authResponses,
+  404: problem('No such item, or not visible to you'),
+};
+
+/** Streams the multipart body of the request into an attachment of `owner` (one pipeline for every owner). */
+export async function receiveUpload(c: Context<AuthEnv>, owner: AttachmentOwner, dossierId: string) {
+  const { db, env, clock } = c.var.deps;
+  const maxBytes = Math.floor(env.UPLOAD_MAX_MB * 1024 * 1024);
+  const boundary = boundaryOf(c.req.header('content-type'));
+  if (!boundary) throw new AppError('unsupported_media_type', 'Send the file as multipart/form-data with a field named "file".');
+  const declared = Number(c.req.header('content-length'));
+  if (declared > maxBytes + MULTIPART_OVERHEAD) throw new AppError('payload_too_large', `The file is larger than ${env.UPLOAD_MAX_MB} MB.`);
+  const body = c.req.raw.body;
+  if (!body) throw new AppError('validation_failed', 'file: send the file in a multipart field named "file".');
+  return storeUpload(db, {
+    user: c.var.principal.user, owner, body: body as unknown as AsyncIterable<Uint8Array>, boundary, maxBytes, now: clock.now(),
+    audit: { ...auditContext(c), action: 'attachment.create', outcome: 'success', dossierId },
+  });
+}
 
 export const attachmentRoutes = createRouter()
   .openapi(
@@ -114,21 +126,15 @@ export const attachmentRoutes = createRouter()
     },
   )
   .openapi(
-    uploadRoute,
+    createRoute({
+      method: 'post', path: '/hulpvragen/{id}/attachments', tags: ['Attachments'], operationId: 'uploadAttachment', summary: 'Upload an attachment (staff; multipart field `file`)',
+      middleware: [authenticate(), authorize('attachment.upload')] as const, security: bearerSecurity,
+      request: { params: IdParam, body: uploadBody },
+      responses: uploadResponses,
+    }),
     async (c) => {
       const hulpvraag = await loadVisible(c, findVisibleHulpvraag, c.req.valid('param').id, { action: 'attachment.create', subjectType: 'hulpvraag' });
-      const { db, env, clock } = c.var.deps;
-      const maxBytes = Math.floor(env.UPLOAD_MAX_MB * 1024 * 1024);
-      const boundary = boundaryOf(c.req.header('content-type'));
-      if (!boundary) throw new AppError('unsupported_media_type', 'Send the file as multipart/form-data with a field named "file".');
-      const declared = Number(c.req.header('content-length'));
-      if (declared > maxBytes + MULTIPART_OVERHEAD) throw new AppError('payload_too_large', `The file is larger than ${env.UPLOAD_MAX_MB} MB.`);
-      const body = c.req.raw.body;
-      if (!body) throw new AppError('validation_failed', 'file: send the file in a multipart field named "file".');
-      const stored = await storeUpload(db, {
-        user: c.var.principal.user, hulpvraagId: hulpvraag.id, body: body as unknown as AsyncIterable<Uint8Array>, boundary, maxBytes, now: clock.now(),
-        audit: { ...auditContext(c), action: 'attachment.create', outcome: 'success', dossierId: hulpvraag.dossierId },
-      });
+      const stored = await receiveUpload(c, { hulpvraagId: hulpvraag.id }, hulpvraag.dossierId);
       return c.json(toAttachmentView(stored), 201, { 'Cache-Control': 'no-store', Location: `/api/v1/attachments/${stored.id}` });
     },
   )

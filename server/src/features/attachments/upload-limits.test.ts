@@ -90,7 +90,7 @@ describe('upload limits over a real socket, and stalled uploads', () => {
     }
     const started = Date.now();
     const upload = storeUpload(t.db, {
-      user: w.asAuthUser(w.users.school), hulpvraagId: w.hulpvraag.own, body: stalling(), boundary: BOUNDARY, maxBytes: 1024 * 1024,
+      user: w.asAuthUser(w.users.school), owner: { hulpvraagId: w.hulpvraag.own }, body: stalling(), boundary: BOUNDARY, maxBytes: 1024 * 1024,
       now: new Date(), audit: { action: 'attachment.create', outcome: 'success' }, idleTimeoutMs: 300,
     });
     await expect(upload).rejects.toMatchObject({ code: 'invalid_request' });
@@ -109,7 +109,7 @@ describe('upload limits over a real socket, and stalled uploads', () => {
       yield body.subarray(120);
     }
     const upload = storeUpload(t.db, {
-      user: w.asAuthUser(w.users.school), hulpvraagId: w.hulpvraag.own, body: slow(), boundary: BOUNDARY, maxBytes: 1024 * 1024,
+      user: w.asAuthUser(w.users.school), owner: { hulpvraagId: w.hulpvraag.own }, body: slow(), boundary: BOUNDARY, maxBytes: 1024 * 1024,
       now: new Date(), audit: { action: 'attachment.create', outcome: 'success' }, idleTimeoutMs: 10_000,
     });
     await new Promise((r) => setTimeout(r, 50));

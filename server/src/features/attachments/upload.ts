@@ -35,10 +35,13 @@ async function* withIdleTimeout(source: AsyncIterable<Uint8Array> | Iterable<Uin
   }
 }
 
+/** What an attachment belongs to: a hulpvraag, or an Aanpak, TLV or Overlegronde item of the dossier. */
+export type AttachmentOwner = { hulpvraagId: string; entryId?: undefined } | { entryId: string; hulpvraagId?: undefined };
+
 export interface UploadInput {
   /** The uploader (id null for the demo seed). */
   user: { id: string | null; organisationId: string };
-  hulpvraagId: string;
+  owner: AttachmentOwner;
   body: AsyncIterable<Uint8Array> | Iterable<Uint8Array>;
   boundary: string;
   maxBytes: number;
@@ -61,7 +64,7 @@ export async function storeUpload(db: DbOrTx, input: UploadInput) {
       const [row] = await tx
         .insert(attachments)
         .values({
-          organisationId: input.user.organisationId, hulpvraagId: input.hulpvraagId, filename: received.filename, contentType: received.contentType,
+          organisationId: input.user.organisationId, hulpvraagId: input.owner.hulpvraagId ?? null, entryId: input.owner.entryId ?? null, filename: received.filename, contentType: received.contentType,
           size: received.size, sha256: received.sha256, chunkSize: CHUNK_SIZE, chunkCount: Math.ceil(received.size / CHUNK_SIZE), createdBy: input.user.id, createdAt: input.now,
         })
         .returning();

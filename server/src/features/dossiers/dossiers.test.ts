@@ -52,7 +52,7 @@ describe('dossiers, news and schools', () => {
     expect(res.headers.get('cache-control')).toBe('no-store');
     expect(await res.json()).toEqual({
       id: w.dossiers.own.id, firstName: 'Sam', lastName: 'Eigen', birthDate: '2014-05-06',
-      school: { brin: w.schoolA1.brin, name: w.schoolA1.name },
+      school: { brin: w.schoolA1.brin, name: w.schoolA1.name }, schoolGroup: '', contactName: '', contactEmail: '',
       guardians: [{ id: w.users.parent.id, displayName: w.users.parent.displayName }],
     });
   });

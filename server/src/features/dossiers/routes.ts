@@ -33,10 +33,11 @@ export const dossierRoutes = createRouter()
       responses: { ...queryResponses, 200: json(pageOf(DossierSummary, 'DossierPage'), 'A page of dossiers'), ...authResponses },
     }),
     async (c) => {
-      const { q, ...page } = c.req.valid('query');
+      const { q, name, birthDate, school, ...page } = c.req.valid('query');
       const { db } = c.var.deps;
-      const result = await listDossiers(db, c.var.principal, q, page);
-      await recordAudit(db, { ...auditContext(c), action: 'dossiers.search', outcome: 'success', subjectType: 'dossiers', detail: { q: q ?? null, total: result.total, page: page.page, ids: result.items.map((d) => d.id) } });
+      const filters = { q, name, birthDate, school };
+      const result = await listDossiers(db, c.var.principal, filters, page);
+      await recordAudit(db, { ...auditContext(c), action: 'dossiers.search', outcome: 'success', subjectType: 'dossiers', detail: { ...filters, total: result.total, page: page.page, ids: result.items.map((d) => d.id) } });
       return c.json(result, 200, noStore);
     },
   )

@@ -15,13 +15,21 @@ export const DossierSummary = z
   .openapi('DossierSummary');
 
 export const Dossier = DossierSummary.extend({
+  schoolGroup: z.string().openapi({ example: 'groep 5' }),
+  contactName: z.string().openapi({ description: "The school's contact person for this child" }),
+  contactEmail: z.string(),
   guardians: z.array(z.object({ id: z.uuid(), displayName: z.string() })),
 }).openapi('Dossier');
 
 const name = singleLine(100).min(1);
 
 export const DossierCreate = z
-  .object({ firstName: name, lastName: name, birthDate: isoDate, schoolBrin: singleLine(20).min(1) })
+  .object({
+    firstName: name, lastName: name, birthDate: isoDate, schoolBrin: singleLine(20).min(1),
+    schoolGroup: singleLine(50).optional(),
+    contactName: singleLine(120).optional(),
+    contactEmail: z.union([z.literal(''), z.email().max(254)]).optional(),
+  })
   .openapi('DossierCreate');
 
 export const DossierPatch = DossierCreate.partial()
@@ -30,7 +38,12 @@ export const DossierPatch = DossierCreate.partial()
 
 export const GuardianLink = z.object({ userId: z.uuid() }).openapi('GuardianLink');
 
-export const DossierQuery = z.object({ q: singleLine(100).optional() });
+export const DossierQuery = z.object({
+  q: singleLine(100).optional().openapi({ description: 'Part of a name, the school name or its BRIN' }),
+  name: singleLine(100).optional().openapi({ description: 'Every word starts the first or last name (any case)' }),
+  birthDate: isoDate.optional(),
+  school: singleLine(20).optional().openapi({ description: "The school's BRIN" }),
+});
 
 export type DossierSummary = z.infer<typeof DossierSummary>;
 export type Dossier = z.infer<typeof Dossier>;

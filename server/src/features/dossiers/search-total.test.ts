@@ -27,13 +27,13 @@ afterAll(() => database?.close());
 
 describe('dossier search total', () => {
   it('is the number of visible matches on the first, a partial and a past-the-end page', async () => {
-    const search = (page: number) => listDossiers(database.db, coordinator, 'zoekVAN', { page, pageSize: 2 });
+    const search = (page: number) => listDossiers(database.db, coordinator, { q: 'zoekVAN' }, { page, pageSize: 2 });
     const first = await search(1);
     expect([first.total, first.items.map((d) => d.lastName)]).toEqual([5, ['Zoekvan 0', 'Zoekvan 1']]);
     const last = await search(3);
     expect([last.total, last.items.map((d) => d.lastName)]).toEqual([5, ['Zoekvan 4']]);
     expect(await search(9)).toEqual({ items: [], page: 9, pageSize: 2, total: 5 });
-    expect(await listDossiers(database.db, coordinator, 'bestaatniet', { page: 1, pageSize: 2 })).toEqual({ items: [], page: 1, pageSize: 2, total: 0 });
-    expect((await listDossiers(database.db, coordinator, undefined, { page: 1, pageSize: 2 })).total).toBe(6);
+    expect(await listDossiers(database.db, coordinator, { q: 'bestaatniet' }, { page: 1, pageSize: 2 })).toEqual({ items: [], page: 1, pageSize: 2, total: 0 });
+    expect((await listDossiers(database.db, coordinator, {}, { page: 1, pageSize: 2 })).total).toBe(6);
   });
 });

@@ -19,7 +19,7 @@ describe('hulpvragen', () => {
     const res = await t.app.request(`/api/v1/dossiers/${w.dossiers.own.id}/hulpvragen`, w.as('school', jsonRequest('POST', { title: 'Leesproblemen' })));
     expect(res.status).toBe(201);
     const h = await res.json();
-    expect(h).toEqual({ id: expect.any(String), dossierId: w.dossiers.own.id, date: '2025-03-02', title: 'Leesproblemen', status: 'aanmelding', description: '', coordinator: null, labels: [], attachments: [] });
+    expect(h).toEqual({ id: expect.any(String), dossierId: w.dossiers.own.id, date: '2025-03-02', title: 'Leesproblemen', status: 'aanmelding', description: '', coordinator: null, labels: [], visibleToParents: true, attachments: [] });
     const history = await t.db.select().from(hulpvraagStatusHistory).where(eq(hulpvraagStatusHistory.hulpvraagId, h.id));
     expect(history).toMatchObject([{ fromStatus: null, toStatus: 'aanmelding', changedBy: w.users.school.id, note: null }]);
   });
@@ -45,8 +45,8 @@ describe('hulpvragen', () => {
     const page1 = await (await t.app.request(`/api/v1/dossiers/${dossier}/hulpvragen?pageSize=2`, w.as('admin'))).json();
     expect(page1.total).toBe(4); // with the world's 2024-01-15 hulpvraag
     expect(page1.items).toEqual([
-      { id: nieuwst!.id, date: '2024-09-01', title: 'Nieuwst', status: 'aanmelding', attachmentCount: 2 },
-      { id: w.hulpvraag.otherSchool, date: '2024-01-15', title: 'Hulpvraag otherSchool', status: 'aanmelding', attachmentCount: 1 },
+      { id: nieuwst!.id, date: '2024-09-01', title: 'Nieuwst', status: 'aanmelding', attachmentCount: 2, visibleToParents: true },
+      { id: w.hulpvraag.otherSchool, date: '2024-01-15', title: 'Hulpvraag otherSchool', status: 'aanmelding', attachmentCount: 1, visibleToParents: true },
     ]);
     const page2 = await (await t.app.request(`/api/v1/dossiers/${dossier}/hulpvragen?pageSize=2&page=2`, w.as('admin'))).json();
     expect(page2.items.map((i: { title: string }) => i.title)).toEqual(['Midden', 'Oudst']);
@@ -65,10 +65,10 @@ describe('hulpvragen', () => {
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({
       id: created.id, dossierId: w.dossiers.own.id, date: '2024-02-02', title: 'Gedrag', status: 'in behandeling', description: 'Onrustig in de klas.',
-      coordinator: { id: w.users.coordinator.id, displayName: w.users.coordinator.displayName }, labels: ['gedrag', 'klas'], attachments: [],
+      coordinator: { id: w.users.coordinator.id, displayName: w.users.coordinator.displayName }, labels: ['gedrag', 'klas'], visibleToParents: true, attachments: [],
     });
     const withFile = await (await t.app.request(`/api/v1/hulpvragen/${w.hulpvraag.own}`, w.as('parent'))).json();
-    expect(withFile.attachments).toEqual([{ id: w.attachment.own, hulpvraagId: w.hulpvraag.own, filename: 'verslag.txt', contentType: 'text/plain; charset=utf-8', size: 25, sha256: expect.stringMatching(/^[0-9a-f]{64}$/), createdAt: expect.any(String) }]);
+    expect(withFile.attachments).toEqual([{ id: w.attachment.own, hulpvraagId: w.hulpvraag.own, entryId: null, filename: 'verslag.txt', contentType: 'text/plain; charset=utf-8', size: 25, sha256: expect.stringMatching(/^[0-9a-f]{64}$/), createdAt: expect.any(String) }]);
   });
 
   it('PATCH /hulpvragen/{id}: status changes go into the history with who, when, from, to and note', async () => {

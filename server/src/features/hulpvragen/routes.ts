@@ -1,11 +1,11 @@
-import { createRoute } from '@hono/zod-openapi';
+import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { IdParam, PageQuery, authResponses, bearerSecurity, json, jsonBody, pageOf, problem, bodyResponses, queryResponses } from '../../lib/openapi.ts';
 import { createRouter } from '../../lib/router.ts';
 import { auditContext, recordAudit } from '../audit/service.ts';
 import { authenticate, authorize, denyInvisible, findVisibleDossier, findVisibleHulpvraag, loadVisible, type AuthEnv } from '../../authz/index.ts';
-import { Hulpvraag, HulpvraagCreate, HulpvraagPatch, HulpvraagSummary } from './schemas.ts';
-import { createHulpvraag, getHulpvraag, listVisibleHulpvragen, updateHulpvraag } from './service.ts';
+import { Hulpvraag, HulpvraagCreate, HulpvraagListItem, HulpvraagPatch, HulpvraagSummary, StatusChange } from './schemas.ts';
+import { createHulpvraag, getHulpvraag, listStatusHistory, listVisibleHulpvragen, searchHulpvragen, updateHulpvraag } from './service.ts';
 
 const noStore = { 'Cache-Control': 'no-store' };
 const readResponses = { ...authResponses, 404: problem('Not found, or not visible to you') };
@@ -85,5 +85,35 @@ export const hulpvraagRoutes = createRouter()
         return updated;
       });
       return c.json(hulpvraag, 200, noStore);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: 'get', path: '/hulpvragen/{id}/status-history', tags: ['Hulpvragen'], summary: 'Status informatie: every status change, oldest first (staff)', operationId: 'listHulpvraagStatusHistory',
+      middleware: [authenticate(), authorize('hulpvraag.history.read')] as const, security: bearerSecurity,
+      request: { params: IdParam },
+      responses: { 200: json(z.array(StatusChange), 'Who, when, from → to, note'), ...readResponses, 403: problem('Not for your role') },
+    }),
+    async (c) => {
+      const found = await loadVisible(c, findVisibleHulpvraag, c.req.valid('param').id, { action: 'hulpvraag.history.read', subjectType: 'hulpvraag' });
+      const { db } = c.var.deps;
+      const history = await listStatusHistory(db, found.id);
+      await recordAudit(db, audited(c, 'hulpvraag.history.read', { type: 'hulpvraag', id: found.id, label: found.title, dossierId: found.dossierId }));
+      return c.json(history, 200, noStore);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: 'get', path: '/hulpvragen', tags: ['Hulpvragen'], summary: 'Hulpvragen across the dossiers you may see, newest first (staff)', operationId: 'searchHulpvragen',
+      middleware: [authenticate(), authorize('hulpvraag.list')] as const, security: bearerSecurity,
+      request: { query: PageQuery.extend({ status: z.string().trim().max(50).optional(), mine: z.enum(['true', 'false']).optional().openapi({ description: 'Only those I coordinate' }) }) },
+      responses: { ...queryResponses, 200: json(pageOf(HulpvraagListItem, 'HulpvraagListPage'), 'A page of hulpvragen'), ...authResponses, 403: problem('Not for your role') },
+    }),
+    async (c) => {
+      const { mine, ...query } = c.req.valid('query');
+      const { db } = c.var.deps;
+      const page = await searchHulpvragen(db, c.var.principal, { ...query, mine: mine === 'true' });
+      await recordAudit(db, { ...auditContext(c), action: 'hulpvragen.search', outcome: 'success', subjectType: 'hulpvragen', detail: { status: query.status ?? null, mine: mine === 'true', total: page.total } });
+      return c.json(page, 200, noStore);
     },
   );

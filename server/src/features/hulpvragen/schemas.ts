@@ -4,7 +4,8 @@ import { isoDate, multiLine, singleLine } from '../dossiers/schemas.ts';
 export const Attachment = z
   .object({
     id: z.uuid(),
-    hulpvraagId: z.uuid(),
+    hulpvraagId: z.uuid().nullable().openapi({ description: 'The hulpvraag it belongs to (null when it belongs to an Aanpak, TLV or Overlegronde item)' }),
+    entryId: z.uuid().nullable().openapi({ description: 'The Aanpak, TLV or Overlegronde item it belongs to (null for a hulpvraag)' }),
     filename: z.string(),
     contentType: z.string().openapi({ example: 'application/pdf' }),
     size: z.number().int(),
@@ -14,7 +15,7 @@ export const Attachment = z
   .openapi('Attachment');
 
 export const HulpvraagSummary = z
-  .object({ id: z.uuid(), date: z.string(), title: z.string(), status: z.string(), attachmentCount: z.number().int() })
+  .object({ id: z.uuid(), date: z.string(), title: z.string(), status: z.string(), attachmentCount: z.number().int(), visibleToParents: z.boolean() })
   .openapi('HulpvraagSummary');
 
 export const Hulpvraag = z
@@ -27,6 +28,7 @@ export const Hulpvraag = z
     description: z.string(),
     coordinator: z.object({ id: z.uuid(), displayName: z.string() }).nullable(),
     labels: z.array(z.string()),
+    visibleToParents: z.boolean(),
     attachments: z.array(Attachment),
   })
   .openapi('Hulpvraag');
@@ -38,10 +40,11 @@ const fields = {
   status: singleLine(50).min(1).openapi({ example: 'in behandeling' }),
   coordinatorId: z.uuid().nullable(),
   labels: z.array(singleLine(50).min(1)).max(20),
+  visibleToParents: z.boolean().openapi({ description: 'Zichtbaar voor ouders (default true)' }),
 };
 
 export const HulpvraagCreate = z
-  .object({ ...fields, date: fields.date.optional(), description: fields.description.optional(), status: fields.status.optional(), coordinatorId: fields.coordinatorId.optional(), labels: fields.labels.optional() })
+  .object({ ...fields, date: fields.date.optional(), description: fields.description.optional(), status: fields.status.optional(), coordinatorId: fields.coordinatorId.optional(), labels: fields.labels.optional(), visibleToParents: fields.visibleToParents.optional() })
   .openapi('HulpvraagCreate');
 
 export const HulpvraagPatch = z
@@ -55,3 +58,21 @@ export type HulpvraagSummary = z.infer<typeof HulpvraagSummary>;
 export type Hulpvraag = z.infer<typeof Hulpvraag>;
 export type HulpvraagCreate = z.infer<typeof HulpvraagCreate>;
 export type HulpvraagPatch = z.infer<typeof HulpvraagPatch>;
+
+export const HulpvraagListItem = z
+  .object({
+    id: z.uuid(), date: z.string(), title: z.string(), status: z.string(),
+    dossier: z.object({ id: z.uuid(), firstName: z.string(), lastName: z.string() }),
+    coordinator: z.object({ id: z.uuid(), displayName: z.string() }).nullable(),
+  })
+  .openapi('HulpvraagListItem');
+
+export const StatusChange = z
+  .object({
+    at: z.string().openapi({ format: 'date-time' }),
+    by: z.object({ id: z.uuid(), displayName: z.string() }).nullable(),
+    from: z.string().nullable(),
+    to: z.string(),
+    note: z.string().nullable(),
+  })
+  .openapi('StatusChange');

@@ -1,18 +1,18 @@
-import { and, asc, count, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.ts';
 import { attachments, dossiers, hulpvraagStatusHistory, hulpvragen, users } from '../../db/schema/index.ts';
 import { isUuid } from '../../lib/openapi.ts';
-import { findVisibleDossier, visibleDossiers, type Actor, type Principal, type VisibleDossier } from '../../authz/index.ts';
+import { findVisibleDossier, parentsSeeOnlyShared, visibleDossiers, type Actor, type Principal, type VisibleDossier } from '../../authz/index.ts';
 import { AppError } from '../../lib/errors.ts';
 import type { Page, PageQuery } from '../../lib/openapi.ts';
 import type { Attachment, Hulpvraag, HulpvraagCreate, HulpvraagPatch, HulpvraagSummary } from './schemas.ts';
 
 export const attachmentColumns = {
-  id: attachments.id, hulpvraagId: attachments.hulpvraagId, filename: attachments.filename, contentType: attachments.contentType,
+  id: attachments.id, hulpvraagId: attachments.hulpvraagId, entryId: attachments.entryId, filename: attachments.filename, contentType: attachments.contentType,
   size: attachments.size, sha256: attachments.sha256, createdAt: attachments.createdAt,
 };
 export const toAttachmentView = (row: { createdAt: Date } & Omit<Attachment, 'createdAt'>): Attachment => ({
-  id: row.id, hulpvraagId: row.hulpvraagId, filename: row.filename, contentType: row.contentType, size: row.size, sha256: row.sha256, createdAt: row.createdAt.toISOString(),
+  id: row.id, hulpvraagId: row.hulpvraagId, entryId: row.entryId, filename: row.filename, contentType: row.contentType, size: row.size, sha256: row.sha256, createdAt: row.createdAt.toISOString(),
 });
 
 /**
@@ -30,7 +30,7 @@ export const newestFirst = [
 export function visibleHulpvragenPageQuery(db: DbOrTx, user: Principal, dossierId: string, page: PageQuery) {
   return db
     .select({
-      id: hulpvragen.id, date: hulpvragen.date, title: hulpvragen.title, status: hulpvragen.status,
+      id: hulpvragen.id, date: hulpvragen.date, title: hulpvragen.title, status: hulpvragen.status, visibleToParents: hulpvragen.visibleToParents,
       attachmentCount: sql<number>`(select count(*)::int from attachments a where a.hulpvraag_id = "hulpvragen"."id")`,
       // An uncorrelated subquery (one index-only count), not `count(*) over ()`, which would read
       // and join every row of the dossier before the LIMIT.
@@ -39,7 +39,7 @@ export function visibleHulpvragenPageQuery(db: DbOrTx, user: Principal, dossierI
     })
     .from(hulpvragen)
     .innerJoin(dossiers, eq(dossiers.id, hulpvragen.dossierId))
-    .where(and(eq(hulpvragen.dossierId, dossierId), visibleDossiers(user)))
+    .where(and(eq(hulpvragen.dossierId, dossierId), visibleDossiers(user), parentsSeeOnlyShared(user, hulpvragen.visibleToParents)))
     .orderBy(...newestFirst)
     .limit(page.pageSize)
     .offset((page.page - 1) * page.pageSize);
@@ -56,26 +56,27 @@ export async function listVisibleHulpvragen(db: DbOrTx, user: Principal, dossier
   if (!first) {
     // No hulpvragen on this page: an empty dossier, a page past the end, or not visible at all.
     const dossier = await findVisibleDossier(db, user, dossierId);
-    return dossier ? { dossier, page: await listHulpvragen(db, dossierId, page) } : null;
+    return dossier ? { dossier, page: await listHulpvragen(db, dossierId, page, user) } : null;
   }
   return {
     dossier: { id: dossierId, organisationId: first.organisationId, schoolId: first.schoolId, label: `${first.firstName} ${first.lastName}` },
     page: {
-      items: rows.map((r) => ({ id: r.id, date: r.date, title: r.title, status: r.status, attachmentCount: Number(r.attachmentCount) })),
+      items: rows.map((r) => ({ id: r.id, date: r.date, title: r.title, status: r.status, attachmentCount: Number(r.attachmentCount), visibleToParents: r.visibleToParents })),
       page: page.page, pageSize: page.pageSize, total: Number(first.total),
     },
   };
 }
 
 /** A dossier's hulpvragen, newest first (the caller has passed the policy for the dossier). */
-async function listHulpvragen(db: DbOrTx, dossierId: string, page: PageQuery): Promise<Page<HulpvraagSummary>> {
+export async function listHulpvragen(db: DbOrTx, dossierId: string, page: PageQuery, user?: Principal): Promise<Page<HulpvraagSummary>> {
   const attachmentCount = sql<number>`(select count(*)::int from attachments a where a.hulpvraag_id = "hulpvragen"."id")`;
+  const where = and(eq(hulpvragen.dossierId, dossierId), user ? parentsSeeOnlyShared(user, hulpvragen.visibleToParents) : undefined);
   const [items, [total]] = await Promise.all([
-    db.select({ id: hulpvragen.id, date: hulpvragen.date, title: hulpvragen.title, status: hulpvragen.status, attachmentCount })
-      .from(hulpvragen).where(eq(hulpvragen.dossierId, dossierId))
+    db.select({ id: hulpvragen.id, date: hulpvragen.date, title: hulpvragen.title, status: hulpvragen.status, attachmentCount, visibleToParents: hulpvragen.visibleToParents })
+      .from(hulpvragen).where(where)
       .orderBy(...newestFirst)
       .limit(page.pageSize).offset((page.page - 1) * page.pageSize),
-    db.select({ n: count() }).from(hulpvragen).where(eq(hulpvragen.dossierId, dossierId)),
+    db.select({ n: count() }).from(hulpvragen).where(where),
   ]);
   return { items: items.map((i) => ({ ...i, attachmentCount: Number(i.attachmentCount) })), page: page.page, pageSize: page.pageSize, total: total?.n ?? 0 };
 }
@@ -84,7 +85,7 @@ export async function getHulpvraag(db: DbOrTx, id: string): Promise<Hulpvraag> {
   const [row] = await db
     .select({
       id: hulpvragen.id, dossierId: hulpvragen.dossierId, date: hulpvragen.date, title: hulpvragen.title, status: hulpvragen.status,
-      description: hulpvragen.description, labels: hulpvragen.labels, coordinatorId: users.id, coordinatorName: users.displayName,
+      description: hulpvragen.description, labels: hulpvragen.labels, visibleToParents: hulpvragen.visibleToParents, coordinatorId: users.id, coordinatorName: users.displayName,
     })
     .from(hulpvragen)
     .leftJoin(users, eq(users.id, hulpvragen.coordinatorId))
@@ -113,7 +114,7 @@ export async function createHulpvraag(db: DbOrTx, user: Actor, dossierId: string
     .insert(hulpvragen)
     .values({
       organisationId: user.organisationId, dossierId, date: input.date ?? today(now), title: input.title, description: input.description ?? '',
-      status, coordinatorId: input.coordinatorId ?? null, labels: input.labels ?? [], createdBy: user.id, createdAt: now, updatedAt: now,
+      status, coordinatorId: input.coordinatorId ?? null, labels: input.labels ?? [], visibleToParents: input.visibleToParents ?? true, createdBy: user.id, createdAt: now, updatedAt: now,
     })
     .returning({ id: hulpvragen.id });
   await db.insert(hulpvraagStatusHistory).values({ hulpvraagId: row!.id, fromStatus: null, toStatus: status, changedBy: user.id, changedAt: now });
@@ -130,4 +131,36 @@ export async function updateHulpvraag(db: DbOrTx, user: Actor, id: string, input
   if (input.status === undefined || input.status === current.status) return null;
   await db.insert(hulpvraagStatusHistory).values({ hulpvraagId: id, fromStatus: current.status, toStatus: input.status, changedBy: user.id, note: statusNote ?? null, changedAt: now });
   return { from: current.status, to: input.status };
+}
+
+/** The status history of a hulpvraag, oldest first: who, when, from, to, note. */
+export async function listStatusHistory(db: DbOrTx, hulpvraagId: string) {
+  const rows = await db
+    .select({ at: hulpvraagStatusHistory.changedAt, byId: users.id, byName: users.displayName, from: hulpvraagStatusHistory.fromStatus, to: hulpvraagStatusHistory.toStatus, note: hulpvraagStatusHistory.note })
+    .from(hulpvraagStatusHistory)
+    .leftJoin(users, eq(users.id, hulpvraagStatusHistory.changedBy))
+    .where(eq(hulpvraagStatusHistory.hulpvraagId, hulpvraagId))
+    .orderBy(asc(hulpvraagStatusHistory.changedAt), asc(hulpvraagStatusHistory.id));
+  return rows.map((r) => ({ at: r.at.toISOString(), by: r.byId ? { id: r.byId, displayName: r.byName! } : null, from: r.from, to: r.to, note: r.note }));
+}
+
+/** Hulpvragen across the dossiers a staff member may see (the panel's Hulpvragen list), newest first. */
+export async function searchHulpvragen(db: DbOrTx, user: Principal, query: PageQuery & { status?: string | undefined; mine?: boolean | undefined }) {
+  const where = and(
+    eq(hulpvragen.organisationId, user.organisationId), visibleDossiers(user),
+    query.status ? eq(hulpvragen.status, query.status) : undefined,
+    query.mine ? eq(hulpvragen.coordinatorId, user.user.id) : undefined,
+  );
+  const [rows, [total]] = await Promise.all([
+    db.select({
+      id: hulpvragen.id, date: hulpvragen.date, title: hulpvragen.title, status: hulpvragen.status,
+      dossier: { id: dossiers.id, firstName: dossiers.firstName, lastName: dossiers.lastName }, coordinatorId: users.id, coordinatorName: users.displayName,
+    })
+      .from(hulpvragen).innerJoin(dossiers, eq(dossiers.id, hulpvragen.dossierId)).leftJoin(users, eq(users.id, hulpvragen.coordinatorId))
+      .where(where).orderBy(desc(hulpvragen.date), desc(hulpvragen.createdAt), desc(hulpvragen.id))
+      .limit(query.pageSize).offset((query.page - 1) * query.pageSize),
+    db.select({ n: count() }).from(hulpvragen).innerJoin(dossiers, eq(dossiers.id, hulpvragen.dossierId)).where(where),
+  ]);
+  const items = rows.map(({ coordinatorId, coordinatorName, ...r }) => ({ ...r, coordinator: coordinatorId ? { id: coordinatorId, displayName: coordinatorName! } : null }));
+  return { items, page: query.page, pageSize: query.pageSize, total: total?.n ?? 0 };
 }

@@ -1,11 +1,11 @@
-import { createRoute } from '@hono/zod-openapi';
+import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { createRouter } from '../../lib/router.ts';
 import { authResponses, bearerSecurity, IdParam, json, jsonBody, pageOf, problem, bodyResponses, queryResponses } from '../../lib/openapi.ts';
 import { auditContext, recordAudit } from '../audit/service.ts';
 import { authenticate, authorize, authorizeTarget, type Action, type AuthEnv } from '../../authz/index.ts';
-import { InvitedUser, InviteUser, UserListItem, UserQuery } from './schemas.ts';
-import { inviteUser, listUsers, manageUser, type UserAction } from './service.ts';
+import { InvitedUser, InviteUser, ParentMatch, UserListItem, UserQuery } from './schemas.ts';
+import { findParents, inviteUser, listUsers, manageUser, type UserAction } from './service.ts';
 
 
 /** The context the service needs, from the request. */
@@ -33,7 +33,7 @@ const actionRoute = <A extends UserAction>(action: A, operationId: string, summa
   });
 
 /** The authz action of each account action. */
-const actionOf: Record<UserAction, Action> = { 'resend-invitation': 'user.resendInvitation', deactivate: 'user.deactivate', reactivate: 'user.reactivate', 'reset-2fa': 'user.reset2fa', unlock: 'user.unlock' };
+const actionOf: Record<UserAction, Action> = { 'resend-invitation': 'user.resendInvitation', deactivate: 'user.deactivate', reactivate: 'user.reactivate', 'reset-2fa': 'user.reset2fa', unlock: 'user.unlock', 'end-sessions': 'user.endSessions' };
 
 async function act(c: Context<AuthEnv>, action: UserAction) {
   await manageUser(c.var.deps.db, c.var.principal, c.req.param('id') ?? '', action, serviceCtx(c));
@@ -56,10 +56,10 @@ export const userRoutes = createRouter()
     async (c) => {
       const query = c.req.valid('query');
       const { db } = c.var.deps;
-      const result = await listUsers(db, c.var.principal, query);
+      const result = await listUsers(db, c.var.principal, query, c.var.deps.clock.now());
       await recordAudit(db, {
         ...auditContext(c), action: 'users.list', outcome: 'success', subjectType: 'users',
-        detail: { q: query.q ?? null, role: query.role ?? null, status: query.status ?? null, page: result.page, total: result.total, ids: result.items.map((u) => u.id) },
+        detail: { q: query.q ?? null, role: query.role ?? null, status: query.status ?? null, school: query.school ?? null, lastLogin: query.lastLogin ?? null, page: result.page, total: result.total, ids: result.items.map((u) => u.id) },
       });
       return c.json(result, 200);
     },
@@ -103,4 +103,24 @@ export const userRoutes = createRouter()
   .openapi(actionRoute('reset-2fa', 'resetUserTwoFactor', 'Remove the authenticator and mail a link to set up a new one; all sessions end'), async (c) => {
     await act(c, 'reset-2fa');
     return c.body(null, 204);
-  });
+  })
+  .openapi(actionRoute('end-sessions', 'endUserSessions', 'Log the account out everywhere: every session ends at once'), async (c) => {
+    await act(c, 'end-sessions');
+    return c.body(null, 204);
+  })
+  .openapi(
+    createRoute({
+      method: 'get', path: '/parents', tags: ['Staff'], security: bearerSecurity,
+      middleware: [authenticate(), authorize('parent.search')] as const,
+      operationId: 'searchParents',
+      summary: 'Find a parent of the organisation by name, username or e-mail, to link as guardian (school staff, admin)',
+      request: { query: z.object({ q: z.string().trim().min(2).max(100).regex(/^[^\u0000-\u001F\u007F]*$/, 'no control characters') }) },
+      responses: { 200: json(z.array(ParentMatch), 'At most 20 parents'), 400: problem('Give at least 2 characters'), ...errors },
+    }),
+    async (c) => {
+      const { q } = c.req.valid('query');
+      const found = await findParents(c.var.deps.db, c.var.principal, q);
+      await recordAudit(c.var.deps.db, { ...auditContext(c), action: 'parents.search', outcome: 'success', subjectType: 'users', detail: { found: found.length } });
+      return c.json(found, 200, { 'Cache-Control': 'no-store' });
+    },
+  );

@@ -29,9 +29,18 @@ export type InviteUser = z.infer<typeof InviteUser>;
 
 export const InvitedUser = z.object({ id: z.uuid(), username: z.string(), status: z.literal('invited') }).openapi('InvitedUser');
 
+export const lastLoginFilters = ['never', 'last30', 'over30', 'over90'] as const;
+export type LastLoginFilter = (typeof lastLoginFilters)[number];
+
+export const ParentMatch = z
+  .object({ id: z.uuid(), displayName: z.string(), username: z.string(), email: z.string(), status: z.enum(userStatuses) })
+  .openapi('ParentMatch');
+
 export const UserQuery = PageQuery.extend({
   q: z.string().max(100).regex(/^[^\u0000]*$/, 'no NUL characters').optional(),
   role: z.enum(roles).optional(),
   status: z.enum(userStatuses).optional(),
+  school: z.string().trim().max(12).regex(/^[A-Za-z0-9]*$/, 'a BRIN code').optional().openapi({ description: "BRIN: the school's staff and its children's guardians" }),
+  lastLogin: z.enum(lastLoginFilters).optional().openapi({ description: 'never, last30 (days), over30, over90' }),
 });
 export type UserQuery = z.infer<typeof UserQuery>;

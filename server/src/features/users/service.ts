@@ -1,4 +1,4 @@
-import { and, count, desc, eq, ilike, inArray, or } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gte, ilike, inArray, isNull, lt, ne, or, sql, type SQL } from 'drizzle-orm';
 import { invitesNeedDossier, visibleDossiers, visibleUsers, type Principal } from '../../authz/index.ts';
 import type { Db, DbOrTx } from '../../db/client.ts';
 import { dossiers, guardians, oneTimeTokens, organisations, schools, staffSchools, users, type Role } from '../../db/schema/index.ts';
@@ -9,7 +9,7 @@ import { createOneTimeToken, linkFor } from '../activation/tokens.ts';
 import { enqueueMail } from '../../mail/outbox.ts';
 import { AppError } from '../../lib/errors.ts';
 import type { Page } from '../../lib/openapi.ts';
-import type { InviteUser, UserListItem, UserQuery } from './schemas.ts';
+import type { InviteUser, LastLoginFilter, UserListItem, UserQuery } from './schemas.ts';
 import { displayNameProblem } from './display-name.ts';
 import { generateUsername } from './usernames.ts';
 
@@ -70,13 +70,35 @@ export async function inviteUser(db: Db, inviter: Inviter, organisationId: strin
 
 const isUuidLike = (s: string) => /^[0-9a-f-]{36}$/i.test(s);
 
-export async function listUsers(db: Db, actor: Principal, query: UserQuery): Promise<Page<UserListItem>> {
+const DAY = 86_400_000;
+function lastLoginCondition(filter: LastLoginFilter | undefined, now: Date): SQL | undefined {
+  switch (filter) {
+    case undefined: return undefined;
+    case 'never': return isNull(users.lastLoginAt);
+    case 'last30': return gte(users.lastLoginAt, new Date(now.getTime() - 30 * DAY));
+    case 'over30': return lt(users.lastLoginAt, new Date(now.getTime() - 30 * DAY));
+    case 'over90': return lt(users.lastLoginAt, new Date(now.getTime() - 90 * DAY));
+  }
+}
+
+/** Accounts linked to the school with this BRIN: its staff, and the guardians of its children. */
+function atSchool(organisationId: string, brin: string): SQL {
+  const school = sql`(select s.id from schools s where s.organisation_id = ${organisationId} and s.brin = ${brin.trim().toUpperCase()})`;
+  return or(
+    sql`${users.id} in (select ss.user_id from staff_schools ss where ss.school_id in ${school})`,
+    sql`${users.id} in (select g.user_id from guardians g join dossiers d on d.id = g.dossier_id where d.school_id in ${school})`,
+  )!;
+}
+
+export async function listUsers(db: Db, actor: Principal, query: UserQuery, now = new Date()): Promise<Page<UserListItem>> {
   const scope = await visibleUsers(db, actor);
   const q = query.q?.trim();
   const where = and(
     scope,
     query.role ? eq(users.role, query.role) : undefined,
     query.status ? eq(users.status, query.status) : undefined,
+    query.school?.trim() ? atSchool(actor.organisationId, query.school) : undefined,
+    lastLoginCondition(query.lastLogin, now),
     q ? or(ilike(users.username, `%${escapeLike(q)}%`), ilike(users.displayName, `%${escapeLike(q)}%`), ilike(users.email, `%${escapeLike(q)}%`)) : undefined,
   );
   const [rows, [total]] = await Promise.all([
@@ -107,7 +129,7 @@ async function manageable(tx: DbOrTx, actor: Principal, userId: string) {
   return row;
 }
 
-export type UserAction = 'resend-invitation' | 'deactivate' | 'reactivate' | 'reset-2fa' | 'unlock';
+export type UserAction = 'resend-invitation' | 'deactivate' | 'reactivate' | 'reset-2fa' | 'unlock' | 'end-sessions';
 
 /**
  * The staff actions on one account (authorised by the route: `user.deactivate`, …), on an
@@ -143,6 +165,11 @@ export async function manageUser(db: Db, actor: Principal, userId: string, actio
         await tx.update(users).set({ ...CLEARED, updatedAt: ctx.now }).where(eq(users.id, user.id));
         break;
       }
+      case 'end-sessions': {
+        if (user.id === actor.user.id) throw new AppError('conflict', 'Log out yourself instead; this ends the sessions of someone else.');
+        await invalidateUserSessions(tx, user.id);
+        break;
+      }
       case 'reset-2fa': {
         if (user.status !== 'active') throw new AppError('conflict', 'Only an active account has two-factor login to reset.');
         await tx.update(users).set({ totpSecretEnc: null, totpLastStep: null, updatedAt: ctx.now }).where(eq(users.id, user.id));
@@ -154,4 +181,19 @@ export async function manageUser(db: Db, actor: Principal, userId: string, actio
     }
     await audit('success');
   });
+}
+
+/**
+ * Parents of the organisation by name, username or e-mail, to link as guardian (school staff and
+ * admins, who link guardians). At most 20, active and invited accounts only.
+ */
+export async function findParents(db: DbOrTx, actor: Principal, q: string) {
+  const p = `%${escapeLike(q.trim())}%`;
+  const rows = await db
+    .select({ id: users.id, displayName: users.displayName, username: users.username, email: users.email, status: users.status })
+    .from(users)
+    .where(and(eq(users.organisationId, actor.organisationId), eq(users.role, 'parent'), ne(users.status, 'deactivated'), or(ilike(users.displayName, p), ilike(users.username, p), ilike(users.email, p))))
+    .orderBy(asc(users.displayName), asc(users.id))
+    .limit(20);
+  return rows;
 }

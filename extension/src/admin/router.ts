@@ -1,0 +1,54 @@
+// The panel's hash router: `#/dossiers/<id>/aanpak` and the like. The hash is the state, so the
+// browser's back button, reloads and bookmarks (without personal data: ids only) just work.
+import { signal } from '@preact/signals';
+
+export type Tab = 'basisgegevens' | 'schoolgegevens' | 'hulpvraag' | 'aanpak' | 'tlv' | 'overlegronden' | 'notes';
+export const tabs: Tab[] = ['basisgegevens', 'schoolgegevens', 'hulpvraag', 'aanpak', 'tlv', 'overlegronden', 'notes'];
+
+export type Route =
+  | { name: 'hulpvragen' }
+  | { name: 'dossiers'; id?: string; tab?: Tab; hulpvraagId?: string }
+  | { name: 'dossier-new' }
+  | { name: 'kengetallen' }
+  | { name: 'planning' }
+  | { name: 'accounts' }
+  | { name: 'news' };
+
+export function parseHash(hash: string): Route {
+  const [section, a, b, c] = hash.replace(/^#\/?/, '').split('/').map(decodeURIComponent);
+  switch (section) {
+    case 'hulpvragen': return { name: 'hulpvragen' };
+    case 'kengetallen': return { name: 'kengetallen' };
+    case 'planning': return { name: 'planning' };
+    case 'beheer': return b === undefined && a === 'nieuws' ? { name: 'news' } : { name: 'accounts' };
+    case 'dossiers':
+      if (a === 'nieuw') return { name: 'dossier-new' };
+      if (!a) return { name: 'dossiers' };
+      return { name: 'dossiers', id: a, tab: tabs.includes(b as Tab) ? (b as Tab) : 'basisgegevens', ...(b === 'hulpvraag' && c ? { hulpvraagId: c } : {}) };
+    default: return { name: 'dossiers' };
+  }
+}
+
+export function toHash(r: Route): string {
+  switch (r.name) {
+    case 'dossiers': return r.id ? `#/dossiers/${r.id}/${r.tab ?? 'basisgegevens'}${r.hulpvraagId ? `/${r.hulpvraagId}` : ''}` : '#/dossiers';
+    case 'dossier-new': return '#/dossiers/nieuw';
+    case 'accounts': return '#/beheer/accounts';
+    case 'news': return '#/beheer/nieuws';
+    default: return `#/${r.name}`;
+  }
+}
+
+export const route = signal<Route>(parseHash(location.hash));
+
+export function go(r: Route) {
+  const hash = toHash(r);
+  if (location.hash !== hash) location.hash = hash;
+  route.value = r;
+}
+
+export function listenToHash(): () => void {
+  const onChange = () => (route.value = parseHash(location.hash));
+  window.addEventListener('hashchange', onChange);
+  return () => window.removeEventListener('hashchange', onChange);
+}

@@ -1,0 +1,67 @@
+// One dossier: its name above, the seven tabs of the partnership's screens below. The tabs are a
+// WAI-ARIA tablist (arrow keys move between them); the tab is part of the address (#/dossiers/<id>/<tab>).
+import { useCallback, useRef } from 'preact/hooks';
+import type { User } from '../../lib/server-routes';
+import { errorMessage } from '../../lib/errors';
+import { formatDate } from '../../lib/format';
+import { useLoad } from '../../components/use-load';
+import { adminApi } from '../api';
+import { at } from '../i18n';
+import { go, tabs, type Tab } from '../router';
+import { DossierForm } from './dossier-form';
+import { EntriesTab } from './entries-tab';
+import { GuardiansBlock } from './guardians-block';
+import { HulpvraagTab } from './hulpvraag-tab';
+import { NotesTab } from './notes-tab';
+
+export function DossierDetail({ id, tab, hulpvraagId, user, onChanged }: { id: string; tab: Tab; hulpvraagId?: string | undefined; user: User; onChanged: () => void }) {
+  const loaded = useLoad(useCallback(() => adminApi.dossier(id), [id]));
+  const tabRefs = useRef<(HTMLButtonElement | null)[]>([]);
+  const d = loaded.data;
+  if (loaded.error) return <p class="alert alert-error" role="alert">{errorMessage(loaded.error)}</p>;
+  if (!d) return <p class="muted">{at('loading')}</p>;
+  const mayEdit = user.role === 'school' || user.role === 'admin';
+  const open = (t: Tab) => go({ name: 'dossiers', id, tab: t });
+  const onKey = (e: KeyboardEvent, i: number) => {
+    const next = e.key === 'ArrowRight' ? i + 1 : e.key === 'ArrowLeft' ? i - 1 : e.key === 'Home' ? 0 : e.key === 'End' ? tabs.length - 1 : null;
+    if (next === null) return;
+    e.preventDefault();
+    const j = (next + tabs.length) % tabs.length;
+    open(tabs[j]!);
+    tabRefs.current[j]?.focus();
+  };
+  const saved = () => { loaded.reload(); onChanged(); };
+
+  return (
+    <article class="dossier" aria-labelledby="dossier-name">
+      <header class="dossier-head">
+        <h1 id="dossier-name">{at('dossierOf', { name: `${d.firstName} ${d.lastName}` })}</h1>
+        <p class="muted">{at('born', { date: formatDate(d.birthDate) })} · {d.school.name} ({d.school.brin}){d.schoolGroup ? ` · ${d.schoolGroup}` : ''}</p>
+      </header>
+      <div role="tablist" aria-label={at('tabs')} class="tabs">
+        {tabs.map((t, i) => (
+          <button
+            key={t} ref={(el) => void (tabRefs.current[i] = el)} type="button" role="tab" id={`tab-${t}`} aria-controls={`panel-${t}`}
+            aria-selected={t === tab} tabIndex={t === tab ? 0 : -1} class="tab" onClick={() => open(t)} onKeyDown={(e) => onKey(e, i)}
+          >
+            {at(`tab_${t}`)}
+          </button>
+        ))}
+      </div>
+      <section role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`} class="tabpanel" data-testid={`panel-${tab}`}>
+        {tab === 'basisgegevens' && (
+          <>
+            <DossierForm key={`b-${d.id}`} dossier={d} part="basis" mayEdit={mayEdit} onSaved={saved} />
+            <GuardiansBlock dossier={d} mayEdit={mayEdit} onChange={loaded.reload} />
+          </>
+        )}
+        {tab === 'schoolgegevens' && <DossierForm key={`s-${d.id}`} dossier={d} part="school" mayEdit={mayEdit} onSaved={saved} />}
+        {tab === 'hulpvraag' && <HulpvraagTab dossierId={d.id} hulpvraagId={hulpvraagId} />}
+        {tab === 'aanpak' && <EntriesTab kind="aanpak" dossierId={d.id} />}
+        {tab === 'tlv' && <EntriesTab kind="tlv" dossierId={d.id} />}
+        {tab === 'overlegronden' && <EntriesTab kind="overlegronden" dossierId={d.id} />}
+        {tab === 'notes' && <NotesTab dossierId={d.id} />}
+      </section>
+    </article>
+  );
+}
