@@ -51,7 +51,9 @@ async function main() {
           const body = (await res.json()) as { total?: number; code?: string; items?: Array<{ title: string }> };
           if (status === 200 && (path === '/health' || (body.total === family.hulpvraagIds.length && body.items!.every((h) => h.title.includes(family.marker))))) kind = 'right';
           if (status === 503 && body.code === 'service_unavailable' && res.headers.get('retry-after')) kind = 'unavailable';
-        } catch {}
+        } catch {
+          // a cut connection or a body that is not JSON stays 'other'
+        }
         seen.push({ at: Date.now(), ms: performance.now() - t0, kind, path, status });
         if (path === '/health') await new Promise((r) => setTimeout(r, 100));
       }

@@ -23,10 +23,6 @@ function record(r: GoalResult, unit: string): GoalResult {
   return r;
 }
 
-export function goalResults(): GoalResult[] {
-  return [...results];
-}
-
 /** Prints the summary and sets the exit code: 1 when any goal was missed. */
 export function finishGoals(): void {
   const missed = results.filter((r) => !r.met);

@@ -26,7 +26,7 @@ interface Kind {
   errors: number;
 }
 
-export interface Sample {
+interface Sample {
   atSeconds: number;
   requestsPerSecond: number;
   rssMb: number;
@@ -146,30 +146,30 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
       reads++;
       switch (reads % 5) {
         case 0:
-          await call('news', '/api/v1/news', { token: token! }, status(200));
+          await call('news', '/api/v1/news', { token: token }, status(200));
           break;
         case 1:
-          await call('dossiers', '/api/v1/dossiers', { token: token! }, (res, body) => {
+          await call('dossiers', '/api/v1/dossiers', { token: token }, (res, body) => {
             if (res.status !== 200) return `status ${res.status}`;
             const page = JSON.parse(body.toString()) as { total: number; items: Array<{ id: string }> };
             return page.total === 1 && page.items[0]?.id === family.dossierId ? null : `parent saw ${page.total} dossiers`;
           });
           break;
         case 2:
-          await call('hulpvragen', `/api/v1/dossiers/${family.dossierId}/hulpvragen`, { token: token! }, (res, body) => {
+          await call('hulpvragen', `/api/v1/dossiers/${family.dossierId}/hulpvragen`, { token: token }, (res, body) => {
             if (res.status !== 200) return `status ${res.status}`;
             const page = JSON.parse(body.toString()) as { total: number; items: Array<{ title: string }> };
             return page.total === family.hulpvraagIds.length && page.items.every((h) => h.title.includes(family.marker)) ? null : 'wrong hulpvragen';
           });
           break;
         case 3:
-          await call('hulpvraag', `/api/v1/hulpvragen/${pick(family.hulpvraagIds)}`, { token: token! }, (res, body) =>
+          await call('hulpvraag', `/api/v1/hulpvragen/${pick(family.hulpvraagIds)}`, { token: token }, (res, body) =>
             res.status === 200 && body.toString().includes(family.marker) ? null : `status ${res.status}`,
           );
           break;
         case 4: {
           const a = pick(family.attachments);
-          await call('download', `/api/v1/attachments/${a.id}/content`, { token: token! }, (res, body) => (res.status === 200 && sha256(body) === a.sha256 ? null : `status ${res.status}, ${body.length} bytes`));
+          await call('download', `/api/v1/attachments/${a.id}/content`, { token: token }, (res, body) => (res.status === 200 && sha256(body) === a.sha256 ? null : `status ${res.status}, ${body.length} bytes`));
           break;
         }
       }

@@ -19,7 +19,7 @@ export interface Account {
   role: Role;
   family: number | null;
 }
-export interface WorldAttachment {
+interface WorldAttachment {
   id: string;
   filename: string;
   sha256: string;

@@ -1,3 +1,4 @@
+import type { Context } from 'hono';
 import type { Database, Db } from './db/client.ts';
 import type { Env } from './env.ts';
 import type { BackgroundWork } from './lib/background.ts';
@@ -48,3 +49,6 @@ export interface AppEnv {
     userAgent: string;
   };
 }
+
+/** The app's dependencies from a context whose env is generic (`Context<E extends AppEnv>`), typed. */
+export const depsOf = <E extends AppEnv>(c: Context<E>): AppDeps => (c.var as unknown as AppEnv['Variables']).deps;

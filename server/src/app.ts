@@ -46,7 +46,7 @@ const STREAMED_UPLOAD = /^\/api\/v1\/(hulpvragen|aanpak|tlv|overlegronden)\/[^/]
 const isStreamedUpload = (c: Context) => c.req.method === 'POST' && STREAMED_UPLOAD.test(c.req.path);
 
 /** The document's head: `servers` is this installation's PUBLIC_URL, so generated clients know where to call. */
-export const openApiConfig = (publicUrl: string) => ({
+const openApiConfig = (publicUrl: string) => ({
   openapi: '3.1.0',
   info: {
     title: 'Kindkans',

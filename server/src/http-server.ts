@@ -55,8 +55,7 @@ export function startHttpServer(fetch: Fetch, env: TimeoutSettings & Pick<Env, '
     }
   };
   return new Promise((resolve) => {
-    let instance: ServerType;
-    instance = serve(
+    const instance: ServerType = serve(
       {
         fetch: tracked,
         port: env.PORT,

@@ -11,7 +11,7 @@ type Doc = { paths: Record<string, Record<string, Operation>>; components?: Reco
 type MediaTypes = Record<string, { schema?: { type?: string; format?: string; [keyword: string]: unknown } }>;
 interface Operation { operationId?: string; responses: Record<string, { content?: MediaTypes }> }
 
-export class ConformanceError extends Error {
+class ConformanceError extends Error {
   override name = 'ConformanceError';
 }
 
@@ -98,6 +98,8 @@ export function createConformanceChecker(doc: Doc | object) {
  * Wraps `app.fetch` (which `app.request` calls) so that every answer is checked before the test
  * sees it. Bodies are read from a clone, and only when they are JSON: downloads stream untouched.
  */
+// Hono's fetch takes (request, env?, executionCtx?) and the document builder its config: `any` here
+// lets any OpenAPIHono app through without restating Hono's types.
 export function checkConformance<A extends { fetch: (req: Request, ...rest: any[]) => Response | Promise<Response>; getOpenAPI31Document: (config: any) => unknown }>(app: A): A {
   const doc = app.getOpenAPI31Document({ openapi: '3.1.0', info: { title: 'Kindkans', version: '1' } }) as Doc;
   const checker = createConformanceChecker(JSON.parse(JSON.stringify(doc)) as Doc);

@@ -200,7 +200,7 @@ describe('popup: the Beheer button', () => {
   }
 
   it('staff get a Beheer button that opens admin.html in a tab', async () => {
-    const close = window.close;
+    const close = window.close.bind(window);
     window.close = () => undefined;
     await openPopup();
     fireEvent.click(screen.getByRole('button', { name: 'Beheer' }));

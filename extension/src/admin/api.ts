@@ -8,21 +8,16 @@ import { success, type ServerClient } from '../lib/server-routes';
 
 type V1 = ServerClient['api']['v1'];
 export type DossierPage = InferResponseType<V1['dossiers']['$get'], 200>;
-export type DossierSummary = DossierPage['items'][number];
 export type Dossier = InferResponseType<V1['dossiers'][':id']['$get'], 200>;
 export type DossierInput = InferRequestType<V1['dossiers']['$post']>['json'];
 export type DossierFilters = { name?: string; birthDate?: string; school?: string };
 export type School = InferResponseType<V1['schools']['$get'], 200>['items'][number];
-export type HulpvraagSummary = InferResponseType<V1['dossiers'][':id']['hulpvragen']['$get'], 200>['items'][number];
 export type Hulpvraag = InferResponseType<V1['hulpvragen'][':id']['$get'], 200>;
 export type HulpvraagInput = InferRequestType<V1['hulpvragen'][':id']['$patch']>['json'];
-export type HulpvraagListItem = InferResponseType<V1['hulpvragen']['$get'], 200>['items'][number];
-export type StatusChange = InferResponseType<V1['hulpvragen'][':id']['status-history']['$get'], 200>[number];
 export type Attachment = Hulpvraag['attachments'][number];
 export type AanpakItem = InferResponseType<V1['dossiers'][':id']['aanpak']['$get'], 200>['items'][number];
 export type TlvItem = InferResponseType<V1['dossiers'][':id']['tlv']['$get'], 200>['items'][number];
 export type OverlegItem = InferResponseType<V1['dossiers'][':id']['overlegronden']['$get'], 200>['items'][number];
-export type EntryInput = InferRequestType<V1['aanpak'][':id']['$patch']>['json'];
 export type Note = InferResponseType<V1['dossiers'][':id']['notes']['$get'], 200>[number];
 export type UserQuery = NonNullable<InferRequestType<V1['users']['$get']>['query']>;
 export type UserItem = InferResponseType<V1['users']['$get'], 200>['items'][number];
@@ -33,7 +28,7 @@ export type UserAction = 'resend-invitation' | 'deactivate' | 'reactivate' | 're
 
 /** The three dossier tabs with dated items, by their path segment. */
 export type EntryKind = 'aanpak' | 'tlv' | 'overlegronden';
-export type EntryOf<K extends EntryKind> = K extends 'aanpak' ? AanpakItem : K extends 'tlv' ? TlvItem : OverlegItem;
+type EntryOf<K extends EntryKind> = K extends 'aanpak' ? AanpakItem : K extends 'tlv' ? TlvItem : OverlegItem;
 
 const v1 = () => clients();
 const page = (n: number, size = 20) => ({ page: String(n), pageSize: String(size) });
@@ -59,14 +54,14 @@ export const adminApi = {
     const c = (await v1()).dossiers[':id'];
     const arg = { param: { id: dossierId }, query: page(1, 100) };
     const call = kind === 'aanpak' ? c.aanpak.$get(arg) : kind === 'tlv' ? c.tlv.$get(arg) : c.overlegronden.$get(arg);
-    return (await success(call as ReturnType<typeof c.aanpak.$get>)).items as unknown as EntryOf<K>[];
+    return (await success(call)).items as unknown as EntryOf<K>[];
   },
-  createEntry: async (kind: EntryKind, dossierId: string, json: EntryInput & Record<string, unknown>) => {
+  createEntry: async (kind: EntryKind, dossierId: string, json: Record<string, unknown>) => {
     const c = (await v1()).dossiers[':id'];
     const arg = { param: { id: dossierId }, json: json as never };
     await success(kind === 'aanpak' ? c.aanpak.$post(arg) : kind === 'tlv' ? c.tlv.$post(arg) : c.overlegronden.$post(arg));
   },
-  updateEntry: async (kind: EntryKind, id: string, json: EntryInput & Record<string, unknown>) => {
+  updateEntry: async (kind: EntryKind, id: string, json: Record<string, unknown>) => {
     const c = await v1();
     const arg = { param: { id }, json: json as never };
     await success(kind === 'aanpak' ? c.aanpak[':id'].$patch(arg) : kind === 'tlv' ? c.tlv[':id'].$patch(arg) : c.overlegronden[':id'].$patch(arg));

@@ -29,7 +29,7 @@ export function parseHash(hash: string): Route {
   }
 }
 
-export function toHash(r: Route): string {
+function toHash(r: Route): string {
   switch (r.name) {
     case 'dossiers': return r.id ? `#/dossiers/${r.id}/${r.tab ?? 'basisgegevens'}${r.hulpvraagId ? `/${r.hulpvraagId}` : ''}` : '#/dossiers';
     case 'dossier-new': return '#/dossiers/nieuw';

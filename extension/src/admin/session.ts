@@ -5,7 +5,7 @@ import { signal } from '@preact/signals';
 import { getSession, onStorageChange, type Farewell, type Session } from '../lib/storage';
 
 export const session = signal<Session | null>(null);
-export const farewell = signal<Farewell | null>(null);
+const farewell = signal<Farewell | null>(null);
 export const sessionLoaded = signal(false);
 
 export async function loadAdminSession(): Promise<() => void> {
@@ -15,7 +15,7 @@ export async function loadAdminSession(): Promise<() => void> {
   sessionLoaded.value = true;
   return onStorageChange((changes, area) => {
     if (area !== 'session') return;
-    if ('session' in changes) session.value = (changes.session!.newValue as Session | undefined) ?? null;
-    if ('farewell' in changes) farewell.value = (changes.farewell!.newValue as Farewell | undefined) ?? null;
+    if ('session' in changes) session.value = (changes.session.newValue as Session | undefined) ?? null;
+    if ('farewell' in changes) farewell.value = (changes.farewell.newValue as Farewell | undefined) ?? null;
   });
 }

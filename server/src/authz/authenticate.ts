@@ -1,6 +1,6 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { createMiddleware } from 'hono/factory';
-import type { AppEnv } from '../app-env.ts';
+import { depsOf, type AppEnv } from '../app-env.ts';
 import { findApiToken, touchApiToken } from '../features/api-tokens/service.ts';
 import { sessionPolicy, validateSessionToken } from '../features/auth/session.ts';
 import { AppError } from '../lib/errors.ts';
@@ -14,7 +14,7 @@ import { sessionPrincipal, type Principal, type SessionPrincipal } from './princ
  * declares `principal`. A route that lists `authenticate()` in its `middleware` gets
  * `c.var.principal` typed in its handler; helpers take `Context<AuthEnv>`.
  */
-export type AuthVariables<P extends Principal = Principal> = { principal: P };
+type AuthVariables<P extends Principal = Principal> = { principal: P };
 export type AuthEnv<P extends Principal = Principal> = AppEnv & { Variables: AuthVariables<P> };
 
 const BEARER = /^Bearer ([A-Za-z0-9_-]{20,128})$/;
@@ -47,14 +47,14 @@ export function authenticate(options: { sessionOnly?: boolean } = {}): Middlewar
 }
 
 async function sessionPrincipalOf<E extends AppEnv>(c: Context<E>, token: string): Promise<SessionPrincipal> {
-  const { db, clock, env } = c.var.deps;
+  const { db, clock, env } = depsOf(c);
   const result = await validateSessionToken(db, token, clock.now(), sessionPolicy(env));
   if (!result) throw unauthorized('Sign in again: the session is missing, has ended or has expired.');
   return sessionPrincipal(result.user, result.session);
 }
 
 async function tokenPrincipal<E extends AppEnv>(c: Context<E>, token: string): Promise<Principal> {
-  const { db, clock, env } = c.var.deps;
+  const { db, clock, env } = depsOf(c);
   const now = clock.now();
   const found = await findApiToken(db, token, now);
   if (!found) throw unauthorized('The API token is unknown, revoked or expired.');

@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
-import type { AppEnv } from '../app-env.ts';
+import { depsOf, type AppEnv } from '../app-env.ts';
 import { auditContext, recordAudit } from '../features/audit/service.ts';
 import { AppError } from '../lib/errors.ts';
 import type { AuthEnv } from './authenticate.ts';
@@ -42,7 +42,7 @@ export async function refuse(c: Context<AuthEnv>, action: Action, refusal: Refus
 
 /** The audit entry of a refused request (`action`: the authz action; null: the route itself). */
 export async function recordRefusal<E extends AppEnv>(c: Context<E>, action: Action | null, detail: Record<string, unknown>, subject?: { type: string; id: string; dossierId?: string }): Promise<void> {
-  await recordAudit(c.var.deps.db, {
+  await recordAudit(depsOf(c).db, {
     ...auditContext(c),
     action: action ?? `${c.req.method} ${c.req.routePath}`,
     outcome: 'denied',

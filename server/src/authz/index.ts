@@ -11,9 +11,8 @@
  * A route: `middleware: [authenticate(), authorize('dossier.update')] as const`, then in the
  * handler `c.var.principal` (typed, no cast). Actions and their roles/scopes: rules.ts.
  */
-export { authenticate, type AuthEnv, type AuthVariables } from './authenticate.ts';
-export { principalOf } from './principal.ts';
+export { authenticate, type AuthEnv } from './authenticate.ts';
 export { authorize, authorizeTarget, refuse } from './authorize.ts';
-export { actions, can, invitesNeedDossier, refusalOf, scopeOf, type Action, type Refusal, type Target } from './rules.ts';
-export { scopes, sessionPrincipal, type Actor, type Principal, type Scope, type ServiceUser, type SessionPrincipal, type TokenPrincipal } from './principal.ts';
+export { invitesNeedDossier, type Action } from './rules.ts';
+export { sessionPrincipal, type Actor, type Principal } from './principal.ts';
 export * from './visibility.ts';

@@ -17,7 +17,7 @@ export interface SessionPrincipal {
 }
 
 /** The organisation's service account as user, plus the name the audit log gives it. */
-export interface ServiceUser extends Omit<AuthUser, 'role'> {
+interface ServiceUser extends Omit<AuthUser, 'role'> {
   role: 'service';
 }
 

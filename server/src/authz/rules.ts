@@ -93,9 +93,6 @@ export function refusalOf(principal: Principal, action: Action, target: Target =
   return rule.check && !rule.check(principal, target) ? 'forbidden' : null;
 }
 
-/** May `principal` take `action` (on `target`)? */
-export const can = (principal: Principal, action: Action, target?: Target): boolean => refusalOf(principal, action, target) === null;
-
 /** The scope a token needs for `action` (null: tokens may not), for documentation and errors. */
 export const scopeOf = (action: Action): Scope | null => (rules[action] as Rule).scope;
 

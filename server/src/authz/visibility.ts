@@ -48,7 +48,7 @@ export async function mayUseSchool(db: DbOrTx, principal: Principal, schoolId: s
 }
 
 /** The ids of the schools a staff member of role `school` belongs to. */
-export async function ownSchoolIds(db: DbOrTx, userId: string): Promise<string[]> {
+async function ownSchoolIds(db: DbOrTx, userId: string): Promise<string[]> {
   return (await db.select({ id: staffSchools.schoolId }).from(staffSchools).where(eq(staffSchools.userId, userId))).map((r) => r.id);
 }
 

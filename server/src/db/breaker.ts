@@ -3,7 +3,7 @@ import postgres from 'postgres';
 type Sql = postgres.Sql;
 
 /** How often a tripped breaker asks the database whether it is back. */
-export const PROBE_EVERY_MS = 1_000;
+const PROBE_EVERY_MS = 1_000;
 const PROBE_TIMEOUT_MS = 2_500;
 
 export interface Breaker {
@@ -85,7 +85,7 @@ export function createBreaker(url: string, open: () => Sql): Breaker {
 export function swappableClient(breaker: Breaker): Sql {
   const target = function () {} as unknown as Sql;
   return new Proxy(target, {
-    apply: (_t, _this, args) => (breaker.client() as unknown as (...a: unknown[]) => unknown)(...args),
+    apply: (_t, _this, args: unknown[]) => (breaker.client() as unknown as (...a: unknown[]) => unknown)(...args),
     get: (_t, prop) => {
       const value = (breaker.client() as unknown as Record<PropertyKey, unknown>)[prop];
       return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(breaker.client()) : value;

@@ -35,7 +35,7 @@ export class DataDirLockedError extends Error {
 }
 
 /** Seconds postgres.js waits for a new connection before the query fails (→ 503). */
-export const CONNECT_TIMEOUT_SECONDS = 5;
+const CONNECT_TIMEOUT_SECONDS = 5;
 
 /** Opens PostgreSQL through postgres.js, behind a circuit breaker (db/breaker.ts). */
 export function openPostgres(url: string, options: { max?: number } = {}): Database {

@@ -4,7 +4,7 @@ import { createApp } from '../app.ts';
 import { testEnv } from '../../test/app.ts';
 import { createTestDatabase } from '../../test/db.ts';
 import { linkGuardian, makeDossier, makeOrganisation, makeSchool, makeUser, signIn } from '../../test/fixtures.ts';
-import { startHttpServer, type HttpServer } from '../http-server.ts';
+import { startHttpServer } from '../http-server.ts';
 import { createLogMailer } from '../../test/mailer.ts';
 import { silentLogger } from '../lib/logger.ts';
 import type { Database } from './client.ts';

@@ -1,7 +1,7 @@
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 
 /** Length of one event-loop delay window; /health details report the last complete one. */
-export const LOOP_WINDOW_MS = 10_000;
+const LOOP_WINDOW_MS = 10_000;
 
 interface LoopWindow {
   p50: number;

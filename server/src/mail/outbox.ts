@@ -11,7 +11,7 @@ export const mailBox = (appSecret: string): SecretBox => createSecretBox(appSecr
  * After this many failed attempts a mail is marked `failed` (it stays in the table, sealed):
  * with the backoff below that is about a day of a mail server that is down.
  */
-export const MAX_ATTEMPTS = 300;
+const MAX_ATTEMPTS = 300;
 /** A claimed row is not picked up by another dispatcher for this long. */
 const LEASE_MS = 5 * 60_000;
 
@@ -129,10 +129,4 @@ export async function outboxState(db: DbOrTx, organisationId?: string) {
     oldestPendingAt: oldest ? new Date(oldest).toISOString() : null,
     lastError: last?.lastError ?? null,
   };
-}
-
-/** How many mails wait for delivery (for health and tests). */
-export async function countPendingMail(db: DbOrTx): Promise<number> {
-  const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(mailOutbox).where(eq(mailOutbox.status, 'pending'));
-  return row?.n ?? 0;
 }

@@ -20,7 +20,7 @@ describe('admission gate (backpressure)', () => {
 
   it('refuses the overflow with 503 service_unavailable + Retry-After, answers the rest, and frees its slots', async () => {
     const started = performance.now();
-    const answers = await Promise.all(Array.from({ length: 60 }, () => t.app.request('/api/v1/dossiers', { headers: bearer(token) })));
+    const answers = await Promise.all(Array.from({ length: 60 }, async () => t.app.request('/api/v1/dossiers', { headers: bearer(token) })));
     const statuses = answers.map((r) => r.status);
     expect(statuses.filter((s) => s !== 200 && s !== 503)).toEqual([]);
     const refused = answers.filter((r) => r.status === 503);

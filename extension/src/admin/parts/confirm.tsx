@@ -19,12 +19,11 @@ function close(ok: boolean) {
 export function ConfirmDialog() {
   const p = pending.value;
   const cancel = useRef<HTMLButtonElement>(null);
-  const returnTo = useRef<Element | null>(null);
   useEffect(() => {
     if (!p) return;
-    returnTo.current = document.activeElement;
+    const returnTo = document.activeElement as HTMLElement | null;
     cancel.current?.focus();
-    return () => (returnTo.current as HTMLElement | null)?.focus?.();
+    return () => returnTo?.focus?.();
   }, [p]);
   if (!p) return null;
   const onKey = (e: KeyboardEvent) => {

@@ -5,7 +5,7 @@ import { at } from '../i18n';
 
 let cache: Promise<School[]> | null = null;
 /** The caller's schools, fetched once per page load (a handful per organisation). */
-export const loadSchools = () => (cache ??= adminApi.schools('').then((p) => p.items).catch((e: unknown) => { cache = null; throw e; }));
+const loadSchools = () => (cache ??= adminApi.schools('').then((p) => p.items).catch((e: unknown) => { cache = null; throw e; }));
 
 export function SchoolPicker({ id, label, value, onChange, allowAny = false, required = false }: { id: string; label: string; value: string; onChange: (brin: string) => void; allowAny?: boolean; required?: boolean }) {
   const [schools, setSchools] = useState<School[]>([]);

@@ -38,12 +38,14 @@ export function AccountsScreen({ userId, role }: { userId: string; role: string 
   useEffect(() => {
     if (!ready) return;
     adminApi.users(query).then((p) => { setItems(p.items); setTotal(p.total); }, (e: unknown) => setMessage({ kind: 'error', text: errorMessage(e) }));
+    // The search runs when it is asked for (Zoeken bumps `round`), not at every keystroke in the filters.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [ready, round]);
 
   const apply = (e: Event) => {
     e.preventDefault();
     const { q: _q, ...kept } = query;
-    void remember(userId, { accounts: kept as Record<string, string> });
+    void remember(userId, { accounts: kept });
     setRound((n) => n + 1);
   };
   const set = (k: keyof UserQuery) => (e: Event) => setQuery({ ...query, [k]: (e.currentTarget as HTMLSelectElement).value || undefined });

@@ -35,6 +35,8 @@ export function DossiersScreen({ route, user }: { route: Extract<Route, { name: 
       (e: unknown) => current && setError(errorMessage(e)),
     );
     return () => void (current = false);
+    // The search runs when it is asked for (Zoeken bumps `round`) or the page changes, not at every keystroke.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [ready, round, pageNo]);
 
   const search = (e: Event) => {

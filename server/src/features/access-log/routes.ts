@@ -9,7 +9,7 @@ import { auditContext, recordAudit } from '../audit/service.ts';
 import { AccessLogEntry } from './schemas.ts';
 
 /** The audit actions that are reads of the child's data, shown in the access log. */
-export const accessActions = ['dossier.read', 'hulpvragen.read', 'hulpvraag.read', 'attachment.read', 'attachment.download', 'aanpak.read', 'tlv.read', 'overleg.read', 'hulpvraag.history.read'];
+const accessActions = ['dossier.read', 'hulpvragen.read', 'hulpvraag.read', 'attachment.read', 'attachment.download', 'aanpak.read', 'tlv.read', 'overleg.read', 'hulpvraag.history.read'];
 
 /** Who read or downloaded what of this dossier, newest first (successful accesses by signed-in users). */
 async function listAccessLog(db: DbOrTx, dossierId: string, page: PageQuery): Promise<Page<AccessLogEntry>> {

@@ -17,7 +17,7 @@ const TOUCH_EVERY_MS = 15_000;
  * The organisation's service account (role `service`, no password, no authenticator), made at
  * its first token. Concurrent first tokens meet at the (organisation, username) unique key.
  */
-export async function ensureServiceAccount(db: DbOrTx, organisationId: string, now: Date): Promise<string> {
+async function ensureServiceAccount(db: DbOrTx, organisationId: string, now: Date): Promise<string> {
   await db
     .insert(users)
     .values({ organisationId, username: SERVICE_USERNAME, email: 'api@invalid', displayName: 'API-koppeling', role: 'service', status: 'active', createdAt: now, updatedAt: now })

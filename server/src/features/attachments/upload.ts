@@ -150,12 +150,12 @@ export async function receiveFile(spool: Spool, input: Pick<UploadInput, 'body' 
       total += chunk.length;
       if (total > cap) throw tooLarge();
       if (!parser.write(chunk)) await Promise.race([once(parser, 'drain'), finished]);
-      if (failure) throw failure;
+      if (failure) throw failure as Error; // fail() is only given errors (busboy, the spool, our AppErrors)
     }
     parser.end();
     await finished;
     await fileDone;
-    if (failure) throw failure;
+    if (failure) throw failure as Error; // fail() is only given errors (busboy, the spool, our AppErrors)
   } catch (err) {
     parser.destroy();
     if (err instanceof AppError) throw err;

@@ -16,7 +16,7 @@ interface Pending { row: AuditRow; done(id: number): void; failed(err: unknown):
  * own row is committed, so the row is still written before the answer. A batch that fails is
  * retried row by row, so a bad row fails only its own request.
  */
-export function createAuditWriter(db: Db) {
+function createAuditWriter(db: Db) {
   let queue: Pending[] = [];
   let flushing = false;
 

@@ -1,5 +1,5 @@
 import type { Context } from 'hono';
-import type { AppEnv } from '../../app-env.ts';
+import { depsOf, type AppEnv } from '../../app-env.ts';
 import { PgTransaction } from 'drizzle-orm/pg-core';
 import { eq, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.ts';
@@ -89,6 +89,6 @@ export function auditContext<E extends AppEnv>(c: Context<E>): Pick<AuditEntry, 
     organisationId: p?.organisationId ?? null,
     ipAddress: c.var.clientIp,
     userAgent: c.var.userAgent,
-    at: c.var.deps.clock.now(),
+    at: depsOf(c).clock.now(),
   };
 }

@@ -12,15 +12,15 @@ import { enqueueMail } from '../../mail/outbox.ts';
  *   a password reset (which needs a current code) or a staff unlock. The first lock of those 24
  *   hours mails the owner that someone knows the password.
  */
-export const DELAY_AFTER = 5;
-export const MAX_DELAY_MS = 60_000;
-export const LOCK_AFTER = 10;
-export const LOCK_MINUTES = 15;
-export const BLOCK_AFTER_LOCKS = 3;
-export const LOCK_WINDOW_MS = 24 * 3_600_000;
+const DELAY_AFTER = 5;
+const MAX_DELAY_MS = 60_000;
+const LOCK_AFTER = 10;
+const LOCK_MINUTES = 15;
+const BLOCK_AFTER_LOCKS = 3;
+const LOCK_WINDOW_MS = 24 * 3_600_000;
 
 /** Wait before the next try after `failures` wrong passwords in a row: 0, then 1 s after the 5th, doubling, at most 60 s. */
-export const delayMs = (failures: number) => (failures < DELAY_AFTER ? 0 : Math.min(1000 * 2 ** (failures - DELAY_AFTER), MAX_DELAY_MS));
+const delayMs = (failures: number) => (failures < DELAY_AFTER ? 0 : Math.min(1000 * 2 ** (failures - DELAY_AFTER), MAX_DELAY_MS));
 
 type UserRow = typeof users.$inferSelect;
 type LockFields = Pick<UserRow, 'lockedUntil' | 'blockedAt' | 'failedLogins' | 'lastFailedLoginAt'>;

@@ -52,7 +52,7 @@ function entryRoutes<S extends string, I extends z.ZodType>(spec: KindSpec<S, I>
   return createRouter()
     .openapi(
       createRoute({
-        method: 'get', path: `/dossiers/{id}/${segment}` as `/dossiers/{id}/${S}`, operationId: `list${spec.name}Items`, tags: ['Dossier tabs'], summary: `${label}: the dossier's items, newest first`,
+        method: 'get', path: `/dossiers/{id}/${segment}`, operationId: `list${spec.name}Items`, tags: ['Dossier tabs'], summary: `${label}: the dossier's items, newest first`,
         middleware: [authenticate(), authorize(spec.parentsRead ? 'entry.read' : 'overleg.read')] as const, security: bearerSecurity,
         request: { params: IdParam, query: PageQuery },
         responses: { ...queryResponses, 200: json(pageOf(spec.item, `${label}Page`), 'A page of items'), ...readResponses, 403: problem('Not for your role') },
@@ -67,7 +67,7 @@ function entryRoutes<S extends string, I extends z.ZodType>(spec: KindSpec<S, I>
     )
     .openapi(
       createRoute({
-        method: 'post', path: `/dossiers/{id}/${segment}` as `/dossiers/{id}/${S}`, operationId: `create${spec.name}Item`, tags: ['Dossier tabs'], summary: `${label}: add an item (staff)`,
+        method: 'post', path: `/dossiers/{id}/${segment}`, operationId: `create${spec.name}Item`, tags: ['Dossier tabs'], summary: `${label}: add an item (staff)`,
         middleware: [authenticate(), authorize('entry.write')] as const, security: bearerSecurity,
         request: { params: IdParam, body: jsonBody(spec.create) },
         responses: { 201: json(spec.item, 'The new item'), ...writeResponses },
@@ -86,7 +86,7 @@ function entryRoutes<S extends string, I extends z.ZodType>(spec: KindSpec<S, I>
     )
     .openapi(
       createRoute({
-        method: 'patch', path: `/${segment}/{id}` as `/${S}/{id}`, operationId: `update${spec.name}Item`, tags: ['Dossier tabs'], summary: `${label}: edit an item (staff)`,
+        method: 'patch', path: `/${segment}/{id}`, operationId: `update${spec.name}Item`, tags: ['Dossier tabs'], summary: `${label}: edit an item (staff)`,
         middleware: [authenticate(), authorize('entry.write')] as const, security: bearerSecurity,
         request: { params: IdParam, body: jsonBody(spec.patch) },
         responses: { 200: json(spec.item, 'The item'), ...writeResponses },
@@ -105,7 +105,7 @@ function entryRoutes<S extends string, I extends z.ZodType>(spec: KindSpec<S, I>
     )
     .openapi(
       createRoute({
-        method: 'delete', path: `/${segment}/{id}` as `/${S}/{id}`, operationId: `delete${spec.name}Item`, tags: ['Dossier tabs'], summary: `${label}: delete an item with its attachments (staff)`,
+        method: 'delete', path: `/${segment}/{id}`, operationId: `delete${spec.name}Item`, tags: ['Dossier tabs'], summary: `${label}: delete an item with its attachments (staff)`,
         middleware: [authenticate(), authorize('entry.write')] as const, security: bearerSecurity,
         request: { params: IdParam },
         responses: { 204: { description: 'Deleted' }, ...readResponses, 403: problem('Not allowed for your role') },
@@ -121,7 +121,7 @@ function entryRoutes<S extends string, I extends z.ZodType>(spec: KindSpec<S, I>
     )
     .openapi(
       createRoute({
-        method: 'post', path: `/${segment}/{id}/attachments` as `/${S}/{id}/attachments`, operationId: `upload${spec.name}Attachment`, tags: ['Attachments'], summary: `${label}: upload an attachment (staff; multipart field \`file\`)`,
+        method: 'post', path: `/${segment}/{id}/attachments`, operationId: `upload${spec.name}Attachment`, tags: ['Attachments'], summary: `${label}: upload an attachment (staff; multipart field \`file\`)`,
         middleware: [authenticate(), authorize('entry.write')] as const, security: bearerSecurity,
         request: { params: IdParam, body: uploadBody },
         responses: uploadResponses,

@@ -12,7 +12,7 @@ type Row = typeof dossierEntries.$inferSelect;
 export interface VisibleEntry { id: string; dossierId: string; organisationId: string; title: string; kind: EntryKind }
 
 /** Today in the Netherlands, as YYYY-MM-DD. */
-export const today = (now: Date) => now.toLocaleDateString('sv-SE', { timeZone: 'Europe/Amsterdam' });
+const today = (now: Date) => now.toLocaleDateString('sv-SE', { timeZone: 'Europe/Amsterdam' });
 
 /** An item of this kind the user may see (parents: only shared ones), or null. */
 export async function findVisibleEntry(db: DbOrTx, user: Principal, kind: EntryKind, id: string): Promise<VisibleEntry | null> {

@@ -8,7 +8,7 @@ import { adminHealthDetails } from './details.ts';
 import { Health } from './schemas.ts';
 
 /** A ping that takes longer than this counts as "does not answer". */
-export const HEALTH_PING_TIMEOUT_MS = 3_000;
+const HEALTH_PING_TIMEOUT_MS = 3_000;
 
 function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;

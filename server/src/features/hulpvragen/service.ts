@@ -20,7 +20,7 @@ export const toAttachmentView = (row: { createdAt: Date } & Omit<Attachment, 'cr
  * `DESC` means `NULLS FIRST` to PostgreSQL, which then sorts every row of the dossier instead of
  * reading one page of the index (hulpvragen-plan.test.ts guards this).
  */
-export const newestFirst = [
+const newestFirst = [
   sql`${hulpvragen.date} desc nulls last`,
   sql`${hulpvragen.createdAt} desc nulls last`,
   sql`${hulpvragen.id} desc nulls last`,
@@ -68,7 +68,7 @@ export async function listVisibleHulpvragen(db: DbOrTx, user: Principal, dossier
 }
 
 /** A dossier's hulpvragen, newest first (the caller has passed the policy for the dossier). */
-export async function listHulpvragen(db: DbOrTx, dossierId: string, page: PageQuery, user?: Principal): Promise<Page<HulpvraagSummary>> {
+async function listHulpvragen(db: DbOrTx, dossierId: string, page: PageQuery, user?: Principal): Promise<Page<HulpvraagSummary>> {
   const attachmentCount = sql<number>`(select count(*)::int from attachments a where a.hulpvraag_id = "hulpvragen"."id")`;
   const where = and(eq(hulpvragen.dossierId, dossierId), user ? parentsSeeOnlyShared(user, hulpvragen.visibleToParents) : undefined);
   const [items, [total]] = await Promise.all([

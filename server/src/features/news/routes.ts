@@ -8,8 +8,6 @@ import { authenticate, authorize, type AuthEnv } from '../../authz/index.ts';
 import { changeNews, createNews, findOwnNews, listManagedNews, listNews, toManagedNews, type NewsChange } from './service.ts';
 import { ManagedNews, NewsCreate, NewsItem, NewsPatch } from './schemas.ts';
 
-export { listNews } from './service.ts';
-
 const adminErrors = { ...authResponses, 403: problem('Only admins manage news') };
 const itemErrors = { ...adminErrors, 404: problem('No such news item in your organisation') };
 const noStore = { 'Cache-Control': 'no-store' };
@@ -30,7 +28,7 @@ async function change(c: Context<AuthEnv>, id: string, what: NewsChange) {
 
 const actionRoute = <A extends 'publish' | 'withdraw'>(action: A, summary: string) =>
   createRoute({
-    method: 'post', path: `/news/{id}/${action}` as `/news/{id}/${A}`, tags: ['News'], summary, operationId: `${action}News`,
+    method: 'post', path: `/news/{id}/${action}`, tags: ['News'], summary, operationId: `${action}News`,
     middleware: [authenticate(), authorize('news.manage')] as const, security: bearerSecurity,
     request: { params: IdParam },
     responses: { 200: json(ManagedNews, 'The news item'), 409: problem('Not possible in its current state'), ...itemErrors },

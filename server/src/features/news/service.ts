@@ -19,7 +19,7 @@ export async function listNews(db: DbOrTx, user: Principal, now: Date, limit = 2
   return rows.map((n) => ({ id: n.id, title: n.title, body: n.body, publishedAt: n.publishedAt!.toISOString(), scope: n.organisationId ? ('organisation' as const) : ('general' as const) }));
 }
 
-export const newsStatus = (n: NewsRow) => (n.withdrawnAt ? ('withdrawn' as const) : n.publishedAt ? ('published' as const) : ('draft' as const));
+const newsStatus = (n: NewsRow) => (n.withdrawnAt ? ('withdrawn' as const) : n.publishedAt ? ('published' as const) : ('draft' as const));
 
 export function toManagedNews(n: NewsRow) {
   return {

@@ -13,7 +13,7 @@ import { CLEARED, recordWrongCode } from '../auth/lockout.ts';
 import type { PasswordResetInfo, PasswordResetRequest } from './schemas.ts';
 
 /** Reset mails per account per hour; more requests are answered the same (202) and send nothing. */
-export const RESET_MAILS_PER_HOUR = 3;
+const RESET_MAILS_PER_HOUR = 3;
 
 /**
  * Sends a reset link when an active account with a password and authenticator matches, at most

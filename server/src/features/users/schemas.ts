@@ -29,7 +29,7 @@ export type InviteUser = z.infer<typeof InviteUser>;
 
 export const InvitedUser = z.object({ id: z.uuid(), username: z.string(), status: z.literal('invited') }).openapi('InvitedUser');
 
-export const lastLoginFilters = ['never', 'last30', 'over30', 'over90'] as const;
+const lastLoginFilters = ['never', 'last30', 'over30', 'over90'] as const;
 export type LastLoginFilter = (typeof lastLoginFilters)[number];
 
 export const ParentMatch = z
