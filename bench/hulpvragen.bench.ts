@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
+import { seedStatuses } from '../server/src/features/statuses/service.ts';
 import postgres from 'postgres';
 
 const CONNECTIONS = 64;
@@ -147,6 +148,7 @@ async function main() {
       return (Array.isArray(result) ? result : result.rows)[0]!;
     };
     const org = await one<{ id: string }>(sql`insert into organisations (code, name) values ('BENCH', 'Bench') returning id`);
+    await seedStatuses(db, org.id);
     const school = await one<{ id: string }>(sql`insert into schools (organisation_id, brin, name) values (${org.id}, '99ZZ00', 'Benchschool') returning id`);
     const user = await one<{ id: string }>(sql`insert into users (organisation_id, username, email, display_name, role, status) values (${org.id}, 'bench', 'bench@example.org', 'Bench Coördinator', 'coordinator', 'active') returning id`);
     let rows = 0;

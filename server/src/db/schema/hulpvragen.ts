@@ -1,8 +1,9 @@
 import { sql } from 'drizzle-orm';
-import { bigint, boolean, check, date, index, integer, pgTable, primaryKey, text, uuid } from 'drizzle-orm/pg-core';
+import { bigint, boolean, check, date, foreignKey, index, integer, pgTable, primaryKey, text, uuid } from 'drizzle-orm/pg-core';
 import { bytea, createdAt, id, instant, updatedAt } from './columns.ts';
 import { dossiers } from './dossiers.ts';
 import { organisations } from './organisations.ts';
+import { hulpvraagStatuses } from './statuses.ts';
 import { users } from './users.ts';
 
 /** A help request in a child's dossier. `organisationId` is denormalised for tenant checks. */
@@ -29,6 +30,9 @@ export const hulpvragen = pgTable(
     index('hulpvragen_dossier_date_idx').on(t.dossierId, t.date.desc(), t.createdAt.desc(), t.id.desc()),
     index('hulpvragen_org_status_idx').on(t.organisationId, t.status),
     index('hulpvragen_coordinator_idx').on(t.coordinatorId),
+    // The status is one of the organisation's statuses: a rename follows through, one in use cannot be deleted.
+    foreignKey({ name: 'hulpvragen_status_fk', columns: [t.organisationId, t.status], foreignColumns: [hulpvraagStatuses.organisationId, hulpvraagStatuses.name] })
+      .onUpdate('cascade').onDelete('restrict'),
   ],
 );
 

@@ -1,4 +1,5 @@
 export * from './organisations.ts';
+export * from './statuses.ts';
 export * from './schools.ts';
 export * from './users.ts';
 export * from './dossiers.ts';

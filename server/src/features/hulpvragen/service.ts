@@ -5,6 +5,7 @@ import { attachments, dossiers, hulpvraagStatusHistory, hulpvragen, users } from
 import { isUuid } from '../../lib/openapi.ts';
 import { findVisibleDossier, parentsSeeOnlyShared, visibleDossiers, type VisibleDossier } from '../policy/policy.ts';
 import { AppError } from '../../lib/errors.ts';
+import { checkStatus, firstStatus } from '../statuses/service.ts';
 import type { Page, PageQuery } from '../../lib/openapi.ts';
 import type { Attachment, Hulpvraag, HulpvraagCreate, HulpvraagPatch, HulpvraagSummary } from './schemas.ts';
 
@@ -92,7 +93,8 @@ const today = (now: Date) => now.toLocaleDateString('sv-SE', { timeZone: 'Europe
 
 export async function createHulpvraag(db: DbOrTx, user: AuthUser, dossierId: string, input: HulpvraagCreate, now: Date): Promise<string> {
   await checkCoordinator(db, user, input.coordinatorId);
-  const status = input.status ?? 'aanmelding';
+  const status = input.status ?? (await firstStatus(db, user.organisationId));
+  if (input.status !== undefined) await checkStatus(db, user.organisationId, input.status);
   const [row] = await db
     .insert(hulpvragen)
     .values({
@@ -107,6 +109,7 @@ export async function createHulpvraag(db: DbOrTx, user: AuthUser, dossierId: str
 /** Edits a hulpvraag; a status change is kept in the history (who, when, from, to, note). */
 export async function updateHulpvraag(db: DbOrTx, user: AuthUser, id: string, input: HulpvraagPatch, now: Date): Promise<{ from: string; to: string } | null> {
   await checkCoordinator(db, user, input.coordinatorId);
+  if (input.status !== undefined) await checkStatus(db, user.organisationId, input.status);
   const [current] = await db.select({ status: hulpvragen.status }).from(hulpvragen).where(eq(hulpvragen.id, id)).for('update');
   if (!current) throw new AppError('not_found', 'No hulpvraag with this id.');
   const { statusNote, ...fields } = input;

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, createTestApp, jsonRequest, type TestContext } from '../../../test/app.ts';
-import { dossierEntries, guardians, news, privateNotes, type EntryKind } from '../../db/schema/index.ts';
+import { randomUUID } from 'node:crypto';
+import { dossierEntries, guardians, hulpvraagStatuses, news, privateNotes, type EntryKind } from '../../db/schema/index.ts';
 import { actors, addAttachment, createWorld, multipartBody, multipartHeaders, targets, type Actor, type Target, type World } from './test-world.ts';
 
 /**
@@ -82,6 +83,11 @@ const matrix: Record<string, Row> = {
   'POST /api/v1/news/{id}/withdraw': { ...staffOnly(403), admin: [200, 200, 404, 200] },
   // Finding a parent to link as guardian: those who link guardians.
   'GET /api/v1/parents': { ...staffOnly(200), coordinator: [403, 403, 403, 403] },
+  // Workflow (Beheer): staff read the statuses; admins keep them, within their organisation.
+  'GET /api/v1/hulpvraag-statuses': staffOnly(200),
+  'POST /api/v1/hulpvraag-statuses': { ...staffOnly(403), admin: [201, 201, 201, 201] },
+  'PATCH /api/v1/hulpvraag-statuses/{id}': { ...staffOnly(403), admin: [200, 200, 404, 200] },
+  'DELETE /api/v1/hulpvraag-statuses/{id}': { ...staffOnly(403), admin: [204, 204, 404, 204] },
 };
 
 /**
@@ -119,6 +125,13 @@ async function noteOf(target: Target) {
 async function newsOf(target: Target, published = false) {
   const organisationId = target === 'otherOrg' ? w.orgB.id : w.orgA.id;
   const [row] = await t.db.insert(news).values({ organisationId, title: 'Nieuws', body: 'Tekst.', publishedAt: published ? new Date() : null }).returning();
+  return row!.id;
+}
+
+/** A fresh, unused status of the target's organisation. */
+async function statusOf(target: Target) {
+  const organisationId = target === 'otherOrg' ? w.orgB.id : w.orgA.id;
+  const [row] = await t.db.insert(hulpvraagStatuses).values({ organisationId, name: `status ${randomUUID()}`, position: 100 }).returning();
   return row!.id;
 }
 
@@ -164,6 +177,10 @@ async function requestFor(route: string, target: Target): Promise<[string, Reque
     case 'POST /api/v1/news/{id}/publish': return [`/api/v1/news/${await newsOf(target)}/publish`, { method: 'POST' }];
     case 'POST /api/v1/news/{id}/withdraw': return [`/api/v1/news/${await newsOf(target, true)}/withdraw`, { method: 'POST' }];
     case 'GET /api/v1/parents': return ['/api/v1/parents?q=parent', {}];
+    case 'GET /api/v1/hulpvraag-statuses': return ['/api/v1/hulpvraag-statuses', {}];
+    case 'POST /api/v1/hulpvraag-statuses': return ['/api/v1/hulpvraag-statuses', jsonRequest('POST', { name: `nieuw ${randomUUID().slice(0, 8)}` })];
+    case 'PATCH /api/v1/hulpvraag-statuses/{id}': return [`/api/v1/hulpvraag-statuses/${await statusOf(target)}`, jsonRequest('PATCH', { closes: true })];
+    case 'DELETE /api/v1/hulpvraag-statuses/{id}': return [`/api/v1/hulpvraag-statuses/${await statusOf(target)}`, { method: 'DELETE' }];
   }
   const tab = /^(GET|POST|PATCH|DELETE) \/api\/v1\/(?:dossiers\/\{id\}\/)?(aanpak|tlv|overlegronden)(\/\{id\})?(\/attachments)?$/.exec(route);
   if (tab) {
