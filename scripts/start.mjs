@@ -13,6 +13,7 @@ const built = () => existsSync(resolve(extension, 'manifest.json'));
 function printExtension() {
   console.log(`Extension ready to load: ${extension}`);
   console.log('  Chrome/Edge: chrome://extensions → Developer mode → "Load unpacked" → choose that folder.');
+  console.log('  Firefox: about:debugging → This Firefox → "Load Temporary Add-on…" → choose manifest.json in that folder.');
 }
 
 const server = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts', ...process.argv.slice(2)], { cwd: root, stdio: 'inherit' });

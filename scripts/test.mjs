@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 // `npm test`: every test. The server and extension unit tests (vitest), then the browser
-// end-to-end tests in real Chromium on the built extension. Without Chromium the browser
-// tests are skipped LOUDLY (and in CI that is a failure). Ends with one summary line.
-// Set KINDKANS_E2E=0 to skip the browser tests on purpose (CI does so on its second,
-// PostgreSQL pass: the browser tests run their own server on embedded PGlite).
+// end-to-end tests on the built extension in real Chromium and in real Firefox ESR. A browser
+// that is missing has its tests skipped LOUDLY (and in CI that is a failure). Ends with one
+// summary line. Set KINDKANS_E2E=0 to skip the browser tests on purpose (CI does so on its
+// second, PostgreSQL pass: the browser tests run their own server on embedded PGlite).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,7 +11,16 @@ import { join, resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '..');
 const passthrough = process.argv.slice(2);
-const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const browsers = [
+  {
+    name: 'Chromium', path: process.env.CHROMIUM_PATH || '/usr/bin/chromium', variable: 'CHROMIUM_PATH',
+    install: 'apt-get update && apt-get install -y chromium', config: 'vitest.e2e.config.ts',
+  },
+  {
+    name: 'Firefox', path: process.env.FIREFOX_PATH || '/usr/bin/firefox-esr', variable: 'FIREFOX_PATH',
+    install: 'apt-get update && apt-get install -y firefox-esr firefox-esr-l10n-nl', config: 'vitest.e2e-firefox.config.ts',
+  },
+];
 const totals = { passed: 0, failed: 0, skipped: 0 };
 let ok = true;
 
@@ -37,28 +46,32 @@ vitest('Unit and API tests (vitest)', []);
 
 if (process.env.KINDKANS_E2E === '0') {
   console.log('\nBrowser tests skipped on purpose (KINDKANS_E2E=0).');
-} else if (!existsSync(chromium)) {
-  const banner = [
-    '!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!',
-    `!! BROWSER TESTS SKIPPED: Chromium was not found at ${chromium}.`,
-    '!! The extension end-to-end tests did NOT run. To run them:',
-    '!!   apt-get update && apt-get install -y chromium      (then npm test again)',
-    '!! or point CHROMIUM_PATH at a Chromium binary.',
-    '!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!',
-  ].join('\n');
-  console.error(`\n${banner}\n`);
-  if (process.env.CI) {
-    console.error('CI must run the browser tests: failing.');
-    ok = false;
-  }
 } else {
-  console.log('\n=== Building the extension for the browser tests ===');
-  const build = spawnSync('npx', ['vite', 'build', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });
-  if (build.status !== 0) {
-    ok = false;
-    totals.failed += 1;
-  } else {
-    vitest('Browser end-to-end tests (Chromium)', ['--config', 'vitest.e2e.config.ts'], false);
+  const present = browsers.filter((b) => existsSync(b.path));
+  for (const b of browsers.filter((x) => !present.includes(x))) {
+    const banner = [
+      '!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!',
+      `!! BROWSER TESTS SKIPPED: ${b.name} was not found at ${b.path}.`,
+      `!! The extension end-to-end tests in ${b.name} did NOT run. To run them:`,
+      `!!   ${b.install}      (then npm test again)`,
+      `!! or point ${b.variable} at a ${b.name} binary.`,
+      '!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!',
+    ].join('\n');
+    console.error(`\n${banner}\n`);
+    if (process.env.CI) {
+      console.error(`CI must run the browser tests in ${b.name}: failing.`);
+      ok = false;
+    }
+  }
+  if (present.length > 0) {
+    console.log('\n=== Building the extension for the browser tests ===');
+    const build = spawnSync('npx', ['vite', 'build', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });
+    if (build.status !== 0) {
+      ok = false;
+      totals.failed += 1;
+    } else {
+      for (const b of present) vitest(`Browser end-to-end tests (${b.name})`, ['--config', b.config], false);
+    }
   }
 }
 

@@ -1,7 +1,6 @@
 // axe-core inside a popup page: no serious or critical violations allowed.
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { Page } from 'playwright-core';
 
 const axeSource = readFileSync(resolve('node_modules/axe-core/axe.min.js'), 'utf8');
 
@@ -12,8 +11,14 @@ export interface AxeViolation {
   nodes: { target: string[] }[];
 }
 
-export async function seriousViolations(page: Page): Promise<AxeViolation[]> {
-  // Evaluated through the DevTools protocol: the extension page's CSP forbids inline scripts.
+/** A page of either driver: Playwright (Chromium) or puppeteer-core (Firefox). */
+interface Evaluating {
+  evaluate(script: string): Promise<unknown>;
+  evaluate<T>(fn: () => T | Promise<T>): Promise<T>;
+}
+
+export async function seriousViolations(page: Evaluating): Promise<AxeViolation[]> {
+  // Evaluated through the driver (DevTools or WebDriver BiDi): the page's CSP forbids inline scripts.
   if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(axeSource);
   const violations = await page.evaluate(async () => {
     const axe = (window as unknown as { axe: { run: (c: Document, o: object) => Promise<{ violations: AxeViolation[] }> } }).axe;

@@ -106,6 +106,28 @@ describe('the app', () => {
       expect(res.headers.get('access-control-allow-headers')).toContain('Authorization');
     });
 
+    it('allows any Firefox install with the default EXTENSION_ORIGINS, and still no web page', async () => {
+      const firefox = 'moz-extension://6c1d0a7e-52b4-4f0e-9a3d-1b2c3d4e5f60';
+      const defaults = await createTestApp({ env: { EXTENSION_ORIGINS: '' } });
+      try {
+        const res = await defaults.app.request('/api/v1/organisations', { headers: { origin: firefox } });
+        expect(res.status).toBe(200);
+        expect(res.headers.get('access-control-allow-origin')).toBe(firefox);
+        const pre = await defaults.app.request('/api/v1/auth/login', {
+          method: 'OPTIONS',
+          headers: { origin: firefox, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' },
+        });
+        expect(pre.status).toBe(204);
+        expect(pre.headers.get('access-control-allow-origin')).toBe(firefox);
+        const chromium = await defaults.app.request('/api/v1/organisations', { headers: { origin: TEST_EXTENSION_ORIGIN } });
+        expect(chromium.headers.get('access-control-allow-origin')).toBe(TEST_EXTENSION_ORIGIN);
+        const web = await defaults.app.request('/api/v1/organisations', { headers: { origin: 'https://evil.example' } });
+        expect(web.headers.get('access-control-allow-origin')).toBeNull();
+      } finally {
+        await defaults.close();
+      }
+    });
+
     it('gives an unknown origin no CORS headers at all', async () => {
       for (const init of [
         { method: 'GET', headers: { origin: 'https://evil.example' } as Record<string, string> },

@@ -16,9 +16,9 @@ describe('parseEnv', () => {
     expect(env.SMTP_URL).toBeUndefined();
   });
 
-  it('allows the extension built from this repository by default', () => {
+  it('allows the extension built from this repository by default, in Chromium and in Firefox', () => {
     const env = parseEnv({ DATA_DIR: dataDir() });
-    expect(env.EXTENSION_ORIGINS).toEqual([`chrome-extension://${extensionIdFromKey(manifest.key)}`]);
+    expect(env.EXTENSION_ORIGINS).toEqual([`chrome-extension://${extensionIdFromKey(manifest.key)}`, 'moz-extension://*']);
     expect(env.EXTENSION_ORIGINS[0]).toBe('chrome-extension://cobgfedbohaccaonegfgdhhokclkacio');
   });
 
@@ -46,6 +46,9 @@ describe('parseEnv', () => {
     [{ APP_SECRET: 'short' }, 'APP_SECRET: must be at least 32 characters'],
     [{ SESSION_IDLE_MINUTES: '-5' }, 'SESSION_IDLE_MINUTES'],
     [{ EXTENSION_ORIGINS: 'chrome-extension://abc,*' }, 'EXTENSION_ORIGINS'],
+    [{ EXTENSION_ORIGINS: 'chrome-extension://*' }, 'EXTENSION_ORIGINS.0: expected an origin like chrome-extension://<id>, or moz-extension://*'],
+    [{ EXTENSION_ORIGINS: 'https://*.example.org' }, 'EXTENSION_ORIGINS.0'],
+    [{ EXTENSION_ORIGINS: 'moz-extension://*,moz-extension://ab*' }, 'EXTENSION_ORIGINS.1'],
     [{ NODE_ENV: 'staging' }, 'NODE_ENV'],
   ])('names the variable in one clear message: %o', (vars, expected) => {
     let error: unknown;
@@ -62,5 +65,11 @@ describe('parseEnv', () => {
   it('reads a comma-separated origin list', () => {
     const env = parseEnv({ DATA_DIR: dataDir(), EXTENSION_ORIGINS: 'chrome-extension://aaa, moz-extension://0f1e-22' });
     expect(env.EXTENSION_ORIGINS).toEqual(['chrome-extension://aaa', 'moz-extension://0f1e-22']);
+  });
+
+  it('takes the Firefox pattern beside exact origins, and a list without it allows no other Firefox install', () => {
+    expect(parseEnv({ DATA_DIR: dataDir(), EXTENSION_ORIGINS: 'chrome-extension://aaa,moz-extension://*' }).EXTENSION_ORIGINS)
+      .toEqual(['chrome-extension://aaa', 'moz-extension://*']);
+    expect(parseEnv({ DATA_DIR: dataDir(), EXTENSION_ORIGINS: 'chrome-extension://aaa' }).EXTENSION_ORIGINS).toEqual(['chrome-extension://aaa']);
   });
 });

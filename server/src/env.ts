@@ -2,14 +2,17 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
-import { defaultExtensionOrigins } from './lib/extension-id.ts';
+import { defaultExtensionOrigins, FIREFOX_EXTENSIONS } from './lib/extension-id.ts';
 
 const MANIFEST = new URL('../../manifest.json', import.meta.url);
 
 const origin = z
   .string()
   .trim()
-  .regex(/^(chrome-extension|moz-extension|https?):\/\/[^/\s]+$/, 'expected an origin like chrome-extension://<id>');
+  .refine(
+    (o) => o === FIREFOX_EXTENSIONS || /^(chrome-extension|moz-extension|https?):\/\/[^/\s*]+$/.test(o),
+    `expected an origin like chrome-extension://<id>, or ${FIREFOX_EXTENSIONS} for every Firefox install (no other wildcard)`,
+  );
 
 /** The only reader of process.env: every variable validated, with the defaults of API.md. */
 export const envSchema = z.object({

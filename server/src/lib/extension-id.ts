@@ -7,12 +7,24 @@ export function extensionIdFromKey(keyBase64: string): string {
   return [...hex].map((c) => String.fromCharCode(97 + Number.parseInt(c, 16))).join('');
 }
 
-/** The origin of the extension built from this repository (manifest.json at the root). */
+/**
+ * The one pattern `EXTENSION_ORIGINS` takes besides exact origins: every Firefox install of
+ * an extension. Firefox gives each install its own random UUID (`moz-extension://<uuid>`),
+ * so no list can name it. Chromium's id is fixed by the manifest `key`: named exactly.
+ */
+export const FIREFOX_EXTENSIONS = 'moz-extension://*';
+
+/**
+ * The default allow-list: the Chromium origin of the extension built from this repository
+ * (manifest.json at the root) and any Firefox install (see FIREFOX_EXTENSIONS).
+ */
 export function defaultExtensionOrigins(manifestPath: URL | string): string[] {
+  let chromium: string[] = [];
   try {
     const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as { key?: string };
-    return manifest.key ? [`chrome-extension://${extensionIdFromKey(manifest.key)}`] : [];
+    if (manifest.key) chromium = [`chrome-extension://${extensionIdFromKey(manifest.key)}`];
   } catch {
-    return [];
+    // no manifest next to the server: Firefox installs only
   }
+  return [...chromium, FIREFOX_EXTENSIONS];
 }

@@ -1,5 +1,6 @@
 import { createMiddleware } from 'hono/factory';
 import type { AppEnv } from '../app-env.ts';
+import { FIREFOX_EXTENSIONS } from '../lib/extension-id.ts';
 
 export interface CorsOptions {
   origins: string[];
@@ -9,12 +10,23 @@ export interface CorsOptions {
   maxAge?: number;
 }
 
+/** What `moz-extension://*` matches: Firefox's per-install UUID origins, nothing else. */
+const FIREFOX_ORIGIN = /^moz-extension:\/\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** Decides whether an Origin header is one of `origins` (exact, or matched by the Firefox pattern). */
+export function originMatcher(origins: readonly string[]): (origin: string | undefined) => boolean {
+  const exact = new Set(origins.filter((o) => o !== FIREFOX_EXTENSIONS));
+  const anyFirefox = origins.includes(FIREFOX_EXTENSIONS);
+  return (origin) => origin !== undefined && (exact.has(origin) || (anyFirefox && FIREFOX_ORIGIN.test(origin)));
+}
+
 /**
- * CORS for an allow-list of extension origins only. An unknown origin gets no CORS headers at
- * all (never `*`), so the browser blocks it; a preflight from it gets a bare 204.
+ * CORS for an allow-list of extension origins only. An allowed origin is echoed back (never
+ * `*`, never with credentials: the API takes Bearer tokens, not cookies); an unknown origin
+ * gets no CORS headers at all, so the browser blocks it; a preflight from it gets a bare 204.
  */
 export function cors(options: CorsOptions) {
-  const allowed = new Set(options.origins);
+  const allowed = originMatcher(options.origins);
   const allowHeaders = (options.allowHeaders ?? ['Authorization', 'Content-Type', 'Range', 'X-Request-Id']).join(', ');
   const allowMethods = (options.allowMethods ?? ['GET', 'POST', 'PATCH', 'DELETE', 'OPTIONS']).join(', ');
   const exposeHeaders = (
@@ -22,11 +34,11 @@ export function cors(options: CorsOptions) {
   ).join(', ');
   return createMiddleware<AppEnv>(async (c, next) => {
     const origin = c.req.header('origin');
-    const ok = origin !== undefined && allowed.has(origin);
+    const ok = allowed(origin);
     if (c.req.method === 'OPTIONS' && c.req.header('access-control-request-method')) {
       if (!ok) return c.body(null, 204, { Vary: 'Origin' });
       return c.body(null, 204, {
-        'Access-Control-Allow-Origin': origin,
+        'Access-Control-Allow-Origin': origin!,
         'Access-Control-Allow-Methods': allowMethods,
         'Access-Control-Allow-Headers': allowHeaders,
         'Access-Control-Max-Age': String(options.maxAge ?? 600),
@@ -36,7 +48,7 @@ export function cors(options: CorsOptions) {
     await next();
     c.header('Vary', 'Origin', { append: true });
     if (ok) {
-      c.header('Access-Control-Allow-Origin', origin);
+      c.header('Access-Control-Allow-Origin', origin!);
       c.header('Access-Control-Expose-Headers', exposeHeaders);
     }
   });
