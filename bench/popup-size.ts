@@ -10,7 +10,12 @@ export const POPUP_JS_BUDGET_KB = 25;
 
 /** The JS files popup.html needs, following static `import … from "./x.js"` between chunks. */
 export function popupScripts(dir: string): string[] {
-  const html = readFileSync(join(dir, 'popup.html'), 'utf8');
+  return pageScripts(dir, 'popup.html');
+}
+
+/** The JS files an extension page needs (its entry and the chunks those import). */
+export function pageScripts(dir: string, page: string): string[] {
+  const html = readFileSync(join(dir, page), 'utf8');
   const queue = [...html.matchAll(/(?:src|href)="\.?\/?([^"]+\.js)"/g)].map((m) => resolve(dir, m[1]!));
   const seen = new Set<string>();
   while (queue.length) {

@@ -49,8 +49,10 @@ describe('staff panel in the extension', () => {
   beforeEach((context) => {
     if (failed) context.skip();
   });
-  afterEach((context) => {
-    if (context.task.result?.state === 'fail') failed = true;
+  afterEach(async (context) => {
+    if (context.task.result?.state !== 'fail') return;
+    failed = true;
+    await panel?.screenshot({ path: join(ARTIFACTS, 'panel-failed.png'), fullPage: true }).catch(() => undefined);
   });
 
   afterAll(async () => {
@@ -59,6 +61,13 @@ describe('staff panel in the extension', () => {
   });
 
   it('the admin logs in in the popup and opens Beheer in a tab that shares the session', async () => {
+    // Nederlands chosen in the settings: a tab the extension opens itself does not get the
+    // test's emulated nl-NL locale, and headless Chromium's UI language is English.
+    await browser.worker.evaluate(async () => {
+      const c = (globalThis as any).chrome;
+      const { settings } = await c.storage.local.get('settings');
+      await c.storage.local.set({ settings: { ...settings, language: 'nl' } });
+    });
     popup = await browser.openPopup();
     await loginInPopup(popup, admin.username, ADMIN_PASSWORD, await admin.phone.nextCode());
     await popup.getByText(/U bent succesvol aangemeld als Beheer/).waitFor();
@@ -204,6 +213,8 @@ describe('staff panel in the extension', () => {
   });
 
   it('logout in the popup logs the panel out too; the parent then sees the hulpvraag and the PDF', async () => {
+    // The popup closes itself after opening Beheer (as a real popup does); open it again.
+    if (popup.isClosed()) popup = await browser.openPopup();
     await popup.getByRole('button', { name: 'Uitloggen' }).click();
     await panel.getByRole('heading', { name: 'U bent niet aangemeld' }).waitFor();
 

@@ -2,6 +2,7 @@
 // every answer's type comes from the server's own route declarations via InferResponseType.
 import type { InferRequestType, InferResponseType } from 'hono/client';
 import { ApiError, clients, serverUrl } from '../lib/api';
+import { send as sendMessage } from '../lib/messages';
 import { getSession, setSession } from '../lib/storage';
 import { success, type ServerClient } from '../lib/server-routes';
 
@@ -128,6 +129,11 @@ export async function uploadFile(target: UploadTarget, file: File, onProgress: (
     parsed = JSON.parse(result.body) as typeof parsed;
   } catch {
     // not JSON
+  }
+  if (result.status === 401) {
+    // The server says the session is dead: end it here too (as every other call does).
+    await sendMessage({ type: 'logout', reason: 'expired' }).catch(() => undefined);
+    throw new ApiError('session_expired', 401);
   }
   if (result.status !== 201) throw new ApiError(parsed.code ?? `http_${result.status}`, result.status);
   onProgress(1);

@@ -42,8 +42,8 @@ describe('dossier tabs: Aanpak, TLV, Overlegronde', () => {
     const bad = await post('admin', `/dossiers/${d}/tlv`, { type: 'so-hoog', startDate: '2025-08-01', endDate: '2024-07-31' });
     expect(bad.status).toBe(400);
     expect((await post('admin', `/dossiers/${d}/tlv`, { type: 'vso' })).status).toBe(400);
-    const old = await (await post('admin', `/dossiers/${d}/tlv`, { type: 'sbo', startDate: '2023-08-01', endDate: '2025-07-31', decisionDate: '2023-06-15', status: 'toegekend' })).json();
-    const current = await (await post('admin', `/dossiers/${d}/tlv`, { type: 'so-midden', startDate: '2025-08-01', endDate: '2027-07-31' })).json();
+    const old = await (await post('admin', `/dossiers/${d}/tlv`, { date: '2023-06-15', type: 'sbo', startDate: '2023-08-01', endDate: '2025-07-31', decisionDate: '2023-06-15', status: 'toegekend' })).json();
+    const current = await (await post('admin', `/dossiers/${d}/tlv`, { date: '2025-06-20', type: 'so-midden', startDate: '2025-08-01', endDate: '2027-07-31' })).json();
     expect(old).toMatchObject({ type: 'sbo', status: 'toegekend', startDate: '2023-08-01', endDate: '2025-07-31', decisionDate: '2023-06-15', expired: true });
     expect(current).toMatchObject({ type: 'so-midden', status: 'aangevraagd', expired: false, visibleToParents: false });
     expect(current).not.toHaveProperty('participants');
