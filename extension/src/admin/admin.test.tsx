@@ -29,7 +29,10 @@ function staffServer() {
     .route('GET /dossiers/d1', { body: dossier })
     .route('GET /dossiers/d1/hulpvragen', { body: { items: [{ id: 'h1', date: '2024-09-01', title: 'Leesproblemen', status: 'aanmelding', attachmentCount: 1, visibleToParents: true }], page: 1, pageSize: 50, total: 1 } })
     .route('GET /hulpvragen/h1', { body: hulpvraag })
-    .route('GET /hulpvragen/h1/status-history', { body: [{ at: '2024-09-01T08:00:00Z', by: { id: 'x', displayName: 'Petra' }, from: null, to: 'aanmelding', note: null }] })
+    .route('GET /hulpvragen/h1/status-history', { body: [
+      { at: '2024-09-01T08:00:00Z', by: { id: 'x', displayName: 'Petra' }, from: null, to: 'aanmelding', note: null, kind: 'status', automatic: false, rule: null },
+      { at: '2024-09-02T08:00:00Z', by: null, from: 'aanmelding', to: 'in behandeling', note: null, kind: 'status', automatic: true, rule: { id: 'r1', name: 'Bijlage → in behandeling' } },
+    ] })
     .route('GET /users', { body: { items: [], page: 1, pageSize: 50, total: 0 } });
 }
 
@@ -102,6 +105,8 @@ describe('staff panel', () => {
     const table = await screen.findByTestId('status-history');
     expect(within(table).getByText('Petra')).toBeTruthy();
     expect(within(table).getByText('→ Aanmelding')).toBeTruthy();
+    // An automatic change names the rule instead of a person.
+    expect(within(table).getByText('Automatisch: Bijlage → in behandeling')).toBeTruthy();
   });
 
   it('deleting an attachment asks first, naming the file; Cancel changes nothing', async () => {

@@ -8,3 +8,4 @@ export * from './sessions.ts';
 export * from './audit.ts';
 export * from './news.ts';
 export * from './mail.ts';
+export * from './automation.ts';

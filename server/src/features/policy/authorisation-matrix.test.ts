@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, createTestApp, jsonRequest, type TestContext } from '../../../test/app.ts';
 import { randomUUID } from 'node:crypto';
-import { dossierEntries, guardians, hulpvraagStatuses, news, privateNotes, type EntryKind } from '../../db/schema/index.ts';
+import { automationRules, dossierEntries, guardians, hulpvraagStatuses, news, privateNotes, type EntryKind } from '../../db/schema/index.ts';
 import { actors, addAttachment, createWorld, multipartBody, multipartHeaders, targets, type Actor, type Target, type World } from './test-world.ts';
 
 /**
@@ -88,6 +88,10 @@ const matrix: Record<string, Row> = {
   'POST /api/v1/hulpvraag-statuses': { ...staffOnly(403), admin: [201, 201, 201, 201] },
   'PATCH /api/v1/hulpvraag-statuses/{id}': { ...staffOnly(403), admin: [200, 200, 404, 200] },
   'DELETE /api/v1/hulpvraag-statuses/{id}': { ...staffOnly(403), admin: [204, 204, 404, 204] },
+  'GET /api/v1/automation-rules': { ...staffOnly(403), admin: [200, 200, 200, 200] },
+  'POST /api/v1/automation-rules': { ...staffOnly(403), admin: [201, 201, 201, 201] },
+  'PATCH /api/v1/automation-rules/{id}': { ...staffOnly(403), admin: [200, 200, 404, 200] },
+  'DELETE /api/v1/automation-rules/{id}': { ...staffOnly(403), admin: [204, 204, 404, 204] },
 };
 
 /**
@@ -132,6 +136,13 @@ async function newsOf(target: Target, published = false) {
 async function statusOf(target: Target) {
   const organisationId = target === 'otherOrg' ? w.orgB.id : w.orgA.id;
   const [row] = await t.db.insert(hulpvraagStatuses).values({ organisationId, name: `status ${randomUUID()}`, position: 100 }).returning();
+  return row!.id;
+}
+
+/** A fresh (disabled) rule of the target's organisation. */
+async function ruleOf(target: Target) {
+  const organisationId = target === 'otherOrg' ? w.orgB.id : w.orgA.id;
+  const [row] = await t.db.insert(automationRules).values({ organisationId, name: 'Regel', position: 100, enabled: false, kind: 'attachment_status', setStatus: 'advies' }).returning();
   return row!.id;
 }
 
@@ -181,6 +192,10 @@ async function requestFor(route: string, target: Target): Promise<[string, Reque
     case 'POST /api/v1/hulpvraag-statuses': return ['/api/v1/hulpvraag-statuses', jsonRequest('POST', { name: `nieuw ${randomUUID().slice(0, 8)}` })];
     case 'PATCH /api/v1/hulpvraag-statuses/{id}': return [`/api/v1/hulpvraag-statuses/${await statusOf(target)}`, jsonRequest('PATCH', { closes: true })];
     case 'DELETE /api/v1/hulpvraag-statuses/{id}': return [`/api/v1/hulpvraag-statuses/${await statusOf(target)}`, { method: 'DELETE' }];
+    case 'GET /api/v1/automation-rules': return ['/api/v1/automation-rules', {}];
+    case 'POST /api/v1/automation-rules': return ['/api/v1/automation-rules', jsonRequest('POST', { name: 'Nieuw', kind: 'attachment_status', setStatus: 'advies', enabled: false })];
+    case 'PATCH /api/v1/automation-rules/{id}': return [`/api/v1/automation-rules/${await ruleOf(target)}`, jsonRequest('PATCH', { name: 'Anders' })];
+    case 'DELETE /api/v1/automation-rules/{id}': return [`/api/v1/automation-rules/${await ruleOf(target)}`, { method: 'DELETE' }];
   }
   const tab = /^(GET|POST|PATCH|DELETE) \/api\/v1\/(?:dossiers\/\{id\}\/)?(aanpak|tlv|overlegronden)(\/\{id\})?(\/attachments)?$/.exec(route);
   if (tab) {

@@ -1,6 +1,6 @@
-import { and, asc, count, eq, sql } from 'drizzle-orm';
+import { and, asc, count, eq, or, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.ts';
-import { defaultStatuses, hulpvraagStatuses, hulpvragen } from '../../db/schema/index.ts';
+import { automationRules, defaultStatuses, hulpvraagStatuses, hulpvragen } from '../../db/schema/index.ts';
 import { AppError } from '../../lib/errors.ts';
 import { isUuid } from '../../lib/openapi.ts';
 import type { HulpvraagStatus, HulpvraagStatusCreate, HulpvraagStatusPatch } from './schemas.ts';
@@ -105,17 +105,10 @@ export async function deleteStatus(db: DbOrTx, organisationId: string, id: strin
   return row;
 }
 
-/** The delete itself; a status an automation rule still names is refused by the database (409). */
+/** The delete itself; a status an automation rule still names is kept (409). */
 async function deleteReferenced(db: DbOrTx, row: Row) {
-  try {
-    await db.transaction(async (tx) => { await tx.delete(hulpvraagStatuses).where(eq(hulpvraagStatuses.id, row.id)); });
-  } catch (err) {
-    if (isForeignKeyViolation(err)) throw new AppError('conflict', `The status "${row.name}" is used by an automation rule: change or delete that rule first.`);
-    throw err;
-  }
-}
-
-export function isForeignKeyViolation(err: unknown): boolean {
-  for (let e = err as { code?: string; cause?: unknown } | undefined, i = 0; e && i < 5; e = e.cause as typeof e, i++) if (e.code === '23503') return true;
-  return false;
+  const [rule] = await db.select({ name: automationRules.name }).from(automationRules)
+    .where(and(eq(automationRules.organisationId, row.organisationId), or(eq(automationRules.whenStatus, row.name), eq(automationRules.setStatus, row.name)))).limit(1);
+  if (rule) throw new AppError('conflict', `The status "${row.name}" is used by the automation rule "${rule.name}": change or delete that rule first.`);
+  await db.delete(hulpvraagStatuses).where(eq(hulpvraagStatuses.id, row.id));
 }
