@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, createTestApp, jsonRequest, type TestContext } from '../../../test/app.ts';
 import { randomUUID } from 'node:crypto';
-import { automationRules, dossierEntries, guardians, hulpvraagStatuses, news, privateNotes, type EntryKind } from '../../db/schema/index.ts';
+import { automationRules, dossierEntries, guardians, hulpvraagStatuses, mailTemplates, news, privateNotes, type EntryKind } from '../../db/schema/index.ts';
 import { actors, addAttachment, createWorld, multipartBody, multipartHeaders, targets, type Actor, type Target, type World } from './test-world.ts';
 
 /**
@@ -92,6 +92,13 @@ const matrix: Record<string, Row> = {
   'POST /api/v1/automation-rules': { ...staffOnly(403), admin: [201, 201, 201, 201] },
   'PATCH /api/v1/automation-rules/{id}': { ...staffOnly(403), admin: [200, 200, 404, 200] },
   'DELETE /api/v1/automation-rules/{id}': { ...staffOnly(403), admin: [204, 204, 404, 204] },
+  'GET /api/v1/mail-templates': { ...staffOnly(403), admin: [200, 200, 200, 200] },
+  'POST /api/v1/mail-templates': { ...staffOnly(403), admin: [201, 201, 201, 201] },
+  'PATCH /api/v1/mail-templates/{id}': { ...staffOnly(403), admin: [200, 200, 404, 200] },
+  'DELETE /api/v1/mail-templates/{id}': { ...staffOnly(403), admin: [204, 204, 404, 204] },
+  'POST /api/v1/mail-templates/preview': { ...staffOnly(403), admin: [200, 200, 200, 200] },
+  'GET /api/v1/mail-settings': { ...staffOnly(403), admin: [200, 200, 200, 200] },
+  'PUT /api/v1/mail-settings': { ...staffOnly(403), admin: [200, 200, 200, 200] },
 };
 
 /**
@@ -146,6 +153,13 @@ async function ruleOf(target: Target) {
   return row!.id;
 }
 
+/** A fresh mail template of the target's organisation. */
+async function templateOf(target: Target) {
+  const organisationId = target === 'otherOrg' ? w.orgB.id : w.orgA.id;
+  const [row] = await t.db.insert(mailTemplates).values({ organisationId, name: `Sjabloon ${randomUUID()}`, subject: 'Onderwerp', body: 'Tekst' }).returning();
+  return row!.id;
+}
+
 /** The request for one cell; some cells first set up what they consume (a link, an attachment). */
 async function requestFor(route: string, target: Target): Promise<[string, RequestInit]> {
   const d = w.dossiers[target].id;
@@ -193,6 +207,13 @@ async function requestFor(route: string, target: Target): Promise<[string, Reque
     case 'PATCH /api/v1/hulpvraag-statuses/{id}': return [`/api/v1/hulpvraag-statuses/${await statusOf(target)}`, jsonRequest('PATCH', { closes: true })];
     case 'DELETE /api/v1/hulpvraag-statuses/{id}': return [`/api/v1/hulpvraag-statuses/${await statusOf(target)}`, { method: 'DELETE' }];
     case 'GET /api/v1/automation-rules': return ['/api/v1/automation-rules', {}];
+    case 'GET /api/v1/mail-templates': return ['/api/v1/mail-templates', {}];
+    case 'POST /api/v1/mail-templates': return ['/api/v1/mail-templates', jsonRequest('POST', { name: `Nieuw ${randomUUID()}`, subject: 'Over {kind}', body: 'Kijk op {link}' })];
+    case 'PATCH /api/v1/mail-templates/{id}': return [`/api/v1/mail-templates/${await templateOf(target)}`, jsonRequest('PATCH', { subject: 'Anders' })];
+    case 'DELETE /api/v1/mail-templates/{id}': return [`/api/v1/mail-templates/${await templateOf(target)}`, { method: 'DELETE' }];
+    case 'POST /api/v1/mail-templates/preview': return ['/api/v1/mail-templates/preview', jsonRequest('POST', { subject: 'Over {kind}', body: 'Kijk op {link}' })];
+    case 'GET /api/v1/mail-settings': return ['/api/v1/mail-settings', {}];
+    case 'PUT /api/v1/mail-settings': return ['/api/v1/mail-settings', jsonRequest('PUT', { closing: 'Groet' })];
     case 'POST /api/v1/automation-rules': return ['/api/v1/automation-rules', jsonRequest('POST', { name: 'Nieuw', kind: 'attachment_status', setStatus: 'advies', enabled: false })];
     case 'PATCH /api/v1/automation-rules/{id}': return [`/api/v1/automation-rules/${await ruleOf(target)}`, jsonRequest('PATCH', { name: 'Anders' })];
     case 'DELETE /api/v1/automation-rules/{id}': return [`/api/v1/automation-rules/${await ruleOf(target)}`, { method: 'DELETE' }];
