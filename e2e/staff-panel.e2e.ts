@@ -9,7 +9,7 @@ import type { Page } from 'playwright-core';
 import { makePdf } from '../server/src/lib/demo-pdf.ts';
 import { seriousViolations } from './helpers/axe';
 import { EXTENSION_ID, launchWithExtension, type ExtensionBrowser } from './helpers/extension';
-import { loginInPopup } from './helpers/popup';
+import { checkScreen, loginInPopup } from './helpers/popup';
 import { ARTIFACTS, startKindkans } from './helpers/server';
 import { Phone } from './helpers/totp';
 
@@ -24,6 +24,7 @@ let popup: Page;
 let panel: Page;
 let admin = { username: '', phone: null as unknown as Phone };
 let parentUsername = '';
+let parentActivation = '';
 
 /** Screenshot into e2e/artifacts/ and no serious or critical axe violations. */
 async function checkPanel(name: string, page = panel) {
@@ -95,7 +96,8 @@ describe('staff panel in the extension', () => {
     await panel.locator('form[aria-labelledby="invite-title"]').getByRole('button', { name: 'Uitnodigen' }).click();
     const done = await panel.getByText(/Anna de Ouder is uitgenodigd als/).innerText();
     parentUsername = /als (\S+)\./.exec(done)![1]!;
-    expect(await server.smtp.activationToken(PARENT_EMAIL)).toMatch(/.{20,}/);
+    parentActivation = await server.smtp.activationToken(PARENT_EMAIL);
+    expect(parentActivation).toMatch(/.{20,}/);
     await panel.getByTestId('accounts-table').getByText('Anna de Ouder').waitFor();
   });
 
@@ -218,7 +220,7 @@ describe('staff panel in the extension', () => {
     await popup.getByRole('button', { name: 'Uitloggen' }).click();
     await panel.getByRole('heading', { name: 'U bent niet aangemeld' }).waitFor();
 
-    const token = await server.smtp.activationToken(PARENT_EMAIL);
+    const token = parentActivation;
     const info = await server.api.call<{ totp: { secret: string } }>('GET', `/activation/${token}`);
     const phone = new Phone(info.totp.secret);
     await server.api.call('POST', `/activation/${token}`, { password: PARENT_PASSWORD, code: await phone.nextCode() });
@@ -234,7 +236,7 @@ describe('staff panel in the extension', () => {
     await popup.getByRole('heading', { name: 'Aanpak' }).waitFor();
     await popup.getByText('Twee keer per week twintig minuten.').waitFor();
     expect(await popup.getByText('Toelaatbaarheidsverklaring (TLV)').count()).toBe(0);
-    await popup.screenshot({ path: join(ARTIFACTS, 'panel-18-ouder-ziet-hulpvraag.png'), fullPage: true });
+    await checkScreen(popup, '9-aanpak-gedeeld');
 
     // A parent who opens admin.html gets a polite refusal.
     await panel.reload();

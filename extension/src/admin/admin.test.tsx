@@ -159,6 +159,36 @@ describe('staff panel', () => {
     await waitFor(async () => expect((await fakeBrowser().storage.local.get('panel-filters:staff-1'))['panel-filters:staff-1']).toMatchObject({ accounts: { role: 'parent', lastLogin: 'over90' } }));
   });
 
+  it('Nieuws: publishing asks first and says parents will see it', async () => {
+    const draft = { id: 'n1', title: 'Studiedag', body: 'Geen school.', status: 'draft', publishedAt: null, withdrawnAt: null, updatedAt: '2024-09-01T08:00:00Z' };
+    const server = staffServer().route('GET /news/manage', { body: [draft] }).route('POST /news/n1/publish', { body: { ...draft, status: 'published', publishedAt: '2024-09-02T08:00:00Z' } });
+    await openPanel(staff, '#/beheer/nieuws');
+    expect(await screen.findByText('concept')).toBeTruthy();
+    fireEvent.click(screen.getByRole('button', { name: 'Publiceren: Studiedag' }));
+    const dialog = await screen.findByRole('alertdialog');
+    expect(dialog.textContent).toContain('“Studiedag” publiceren? Alle ouders zien het bericht daarna op de startpagina.');
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Publiceren' }));
+    await waitFor(() => expect(server.calls.some((c) => c.method === 'POST' && c.path === '/news/n1/publish')).toBe(true));
+  });
+
+  it('a new dossier: the form sends the child, the school and the Schoolgegevens, and opens the dossier', async () => {
+    const server = staffServer().route('POST /dossiers', { status: 201, body: { ...dossier, id: 'd9' } }).route('GET /dossiers/d9', { body: { ...dossier, id: 'd9' } });
+    await openPanel(staff, '#/dossiers/nieuw');
+    await waitFor(() => expect(screen.getAllByRole('option', { name: '12AB00 · De Regenboog (Nijmegen)' })).toHaveLength(2));
+    fireEvent.input(screen.getByLabelText('Voornaam'), { target: { value: 'Ties' } });
+    fireEvent.input(screen.getByLabelText('Achternaam'), { target: { value: 'Bakker' } });
+    fireEvent.input(screen.getAllByLabelText('Geboortedatum').at(-1)!, { target: { value: '2016-06-06' } });
+    fireEvent.change(screen.getAllByLabelText('School (BRIN)').at(-1)!, { target: { value: '12AB00' } });
+    fireEvent.input(screen.getByLabelText('Groep'), { target: { value: 'groep 4' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Aanmaken' }));
+    await waitFor(() => expect(server.calls.find((c) => c.method === 'POST')?.body).toEqual({
+      firstName: 'Ties', lastName: 'Bakker', birthDate: '2016-06-06', schoolBrin: '12AB00', schoolGroup: 'groep 4', contactName: '', contactEmail: '',
+    }));
+    await waitFor(() => expect(location.hash).toBe('#/dossiers/d9/basisgegevens'));
+    expect(await screen.findByRole('heading', { name: 'Dossier van Sam Jansen' })).toBeTruthy();
+    await waitFor(() => expect(server.calls.filter((c) => c.path.startsWith('/dossiers?')).length).toBeGreaterThan(1)); // the list refreshed
+  });
+
   it('Kengetallen and Planning say "binnenkort"', async () => {
     staffServer();
     await openPanel(staff, '#/planning');
