@@ -1,6 +1,8 @@
 // List hulpvragen with 64 concurrent keep-alive connections: our route (node:http + Hono + auth +
 // policy + audit) against a baseline in the same run — bare node:http plus ONE postgres.js query
-// returning the same JSON. At 10 thousand and at 1 million hulpvragen in the database.
+// returning the same JSON. At 10 thousand and at 1 million hulpvragen in the database. The route
+// is measured twice: with a coordinator's session and with an API token (dossiers:read; the
+// per-token limit is raised for the run so that it counts every request but refuses none).
 // Run: DATABASE_URL=postgres://postgres@127.0.0.1:5432/test npx tsx bench/hulpvragen.bench.ts
 // (without DATABASE_URL: embedded PGlite, 10 thousand only). Servers run as child processes on
 // 127.0.0.1; the database is a fresh one of its own, dropped afterwards.
@@ -36,7 +38,7 @@ async function serveChild(kind: 'app' | 'baseline', target: Target) {
     const { parseEnv } = await import('../server/src/env.ts');
     const { createLogMailer } = await import('../server/src/mail/mailer.ts');
     const { silentLogger } = await import('../server/src/lib/logger.ts');
-    const env = parseEnv({ NODE_ENV: 'production', APP_SECRET: SECRET, DATA_DIR: target.dataDir ?? tmpdir(), LOG_LEVEL: 'silent', ...(target.url ? { DATABASE_URL: target.url } : {}) });
+    const env = parseEnv({ NODE_ENV: 'production', APP_SECRET: SECRET, DATA_DIR: target.dataDir ?? tmpdir(), LOG_LEVEL: 'silent', API_TOKEN_RATE_PER_MINUTE: '1000000', ...(target.url ? { DATABASE_URL: target.url } : {}) });
     const app = createApp({ db: database.db, database, env, mailer: createLogMailer(silentLogger), logger: silentLogger });
     handler = getRequestListener(app.fetch);
   } else {
@@ -127,6 +129,7 @@ async function main() {
   const { openPglite, openPostgres } = await import('../server/src/db/client.ts');
   const { migrateDatabase } = await import('../server/src/db/migrate.ts');
   const { createSession } = await import('../server/src/features/auth/session.ts');
+  const { createApiToken } = await import('../server/src/features/api-tokens/service.ts');
 
   const baseUrl = process.env.DATABASE_URL;
   let target: Target;
@@ -172,6 +175,7 @@ async function main() {
       insert into attachments (organisation_id, hulpvraag_id, filename, content_type, size, sha256, chunk_size, chunk_count)
       select ${org.id}, h.id, 'bijlage.pdf', 'application/pdf', 0, '', 262144, 0 from hulpvragen h where h.dossier_id = ${dossier.id} limit 5`);
     const { token } = await createSession(db, user.id, new Date(), { idleMinutes: 24 * 60, maxHours: 24 });
+    const apiToken = (await createApiToken(db, org.id, { name: 'Bench', scopes: ['dossiers:read'], expiresInDays: 1 }, { now: new Date(), createdBy: { id: null, displayName: 'bench' }, audit: {} })).token;
     await database.close();
 
     const path = `/api/v1/dossiers/${dossier.id}/hulpvragen?page=1&pageSize=20`;
@@ -208,20 +212,32 @@ async function main() {
         const { child, port } = await startChild(kind, target);
         try {
           measured[kind] = await load(port, path, token, PER_DOSSIER);
+          if (kind === 'app') {
+            // Session and token alternate twice in the same process; the second round counts, so
+            // that neither gains from the other's JIT warm-up.
+            await load(port, path, apiToken, PER_DOSSIER);
+            measured.app = await load(port, path, token, PER_DOSSIER);
+            measured.appToken = await load(port, path, apiToken, PER_DOSSIER);
+          }
         } finally {
           await stopChild(child);
         }
       }
-      const { app, baseline } = measured as Record<'app' | 'baseline', LoadResult>;
+      const { app, baseline, appToken } = measured as Record<'app' | 'baseline' | 'appToken', LoadResult>;
       const row = {
         hulpvragen: size, database: target.url ? 'postgresql' : 'pglite', connections: CONNECTIONS, seconds: MEASURE_MS / 1000,
-        app, baseline, rpsRatio: app.rps / baseline.rps, p99Ratio: app.p99 / baseline.p99,
+        app, appToken, baseline, rpsRatio: app.rps / baseline.rps, p99Ratio: app.p99 / baseline.p99,
+        tokenVsSession: { rpsRatio: appToken.rps / app.rps, p99Ratio: appToken.p99 / app.p99 },
       };
       results.push(row);
       console.log(
         `${label.padStart(4)} hulpvragen (${row.database}): route ${app.rps.toFixed(0)} req/s p99 ${app.p99.toFixed(1)} ms | ` +
           `baseline ${baseline.rps.toFixed(0)} req/s p99 ${baseline.p99.toFixed(1)} ms | route/baseline: ${(row.rpsRatio * 100).toFixed(0)}% throughput, ${row.p99Ratio.toFixed(2)}× p99` +
           (app.errors + baseline.errors ? ` | errors ${app.errors}/${baseline.errors}` : ''),
+      );
+      console.log(
+        `${label.padStart(4)} hulpvragen (${row.database}): API token ${appToken.rps.toFixed(0)} req/s p99 ${appToken.p99.toFixed(1)} ms | ` +
+          `token/session: ${(row.tokenVsSession.rpsRatio * 100).toFixed(0)}% throughput, ${row.tokenVsSession.p99Ratio.toFixed(2)}× p99` + (appToken.errors ? ` | errors ${appToken.errors}` : ''),
       );
     }
     if (!target.url) console.log('1M case skipped: set DATABASE_URL (PostgreSQL) to run it.');

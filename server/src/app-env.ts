@@ -15,7 +15,7 @@ export interface AppDeps {
   logger: Logger;
 }
 
-/** The signed-in caller, as the API's `user` plus what the policy needs. */
+/** A signed-in person, as the API's `user` plus what the rules need (authz/ wraps it in a principal). */
 export interface AuthUser {
   id: string;
   username: string;
@@ -40,7 +40,5 @@ export interface AppEnv {
     requestId: string;
     clientIp: string;
     userAgent: string;
-    user: AuthUser;
-    session: AuthSession;
   };
 }

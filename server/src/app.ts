@@ -5,6 +5,7 @@ import { docsRoutes } from './features/docs/routes.ts';
 import { healthRoutes } from './features/health/routes.ts';
 import { organisationRoutes } from './features/organisations/routes.ts';
 import { accessLogRoutes } from './features/access-log/routes.ts';
+import { apiTokenRoutes } from './features/api-tokens/routes.ts';
 import { attachmentRoutes } from './features/attachments/routes.ts';
 import { dossierRoutes } from './features/dossiers/routes.ts';
 import { aanpakRoutes, overlegRoutes, tlvRoutes } from './features/dossier-entries/routes.ts';
@@ -38,14 +39,27 @@ export type CreateAppOptions = Omit<AppDeps, 'clock' | 'logger'> & Partial<Pick<
 export const JSON_BODY_LIMIT = 1024 * 1024;
 const STREAMED_UPLOAD = /^\/api\/v1\/(hulpvragen|aanpak|tlv|overlegronden)\/[^/]+\/attachments$/;
 
-const openApiConfig = {
+/** The document's head: `servers` is this installation's PUBLIC_URL, so generated clients know where to call. */
+export const openApiConfig = (publicUrl: string) => ({
   openapi: '3.1.0',
   info: {
     title: 'Kindkans',
     version: '1.0.0',
     description: 'The dossier of a child in special-needs education, for parents, schools and the partnership.',
+    // The project has no open licence (package.json is private): say so, in SPDX terms.
+    license: { name: 'Proprietary', identifier: 'LicenseRef-Proprietary' },
   },
-};
+  servers: [{ url: publicUrl, description: 'This Kindkans server' }],
+  tags: [
+    { name: 'Public', description: 'No authentication: login, activation and reset links, health' },
+    { name: 'Session', description: "A person's own session and account (sessions only, never API tokens)" },
+    { name: 'Dossiers', description: 'Dossiers, news and the access log, limited to what the caller may see' },
+    { name: 'Hulpvragen', description: "A dossier's help requests" },
+    { name: 'Attachments', description: 'Bijlagen: metadata, download and upload' },
+    { name: 'Staff', description: 'Schools and accounts (school staff, coordinators, admins; API tokens with users:* scopes)' },
+    { name: 'API tokens', description: "An organisation's tokens for integrations (admins with a session only)" },
+  ],
+});
 
 /** The whole HTTP application. Everything it needs comes in: the database, env, mailer and clock. */
 export function createApp(options: CreateAppOptions) {
@@ -62,7 +76,7 @@ export function createApp(options: CreateAppOptions) {
   app.use('*', cors({ origins: deps.env.EXTENSION_ORIGINS }));
   app.use('*', bodyLimit({ maxBytes: JSON_BODY_LIMIT, skip: (method, path) => method === 'POST' && STREAMED_UPLOAD.test(path) }));
 
-  app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer', description: 'A session token from POST /api/v1/auth/login' });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer', description: 'A session token from POST /api/v1/auth/login, or an API token (`kk_…`) with the scopes the operation needs' });
 
   const routes = app
     .route('/', healthRoutes)
@@ -85,10 +99,11 @@ export function createApp(options: CreateAppOptions) {
     .route('/api/v1', activationRoutes)
     .route('/api/v1', accountRoutes)
     .route('/api/v1', userRoutes)
+    .route('/api/v1', apiTokenRoutes)
     .route('/', activationPages)
     .route('/', passwordResetPages);
 
-  app.doc31('/openapi.json', openApiConfig);
+  app.doc31('/openapi.json', openApiConfig(deps.env.PUBLIC_URL));
   app.route('/docs', docsRoutes);
 
   app.notFound((c) => problemResponse(c, new AppError('not_found', `No route for ${c.req.method} ${c.req.path}.`)));

@@ -38,6 +38,7 @@ export const envSchema = z.object({
     .optional()
     .transform((s) => (s ? s.split(',').map((o) => o.trim()).filter(Boolean) : undefined))
     .pipe(z.array(origin).optional()),
+  API_TOKEN_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
   UPLOAD_MAX_MB: z.coerce.number().positive().max(1024).default(25),
   TRUST_PROXY: z
     .enum(['true', 'false', '1', '0'])

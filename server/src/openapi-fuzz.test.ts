@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, createTestApp, type TestContext } from '../test/app.ts';
-import { createWorld, type World } from './features/policy/test-world.ts';
+import { createWorld, type World } from './authz/test-world.ts';
 import { signIn } from '../test/fixtures.ts';
 
 /**

@@ -9,6 +9,7 @@ import { createLogger, silentLogger, type Logger } from '../src/lib/logger.ts';
 import { createLogMailer } from '../src/mail/mailer.ts';
 import type { Mailer } from '../src/mail/types.ts';
 import { createTestDatabase } from './db.ts';
+import { checkConformance } from './openapi-conformance.ts';
 
 export const TEST_EXTENSION_ORIGIN = 'chrome-extension://cobgfedbohaccaonegfgdhhokclkacio';
 
@@ -43,7 +44,8 @@ export async function createTestApp(options: { env?: Record<string, string>; mai
   const clock = createTestClock();
   const logger = process.env.TEST_LOG ? createLogger('debug') : silentLogger;
   const mailer = options.mailer ?? createLogMailer(logger);
-  const app = createApp({ db: database.db, database, env, mailer, clock, logger });
+  // Every answer is checked against /openapi.json (server/test/openapi-conformance.ts).
+  const app = checkConformance(createApp({ db: database.db, database, env, mailer, clock, logger }));
   return { app, database, db: database.db, env, clock, mailer, logger, close: () => database.close() };
 }
 

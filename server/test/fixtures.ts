@@ -26,7 +26,7 @@ export async function makeUser(db: Db, organisationId: string, role: Role, overr
     .insert(users)
     .values({ organisationId, role, username: name, email: `${name}@example.org`, displayName: `Test ${name}`, status: 'active', ...overrides })
     .returning();
-  return row!;
+  return { ...row!, role };
 }
 
 export async function makeDossier(db: Db, organisationId: string, schoolId: string, overrides: Partial<typeof dossiers.$inferInsert> = {}) {

@@ -4,6 +4,9 @@ import { isDemoSeeded, seedDemo } from '../demo.ts';
 import { totpBox } from '../features/activation/service.ts';
 import { findOrganisationByCode } from '../features/organisations/service.ts';
 import { inviteUser } from '../features/users/service.ts';
+import { createApiToken } from '../features/api-tokens/service.ts';
+import { ApiTokenCreate } from '../features/api-tokens/schemas.ts';
+import { scopes } from '../authz/principal.ts';
 import { roles, type Role } from '../db/schema/index.ts';
 import { readDemoKey } from '../demo-accounts.ts';
 import { AppError } from '../lib/errors.ts';
@@ -47,6 +50,32 @@ export const userCommands: Record<string, CliCommand> = {
       ctx.out(`Invited ${user.displayName} <${user.email}> as ${role} in ${org.code} ${org.name}. Username: ${user.username}`);
       if (!ctx.env.SMTP_URL) ctx.out(`No SMTP server configured (SMTP_URL): activation link (valid 72 hours, once): ${link}`);
       else ctx.out(`The activation e-mail is on its way to ${user.email}.`);
+    },
+  },
+  'token:create': {
+    usage: 'token:create --org PO2507 --name "Leerlingadministratie" --scopes dossiers:read,dossiers:write [--days 90]',
+    summary: `Create an API token for an integration (scopes: ${scopes.join(', ')}); prints the token once`,
+    options: ['org', 'name', 'scopes', 'days'],
+    async run(ctx, options) {
+      const parsed = ApiTokenCreate.safeParse({
+        name: required(options, 'name'),
+        scopes: list(required(options, 'scopes')),
+        ...(typeof options.days === 'string' ? { expiresInDays: Number(options.days) } : {}),
+      });
+      if (!parsed.success) {
+        const flag: Record<string, string> = { name: '--name', scopes: '--scopes', expiresInDays: '--days' };
+        const lines = parsed.error.issues.map((i) => `${flag[String(i.path[0])] ?? '--scopes'}: ${i.message}`);
+        throw new CliUsageError(`${lines.join('\n')}\n(scopes: ${scopes.join(', ')}; --days 1–365, default 90)`);
+      }
+      const org = await organisationFor(ctx, required(options, 'org'));
+      const made = await createApiToken(ctx.db, org.id, parsed.data, {
+        now: new Date(),
+        createdBy: { id: null, displayName: 'Opdrachtregel (CLI)' },
+        audit: { actor: null, organisationId: org.id, ipAddress: 'cli', userAgent: 'kindkans-cli' },
+      });
+      ctx.out(`API token "${made.name}" for ${org.code} ${org.name}, scopes ${made.scopes.join(', ')}, valid until ${made.expiresAt}.`);
+      ctx.out('It is shown only now; store it in your integration\'s secret store:');
+      ctx.out(made.token);
     },
   },
   'demo:code': {

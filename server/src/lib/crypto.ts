@@ -5,6 +5,22 @@ export function generateToken(bytes = 32): string {
   return randomBytes(bytes).toString('base64url');
 }
 
+/** API tokens start with this, so that secret scanners can find a leaked one. */
+export const API_TOKEN_PREFIX = 'kk_';
+
+/** `kk_` + 256 bits of randomness (base64url). */
+export function generateApiToken(): string {
+  return API_TOKEN_PREFIX + generateToken(32);
+}
+
+/** A session token: random, and never mistaken for an API token. */
+export function generateSessionToken(): string {
+  for (;;) {
+    const token = generateToken(32);
+    if (!token.startsWith(API_TOKEN_PREFIX)) return token;
+  }
+}
+
 /** SHA-256 hex of a token: what the database stores instead of the token. */
 export function hashToken(token: string): string {
   return createHash('sha256').update(token, 'utf8').digest('hex');

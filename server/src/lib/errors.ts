@@ -10,6 +10,7 @@ export const errorCodes = {
   invalid_credentials: [401, 'Login failed'],
   session_expired: [401, 'The session has ended'],
   forbidden: [403, 'Not allowed'],
+  insufficient_scope: [403, 'The API token lacks the scope for this'],
   not_found: [404, 'Not found'],
   method_not_allowed: [405, 'Method not allowed'],
   conflict: [409, 'Conflict'],
@@ -20,6 +21,7 @@ export const errorCodes = {
   unsupported_media_type: [415, 'This type of file or content is not accepted'],
   range_not_satisfiable: [416, 'Range not satisfiable'],
   too_many_attempts: [429, 'Too many attempts'],
+  rate_limited: [429, 'Too many requests'],
   internal_error: [500, 'Something went wrong on our side'],
   service_unavailable: [503, 'Service unavailable'],
 } as const satisfies Record<string, readonly [ContentfulStatusCode, string]>;

@@ -41,10 +41,23 @@ export const pageOf = <T extends z.ZodType>(item: T, name: string) => z.object({
 /** What a service returns for `pageOf(Item)`: `Page<z.infer<typeof Item>>`. */
 export type Page<T> = { items: T[] } & z.infer<typeof PageMeta>;
 
-/** Responses every authenticated route can give. */
+/** Responses every authenticated route can give (authz/: authenticate, authorize). */
 export const authResponses = {
-  401: problem('Not signed in, or the session has ended'),
-  429: problem('Too many requests'),
+  401: problem('unauthorized: no session or API token, or it has ended, was revoked or has expired'),
+  403: problem('forbidden: not for your role (or never for an API token); insufficient_scope: the API token lacks the scope'),
+  429: problem('rate_limited: too many requests with this API token (see Retry-After)'),
+};
+
+/** What a route that reads a query string or a checked path parameter can answer besides. */
+export const queryResponses = {
+  400: problem('validation_failed: a parameter is not valid'),
+};
+
+/** What a route with a JSON body can answer besides. */
+export const bodyResponses = {
+  400: problem('validation_failed or invalid_request: the body is not valid JSON of the right shape'),
+  413: problem('payload_too_large: the body is larger than 1 MB'),
+  415: problem('unsupported_media_type: send Content-Type: application/json'),
 };
 
 export const bearerSecurity = [{ bearer: [] as string[] }];

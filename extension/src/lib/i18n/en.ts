@@ -75,6 +75,7 @@ export const en: Record<MessageKey, string> = {
   role_school: 'school',
   role_coordinator: 'coordinator',
   role_admin: 'administrator',
+  role_service: 'integration (API token)',
   signedOut: 'You have been signed out',
   reason_user: 'You signed out yourself.',
   reason_reminder: 'You signed out from the reminder.',

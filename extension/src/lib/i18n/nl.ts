@@ -78,6 +78,7 @@ export const nl = {
   role_school: 'school',
   role_coordinator: 'coördinator',
   role_admin: 'beheerder',
+  role_service: 'koppeling (API-token)',
   // after logout
   signedOut: 'U bent afgemeld',
   reason_user: 'U heeft zelf uitgelogd.',

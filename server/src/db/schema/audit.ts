@@ -18,6 +18,9 @@ export const auditLog = pgTable(
     actorUserId: uuid('actor_user_id'),
     actorRole: text('actor_role'),
     actorDisplayName: text('actor_display_name'),
+    /** Set when the actor is an API token (acting as the organisation's service account). */
+    actorTokenId: uuid('actor_token_id'),
+    actorTokenName: text('actor_token_name'),
     action: text('action').notNull(),
     subjectType: text('subject_type'),
     subjectId: text('subject_id'),

@@ -9,3 +9,4 @@ export * from './audit.ts';
 export * from './news.ts';
 export * from './mail.ts';
 export * from './automation.ts';
+export * from './api-tokens.ts';

@@ -3,8 +3,16 @@ import { sql } from 'drizzle-orm';
 import { createdAt, updatedAt, id, instant } from './columns.ts';
 import { organisations } from './organisations.ts';
 
+/** The roles of people (API.md). */
 export const roles = ['parent', 'school', 'coordinator', 'admin'] as const;
 export type Role = (typeof roles)[number];
+/**
+ * Every account's role: a person's, or `service` for the one service account per organisation
+ * that API tokens act as. A service account has no password and no authenticator: it can never log in.
+ */
+export const accountRoles = [...roles, 'service'] as const;
+export type AccountRole = (typeof accountRoles)[number];
+export const isPersonRole = (role: AccountRole): role is Role => role !== 'service';
 export const userStatuses = ['invited', 'active', 'deactivated'] as const;
 export type UserStatus = (typeof userStatuses)[number];
 
@@ -21,7 +29,7 @@ export const users = pgTable(
     username: text('username').notNull(),
     email: text('email').notNull(),
     displayName: text('display_name').notNull(),
-    role: text('role', { enum: roles }).notNull(),
+    role: text('role', { enum: accountRoles }).notNull(),
     status: text('status', { enum: userStatuses }).notNull().default('invited'),
     passwordHash: text('password_hash'),
     totpSecretEnc: text('totp_secret_enc'),
@@ -39,7 +47,7 @@ export const users = pgTable(
     uniqueIndex('users_org_username_key').on(t.organisationId, t.username),
     index('users_org_role_idx').on(t.organisationId, t.role),
     index('users_org_email_idx').on(t.organisationId, sql`lower(${t.email})`),
-    check('users_role_check', sql`${t.role} in ('parent', 'school', 'coordinator', 'admin')`),
+    check('users_role_check', sql`${t.role} in ('parent', 'school', 'coordinator', 'admin', 'service')`),
     check('users_status_check', sql`${t.status} in ('invited', 'active', 'deactivated')`),
   ],
 );

@@ -2,7 +2,7 @@ import { asc, desc, gt } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { bearer, createTestApp, type TestContext } from '../../../test/app.ts';
 import { auditLog } from '../../db/schema/index.ts';
-import { createWorld, type World } from '../policy/test-world.ts';
+import { createWorld, type World } from '../../authz/test-world.ts';
 
 let t: TestContext;
 let w: World;
@@ -55,7 +55,7 @@ describe('audit of reads and GET /dossiers/{id}/access-log', () => {
       { ...base, actor: w.users.parent.id, role: 'parent', ua: 'test-parent', action: 'dossier.read', subject: `dossier:${w.dossiers.otherChild.id}` },
       { ...base, actor: w.users.coordinator.id, role: 'coordinator', ua: 'test-coordinator', action: 'attachment.download', subject: `attachment:${w.attachment.otherOrg}` },
       { ...base, actor: w.users.school.id, role: 'school', ua: 'test-school', action: 'hulpvraag.read', subject: 'hulpvraag:not-an-id' },
-      { ...base, actor: w.users.parent.id, role: 'parent', ua: 'test-parent', action: 'GET /api/v1/schools', subject: 'route:null' },
+      { ...base, actor: w.users.parent.id, role: 'parent', ua: 'test-parent', action: 'school.search', subject: 'route:GET /api/v1/schools' },
     ]);
   });
 

@@ -1,11 +1,10 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { and, count, desc, eq, inArray, isNotNull } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.ts';
-import { auditLog, type Role } from '../../db/schema/index.ts';
-import { IdParam, PageQuery, authResponses, bearerSecurity, json, pageOf, problem, type Page } from '../../lib/openapi.ts';
+import { auditLog, type AccountRole } from '../../db/schema/index.ts';
+import { IdParam, PageQuery, authResponses, bearerSecurity, json, pageOf, problem, type Page, queryResponses } from '../../lib/openapi.ts';
 import { createRouter } from '../../lib/router.ts';
-import { requireAuth } from '../auth/middleware.ts';
-import { findVisibleDossier, loadVisible } from '../policy/policy.ts';
+import { authenticate, authorize, findVisibleDossier, loadVisible } from '../../authz/index.ts';
 import { AccessLogEntry } from './schemas.ts';
 
 /** The audit actions that are reads of the child's data, shown in the access log. */
@@ -20,7 +19,7 @@ export async function listAccessLog(db: DbOrTx, dossierId: string, page: PageQue
   ]);
   const items = rows.map((r) => ({
     at: r.at.toISOString(),
-    actor: { displayName: r.actorDisplayName ?? '', role: r.actorRole as Role },
+    actor: { displayName: r.actorDisplayName ?? '', role: r.actorRole as AccountRole },
     action: r.action,
     subject: r.subjectLabel ?? r.subjectType ?? '',
   }));
@@ -29,10 +28,10 @@ export async function listAccessLog(db: DbOrTx, dossierId: string, page: PageQue
 
 export const accessLogRoutes = createRouter().openapi(
   createRoute({
-    method: 'get', path: '/dossiers/{id}/access-log', tags: ['Dossiers'], summary: "Who looked at the child's dossier",
-    middleware: [requireAuth] as const, security: bearerSecurity,
+    method: 'get', path: '/dossiers/{id}/access-log', tags: ['Dossiers'], operationId: 'listDossierAccessLog', summary: "Who looked at the child's dossier",
+    middleware: [authenticate(), authorize('accessLog.read')] as const, security: bearerSecurity,
     request: { params: IdParam, query: PageQuery },
-    responses: { 200: json(pageOf(AccessLogEntry, 'AccessLogPage'), 'Newest first'), ...authResponses, 404: problem('No such dossier, or not visible to you') },
+    responses: { ...queryResponses, 200: json(pageOf(AccessLogEntry, 'AccessLogPage'), 'Newest first'), ...authResponses, 404: problem('No such dossier, or not visible to you') },
   }),
   async (c) => {
     const dossier = await loadVisible(c, findVisibleDossier, c.req.valid('param').id, { action: 'access-log.read', subjectType: 'dossier' });

@@ -2,7 +2,7 @@ import { createRoute } from '@hono/zod-openapi';
 import { createRouter } from '../../lib/router.ts';
 import { authResponses, bearerSecurity, json } from '../../lib/openapi.ts';
 import { publicUser } from '../auth/login.ts';
-import { requireAuth } from '../auth/middleware.ts';
+import { authenticate, authorize } from '../../authz/index.ts';
 import { UserSchema } from '../auth/schemas.ts';
 
 export const accountRoutes = createRouter().openapi(
@@ -11,9 +11,10 @@ export const accountRoutes = createRouter().openapi(
     path: '/me',
     tags: ['Session'],
     security: bearerSecurity,
-    middleware: [requireAuth] as const,
+    middleware: [authenticate({ sessionOnly: true }), authorize('account.read')] as const,
+    operationId: 'getMe',
     summary: 'The signed-in user',
     responses: { 200: json(UserSchema, 'The user'), ...authResponses },
   }),
-  (c) => c.json(publicUser(c.var.user), 200),
+  (c) => c.json(publicUser(c.var.principal.user), 200),
 );

@@ -1,6 +1,6 @@
 import { createRoute } from '@hono/zod-openapi';
 import { createRouter } from '../../lib/router.ts';
-import { json, jsonBody, problem } from '../../lib/openapi.ts';
+import { json, jsonBody, problem, bodyResponses, queryResponses } from '../../lib/openapi.ts';
 import { auditContext } from '../audit/service.ts';
 import { throttleAddress } from '../auth/throttle.ts';
 import { Activation, NewPasswordBody, TokenParam } from './schemas.ts';
@@ -15,9 +15,11 @@ export const activationRoutes = createRouter()
       method: 'get',
       path: '/activation/{token}',
       tags: ['Public'],
+      operationId: 'getActivation',
+      security: [],
       summary: 'What the activation page shows: username, organisation and the new authenticator key',
       request: { params: TokenParam },
-      responses: { 200: json(Activation, 'The activation'), ...linkErrors },
+      responses: { ...queryResponses, 200: json(Activation, 'The activation'), ...linkErrors },
     }),
     async (c) => {
       const { db, env, clock } = c.var.deps;
@@ -30,11 +32,15 @@ export const activationRoutes = createRouter()
       method: 'post',
       path: '/activation/{token}',
       tags: ['Public'],
+      operationId: 'completeActivation',
+      security: [],
       summary: 'Activate: the new password and the first code from the authenticator app',
       request: { params: TokenParam, body: jsonBody(NewPasswordBody) },
       responses: {
+        ...bodyResponses,
         204: { description: 'Activated; the link is used up' },
         400: problem('weak_password or invalid_code (the link stays usable)'),
+        401: problem('invalid_credentials: a new authenticator (after reset-2fa) needs the current password'),
         ...linkErrors,
         429: problem('too_many_attempts'),
       },

@@ -3,7 +3,7 @@ import { count, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, createTestApp, type TestContext } from '../../../test/app.ts';
 import { attachmentChunks, attachments } from '../../db/schema/index.ts';
-import { createWorld, multipartBody, multipartHeaders, type World } from '../policy/test-world.ts';
+import { createWorld, multipartBody, multipartHeaders, type World } from '../../authz/test-world.ts';
 import { refusedFiles, sampleFiles } from './test-files.ts';
 
 let t: TestContext;

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, createTestApp, type TestContext } from '../../../test/app.ts';
-import { createWorld, multipartBody, multipartHeaders, type World } from '../policy/test-world.ts';
+import { createWorld, multipartBody, multipartHeaders, type World } from '../../authz/test-world.ts';
 import { parseRange } from './download.ts';
 import { and, desc, eq } from 'drizzle-orm';
 import { auditLog } from '../../db/schema/index.ts';

@@ -5,16 +5,14 @@ import { AppError } from '../../lib/errors.ts';
 import { IdParam, authResponses, bearerSecurity, json, problem } from '../../lib/openapi.ts';
 import { createRouter } from '../../lib/router.ts';
 import { auditContext, recordAudit } from '../audit/service.ts';
-import { requireAuth } from '../auth/middleware.ts';
 import { Attachment } from '../hulpvragen/schemas.ts';
 import { attachmentColumns, toAttachmentView } from '../hulpvragen/service.ts';
-import { findVisibleAttachment, findVisibleHulpvraag, loadVisible, staffOnly } from '../policy/policy.ts';
+import { authenticate, authorize, findVisibleAttachment, findVisibleHulpvraag, loadVisible, type AuthEnv } from '../../authz/index.ts';
 import { etagMatches, parseRange, streamChunks } from './download.ts';
 import { contentDisposition } from './filename.ts';
 import { boundaryOf } from './multipart.ts';
 import { storeUpload, type AttachmentOwner } from './upload.ts';
 import type { Context } from 'hono';
-import type { AppEnv } from '../../app-env.ts';
 import { afterCommit, automate } from '../automation/hooks.ts';
 import type { AutomationResult } from '../automation/engine.ts';
 
@@ -33,7 +31,6 @@ export const uploadBody = {
 export const uploadResponses = {
   201: json(Attachment, 'The stored attachment'),
   400: problem('No file, an empty file, or a broken body'),
-  403: problem('Parents may not upload'),
   413: problem('Larger than UPLOAD_MAX_MB'),
   415: problem('Not an accepted type (decided on the bytes)'),
   ...authResponses,
@@ -41,7 +38,7 @@ export const uploadResponses = {
 };
 
 /** Streams the multipart body of the request into an attachment of `owner` (one pipeline for every owner). */
-export async function receiveUpload(c: Context<AppEnv>, owner: AttachmentOwner, dossierId: string) {
+export async function receiveUpload(c: Context<AuthEnv>, owner: AttachmentOwner, dossierId: string) {
   const { db, env, clock } = c.var.deps;
   const maxBytes = Math.floor(env.UPLOAD_MAX_MB * 1024 * 1024);
   const boundary = boundaryOf(c.req.header('content-type'));
@@ -52,7 +49,7 @@ export async function receiveUpload(c: Context<AppEnv>, owner: AttachmentOwner, 
   if (!body) throw new AppError('validation_failed', 'file: send the file in a multipart field named "file".');
   let automation: AutomationResult | undefined;
   const stored = await storeUpload(db, {
-    user: c.var.user, owner, body: body as unknown as AsyncIterable<Uint8Array>, boundary, maxBytes, now: clock.now(),
+    user: c.var.principal.user, owner, body: body as unknown as AsyncIterable<Uint8Array>, boundary, maxBytes, now: clock.now(),
     audit: { ...auditContext(c), action: 'attachment.create', outcome: 'success', dossierId },
     // Workflow: an attachment added to a hulpvraag can set off the organisation's rules, in the same transaction.
     inTransaction: owner.hulpvraagId ? async (tx) => { automation = await automate(c, tx, [{ type: 'attachment', hulpvraagId: owner.hulpvraagId }]); } : undefined,
@@ -64,8 +61,8 @@ export async function receiveUpload(c: Context<AppEnv>, owner: AttachmentOwner, 
 export const attachmentRoutes = createRouter()
   .openapi(
     createRoute({
-      method: 'get', path: '/attachments/{id}', tags: ['Attachments'], summary: "An attachment's metadata",
-      middleware: [requireAuth] as const, security: bearerSecurity,
+      method: 'get', path: '/attachments/{id}', tags: ['Attachments'], operationId: 'getAttachment', summary: "An attachment's metadata",
+      middleware: [authenticate(), authorize('dossier.read')] as const, security: bearerSecurity,
       request: { params: IdParam },
       responses: { 200: json(Attachment, 'The attachment'), ...readResponses },
     }),
@@ -80,8 +77,8 @@ export const attachmentRoutes = createRouter()
   )
   .openapi(
     createRoute({
-      method: 'get', path: '/attachments/{id}/content', tags: ['Attachments'], summary: 'Download the bytes (Range and If-None-Match supported)',
-      middleware: [requireAuth] as const, security: bearerSecurity,
+      method: 'get', path: '/attachments/{id}/content', tags: ['Attachments'], operationId: 'downloadAttachment', summary: 'Download the bytes (Range and If-None-Match supported)',
+      middleware: [authenticate(), authorize('dossier.read')] as const, security: bearerSecurity,
       request: { params: IdParam },
       responses: {
         200: { description: 'The whole file', content: { 'application/octet-stream': { schema: z.string().openapi({ format: 'binary' }) } } },
@@ -128,8 +125,8 @@ export const attachmentRoutes = createRouter()
   )
   .openapi(
     createRoute({
-      method: 'post', path: '/hulpvragen/{id}/attachments', tags: ['Attachments'], summary: 'Upload an attachment (staff; multipart field `file`)',
-      middleware: [requireAuth, staffOnly] as const, security: bearerSecurity,
+      method: 'post', path: '/hulpvragen/{id}/attachments', tags: ['Attachments'], operationId: 'uploadAttachment', summary: 'Upload an attachment (staff; multipart field `file`)',
+      middleware: [authenticate(), authorize('attachment.upload')] as const, security: bearerSecurity,
       request: { params: IdParam, body: uploadBody },
       responses: uploadResponses,
     }),
@@ -141,10 +138,10 @@ export const attachmentRoutes = createRouter()
   )
   .openapi(
     createRoute({
-      method: 'delete', path: '/attachments/{id}', tags: ['Attachments'], summary: 'Delete an attachment (staff)',
-      middleware: [requireAuth, staffOnly] as const, security: bearerSecurity,
+      method: 'delete', path: '/attachments/{id}', tags: ['Attachments'], operationId: 'deleteAttachment', summary: 'Delete an attachment (staff)',
+      middleware: [authenticate(), authorize('attachment.delete')] as const, security: bearerSecurity,
       request: { params: IdParam },
-      responses: { 204: { description: 'Deleted, with its bytes' }, 403: problem('Parents may not delete'), ...readResponses },
+      responses: { 204: { description: 'Deleted, with its bytes' }, ...readResponses },
     }),
     async (c) => {
       const found = await loadVisible(c, findVisibleAttachment, c.req.valid('param').id, { action: 'attachment.delete', subjectType: 'attachment' });

@@ -5,7 +5,7 @@ import { count } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, createTestApp, type TestContext } from '../../../test/app.ts';
 import { attachmentChunks, attachments } from '../../db/schema/index.ts';
-import { BOUNDARY, createWorld, multipartBody, multipartHeaders, type World } from '../policy/test-world.ts';
+import { BOUNDARY, createWorld, multipartBody, multipartHeaders, type World } from '../../authz/test-world.ts';
 import { storeUpload } from './upload.ts';
 
 let t: TestContext;

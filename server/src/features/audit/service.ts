@@ -2,12 +2,14 @@ import type { Context } from 'hono';
 import type { AppEnv } from '../../app-env.ts';
 import type { DbOrTx } from '../../db/client.ts';
 import { auditLog, type AuditOutcome } from '../../db/schema/index.ts';
+import { principalOf } from '../../authz/authenticate.ts';
 
 export interface AuditEntry {
   action: string;
   outcome: AuditOutcome;
   organisationId?: string | null;
-  actor?: { id: string; role: string; displayName: string } | null;
+  /** `token`: the API token the service account acted through (named in every entry it makes). */
+  actor?: { id: string; role: string; displayName: string; token?: { id: string; name: string } } | null;
   subjectType?: string;
   subjectId?: string;
   subjectLabel?: string;
@@ -37,6 +39,8 @@ export async function recordAudit(db: DbOrTx, entry: AuditEntry): Promise<void> 
     actorUserId: entry.actor?.id ?? null,
     actorRole: entry.actor?.role ?? null,
     actorDisplayName: clean(entry.actor?.displayName),
+    actorTokenId: entry.actor?.token?.id ?? null,
+    actorTokenName: clean(entry.actor?.token?.name),
     action: clean(entry.action, 200)!,
     subjectType: entry.subjectType ?? null,
     subjectId: clean(entry.subjectId, 200),
@@ -49,12 +53,18 @@ export async function recordAudit(db: DbOrTx, entry: AuditEntry): Promise<void> 
   });
 }
 
-/** The who/where/when of an audit entry, from the request (signed-in actor when there is one). */
-export function auditContext(c: Context<AppEnv>): Pick<AuditEntry, 'actor' | 'organisationId' | 'ipAddress' | 'userAgent' | 'at'> {
-  const user = c.get('user') as AppEnv['Variables']['user'] | undefined;
+/**
+ * The who/where/when of an audit entry, from the request (the principal when there is one). An
+ * API token's entries name the token: its id and name, and `API-token <name>` as display name.
+ */
+export function auditContext<E extends AppEnv>(c: Context<E>): Pick<AuditEntry, 'actor' | 'organisationId' | 'ipAddress' | 'userAgent' | 'at'> {
+  const p = principalOf(c);
+  const actor = !p ? null
+    : p.kind === 'token' ? { id: p.user.id, role: p.role, displayName: `API-token ${p.token.name}`, token: p.token }
+    : { id: p.user.id, role: p.role, displayName: p.user.displayName };
   return {
-    actor: user ? { id: user.id, role: user.role, displayName: user.displayName } : null,
-    organisationId: user?.organisationId ?? null,
+    actor,
+    organisationId: p?.organisationId ?? null,
     ipAddress: c.var.clientIp,
     userAgent: c.var.userAgent,
     at: c.var.deps.clock.now(),

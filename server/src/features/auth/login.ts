@@ -1,7 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import type { AuthSession, AuthUser } from '../../app-env.ts';
 import type { Db } from '../../db/client.ts';
-import { organisations, users } from '../../db/schema/index.ts';
+import { organisations, users, isPersonRole } from '../../db/schema/index.ts';
 import { verifyDummyPassword, verifyPassword } from '../../lib/password.ts';
 import { verifyTotp } from '../../lib/totp.ts';
 import { recordAudit, type AuditEntry } from '../audit/service.ts';
@@ -56,6 +56,7 @@ export async function loginUser(
     let step: number | null = null;
     let reason: string | null =
       !user || user.status !== 'active' ? `account_${user?.status ?? 'gone'}`
+      : !isPersonRole(user.role) ? 'service_account'
       : !user.passwordHash || !user.totpSecretEnc ? 'no_credentials'
       : throttleState(user, now)
       ?? (user.passwordHash !== candidate.user.passwordHash ? 'password_changed' : !passwordOk ? 'wrong_password' : null);
@@ -66,7 +67,7 @@ export async function loginUser(
     }
     // The claimed account is the subject; it is the actor only once the login succeeded.
     const entry = { ...base, organisationId: org.id, subjectId: candidate.user.id };
-    if (reason || !user || step === null) {
+    if (reason || !user || step === null || !isPersonRole(user.role)) {
       const lockedNow = user && reason && COUNTED.has(reason) ? await recordLoginFailure(tx, user, now, { appSecret: ctx.appSecret, organisation: `${org.code} ${org.name}` }) : false;
       await recordAudit(tx, { ...entry, outcome: 'failure', detail: { reason, ...(lockedNow ? { locked: true } : {}) } });
       return { ok: false, reason: reason ?? 'unknown', lockedNow };

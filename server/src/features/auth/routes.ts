@@ -3,10 +3,10 @@ import { and, desc, eq } from 'drizzle-orm';
 import { sessions } from '../../db/schema/index.ts';
 import { AppError } from '../../lib/errors.ts';
 import { createRouter } from '../../lib/router.ts';
-import { authResponses, bearerSecurity, IdParam, isUuid, json, jsonBody, problem } from '../../lib/openapi.ts';
+import { authResponses, bearerSecurity, IdParam, isUuid, json, jsonBody, problem, bodyResponses } from '../../lib/openapi.ts';
 import { auditContext, recordAudit } from '../audit/service.ts';
 import { loginUser, publicUser } from './login.ts';
-import { requireAuth } from './middleware.ts';
+import { authenticate, authorize } from '../../authz/index.ts';
 import { LoginAnswer, LoginBody, SessionAnswer, SessionItem } from './schemas.ts';
 import { invalidateSession, sessionPolicy } from './session.ts';
 import { throttleAddress } from './throttle.ts';
@@ -19,9 +19,11 @@ export const authRoutes = createRouter()
       method: 'post',
       path: '/auth/login',
       tags: ['Public'],
+      operationId: 'login',
+      security: [],
       summary: 'Log in with organisation, username, password and a TOTP code',
       request: { body: jsonBody(LoginBody) },
-      responses: {
+      responses: { ...bodyResponses,
         200: json(LoginAnswer, 'A new session'),
         400: problem('Malformed request'),
         401: problem('invalid_credentials: one answer for every kind of wrong or locked'),
@@ -46,11 +48,12 @@ export const authRoutes = createRouter()
       path: '/auth/session',
       tags: ['Session'],
       security: bearerSecurity,
-      middleware: [requireAuth] as const,
+      middleware: [authenticate({ sessionOnly: true }), authorize('session.manage')] as const,
+      operationId: 'getSession',
       summary: 'The current session (counts as activity)',
       responses: { 200: json(SessionAnswer, 'The session'), ...authResponses },
     }),
-    (c) => c.json({ user: publicUser(c.var.user), expiresAt: c.var.session.expiresAt.toISOString(), idleExpiresAt: c.var.session.idleExpiresAt.toISOString() }, 200),
+    (c) => c.json({ user: publicUser(c.var.principal.user), expiresAt: c.var.principal.session.expiresAt.toISOString(), idleExpiresAt: c.var.principal.session.idleExpiresAt.toISOString() }, 200),
   )
   .openapi(
     createRoute({
@@ -58,13 +61,14 @@ export const authRoutes = createRouter()
       path: '/auth/logout',
       tags: ['Session'],
       security: bearerSecurity,
-      middleware: [requireAuth] as const,
+      middleware: [authenticate({ sessionOnly: true }), authorize('session.manage')] as const,
+      operationId: 'logout',
       summary: 'End this session; the token is dead from then on',
       responses: { 204: { description: 'Logged out' }, ...authResponses },
     }),
     async (c) => {
-      await invalidateSession(c.var.deps.db, c.var.session.id);
-      await recordAudit(c.var.deps.db, { ...auditContext(c), action: 'auth.logout', outcome: 'success', subjectType: 'session', subjectId: c.var.session.id });
+      await invalidateSession(c.var.deps.db, c.var.principal.session.id);
+      await recordAudit(c.var.deps.db, { ...auditContext(c), action: 'auth.logout', outcome: 'success', subjectType: 'session', subjectId: c.var.principal.session.id });
       return c.body(null, 204);
     },
   )
@@ -74,16 +78,17 @@ export const authRoutes = createRouter()
       path: '/auth/sessions',
       tags: ['Session'],
       security: bearerSecurity,
-      middleware: [requireAuth] as const,
+      middleware: [authenticate({ sessionOnly: true }), authorize('session.manage')] as const,
+      operationId: 'listSessions',
       summary: 'My sessions (this one marked current)',
       responses: { 200: json(z.array(SessionItem), 'Live sessions, newest first'), ...authResponses },
     }),
     async (c) => {
-      const rows = await c.var.deps.db.select().from(sessions).where(eq(sessions.userId, c.var.user.id)).orderBy(desc(sessions.createdAt));
+      const rows = await c.var.deps.db.select().from(sessions).where(eq(sessions.userId, c.var.principal.user.id)).orderBy(desc(sessions.createdAt));
       const now = c.var.deps.clock.now();
       const policy = sessionPolicy(c.var.deps.env);
       const live = rows.filter((s) => s.expiresAt > now && s.lastSeenAt.getTime() + policy.idleMinutes * 60_000 > now.getTime());
-      return c.json(live.map((s) => ({ id: s.id, createdAt: s.createdAt.toISOString(), lastSeenAt: s.lastSeenAt.toISOString(), userAgent: s.userAgent, current: s.id === c.var.session.id })), 200);
+      return c.json(live.map((s) => ({ id: s.id, createdAt: s.createdAt.toISOString(), lastSeenAt: s.lastSeenAt.toISOString(), userAgent: s.userAgent, current: s.id === c.var.principal.session.id })), 200);
     },
   )
   .openapi(
@@ -92,7 +97,8 @@ export const authRoutes = createRouter()
       path: '/auth/sessions/{id}',
       tags: ['Session'],
       security: bearerSecurity,
-      middleware: [requireAuth] as const,
+      middleware: [authenticate({ sessionOnly: true }), authorize('session.manage')] as const,
+      operationId: 'endSession',
       summary: 'End one of my other sessions',
       request: { params: IdParam },
       responses: { 204: { description: 'Ended' }, 404: problem('Not one of my sessions'), ...authResponses },
@@ -100,7 +106,7 @@ export const authRoutes = createRouter()
     async (c) => {
       const { id } = c.req.valid('param');
       if (!isUuid(id)) throw new AppError('not_found', 'Session not found.');
-      const ended = await c.var.deps.db.delete(sessions).where(and(eq(sessions.id, id), eq(sessions.userId, c.var.user.id))).returning({ id: sessions.id });
+      const ended = await c.var.deps.db.delete(sessions).where(and(eq(sessions.id, id), eq(sessions.userId, c.var.principal.user.id))).returning({ id: sessions.id });
       if (ended.length === 0) throw new AppError('not_found', 'Session not found.');
       await recordAudit(c.var.deps.db, { ...auditContext(c), action: 'auth.session_end', outcome: 'success', subjectType: 'session', subjectId: id });
       return c.body(null, 204);

@@ -1,8 +1,8 @@
 import { and, eq, lt, ne, or } from 'drizzle-orm';
 import type { AuthSession, AuthUser } from '../../app-env.ts';
 import type { DbOrTx } from '../../db/client.ts';
-import { organisations, sessions, users } from '../../db/schema/index.ts';
-import { generateToken, hashToken } from '../../lib/crypto.ts';
+import { isPersonRole, organisations, sessions, users } from '../../db/schema/index.ts';
+import { generateSessionToken, hashToken } from '../../lib/crypto.ts';
 
 export interface SessionPolicy {
   idleMinutes: number;
@@ -20,7 +20,7 @@ export async function createSession(
   policy: SessionPolicy,
   meta: { userAgent?: string; ipAddress?: string } = {},
 ) {
-  const token = generateToken(32);
+  const token = generateSessionToken();
   const expiresAt = new Date(now.getTime() + policy.maxHours * 3_600_000);
   const [row] = await db
     .insert(sessions)
@@ -49,7 +49,7 @@ export async function validateSessionToken(
     .limit(1);
   if (!row) return null;
   const idleExpiresAt = new Date(row.session.lastSeenAt.getTime() + policy.idleMinutes * 60_000);
-  if (now >= row.session.expiresAt || now >= idleExpiresAt || row.user.status !== 'active') {
+  if (now >= row.session.expiresAt || now >= idleExpiresAt || row.user.status !== 'active' || !isPersonRole(row.user.role)) {
     await db.delete(sessions).where(eq(sessions.id, row.session.id));
     return null;
   }

@@ -8,7 +8,7 @@ import { makePdf } from '../../lib/demo-pdf.ts';
 import { silentLogger } from '../../lib/logger.ts';
 import { createMailer } from '../../mail/mailer.ts';
 import type { Mailer } from '../../mail/types.ts';
-import { createWorld, multipartBody, multipartHeaders, type World } from '../policy/test-world.ts';
+import { createWorld, multipartBody, multipartHeaders, type World } from '../../authz/test-world.ts';
 
 let t: TestContext;
 let w: World;

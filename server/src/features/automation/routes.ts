@@ -1,11 +1,9 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import type { AppEnv } from '../../app-env.ts';
-import { IdParam, authResponses, bearerSecurity, json, jsonBody, problem } from '../../lib/openapi.ts';
+import { IdParam, authResponses, bodyResponses, bearerSecurity, json, jsonBody, problem } from '../../lib/openapi.ts';
 import { createRouter } from '../../lib/router.ts';
 import { auditContext, recordAudit } from '../audit/service.ts';
-import { requireAuth } from '../auth/middleware.ts';
-import { adminOnly } from '../policy/policy.ts';
+import { authenticate, authorize, type AuthEnv } from '../../authz/index.ts';
 import { AutomationRule, AutomationRuleCreate, AutomationRulePatch } from './schemas.ts';
 import { createRule, deleteRule, listRules, updateRule } from './service.ts';
 
@@ -13,7 +11,7 @@ const noStore = { 'Cache-Control': 'no-store' };
 const adminErrors = { ...authResponses, 403: problem('Only admins keep the automation rules') };
 const itemErrors = { ...adminErrors, 404: problem('No such rule in your organisation') };
 
-const audited = (c: Context<AppEnv>, action: string, rule: { id: string; name: string }, detail?: Record<string, unknown>) => ({
+const audited = (c: Context<AuthEnv>, action: string, rule: { id: string; name: string }, detail?: Record<string, unknown>) => ({
   ...auditContext(c), action, outcome: 'success' as const, subjectType: 'automation_rule', subjectId: rule.id, subjectLabel: rule.name, ...(detail ? { detail } : {}),
 });
 
@@ -22,21 +20,21 @@ export const automationRoutes = createRouter()
   .openapi(
     createRoute({
       method: 'get', path: '/automation-rules', tags: ['Workflow'], operationId: 'listAutomationRules', summary: "The organisation's automation rules, in order (admin)",
-      middleware: [requireAuth, adminOnly] as const, security: bearerSecurity,
+      middleware: [authenticate(), authorize('workflow.manage')] as const, security: bearerSecurity,
       responses: { 200: json(z.array(AutomationRule), 'The rules, first first'), ...adminErrors },
     }),
-    async (c) => c.json(await listRules(c.var.deps.db, c.var.user.organisationId), 200, noStore),
+    async (c) => c.json(await listRules(c.var.deps.db, c.var.principal.organisationId), 200, noStore),
   )
   .openapi(
     createRoute({
       method: 'post', path: '/automation-rules', tags: ['Workflow'], operationId: 'createAutomationRule', summary: 'Add a rule (admin)',
-      middleware: [requireAuth, adminOnly] as const, security: bearerSecurity,
+      middleware: [authenticate(), authorize('workflow.manage')] as const, security: bearerSecurity,
       request: { body: jsonBody(AutomationRuleCreate) },
-      responses: { 201: json(AutomationRule, 'The new rule'), 400: problem('validation_failed: a field its kind needs is missing, or names what your organisation does not have'), ...adminErrors },
+      responses: { ...bodyResponses, 201: json(AutomationRule, 'The new rule'), 400: problem('validation_failed: a field its kind needs is missing, or names what your organisation does not have'), ...adminErrors },
     }),
     async (c) => {
       const { db, clock } = c.var.deps;
-      const orgId = c.var.user.organisationId;
+      const orgId = c.var.principal.organisationId;
       const created = await db.transaction(async (tx) => {
         const row = await createRule(tx, orgId, c.req.valid('json'), clock.now());
         await recordAudit(tx, audited(c, 'automation_rule.create', row, { kind: row.kind }));
@@ -48,13 +46,13 @@ export const automationRoutes = createRouter()
   .openapi(
     createRoute({
       method: 'patch', path: '/automation-rules/{id}', tags: ['Workflow'], operationId: 'updateAutomationRule', summary: 'Change, move, enable or disable a rule (admin)',
-      middleware: [requireAuth, adminOnly] as const, security: bearerSecurity,
+      middleware: [authenticate(), authorize('workflow.manage')] as const, security: bearerSecurity,
       request: { params: IdParam, body: jsonBody(AutomationRulePatch) },
-      responses: { 200: json(AutomationRule, 'The rule'), 400: problem('validation_failed'), ...itemErrors },
+      responses: { ...bodyResponses, 200: json(AutomationRule, 'The rule'), 400: problem('validation_failed'), ...itemErrors },
     }),
     async (c) => {
       const { db, clock } = c.var.deps;
-      const orgId = c.var.user.organisationId;
+      const orgId = c.var.principal.organisationId;
       const updated = await db.transaction(async (tx) => {
         const row = await updateRule(tx, orgId, c.req.valid('param').id, c.req.valid('json'), clock.now());
         await recordAudit(tx, audited(c, 'automation_rule.update', row, { changed: Object.keys(c.req.valid('json')) }));
@@ -66,14 +64,14 @@ export const automationRoutes = createRouter()
   .openapi(
     createRoute({
       method: 'delete', path: '/automation-rules/{id}', tags: ['Workflow'], operationId: 'deleteAutomationRule', summary: 'Delete a rule; the history keeps its name (admin)',
-      middleware: [requireAuth, adminOnly] as const, security: bearerSecurity,
+      middleware: [authenticate(), authorize('workflow.manage')] as const, security: bearerSecurity,
       request: { params: IdParam },
       responses: { 204: { description: 'Deleted' }, ...itemErrors },
     }),
     async (c) => {
       const { db, clock } = c.var.deps;
       await db.transaction(async (tx) => {
-        const row = await deleteRule(tx, c.var.user.organisationId, c.req.valid('param').id, clock.now());
+        const row = await deleteRule(tx, c.var.principal.organisationId, c.req.valid('param').id, clock.now());
         await recordAudit(tx, audited(c, 'automation_rule.delete', row));
       });
       return c.body(null, 204);

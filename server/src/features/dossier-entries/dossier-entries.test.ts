@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, createTestApp, jsonRequest, type TestContext } from '../../../test/app.ts';
 import { attachmentChunks, auditLog } from '../../db/schema/index.ts';
-import { createWorld, multipartBody, multipartHeaders, type World } from '../policy/test-world.ts';
+import { createWorld, multipartBody, multipartHeaders, type World } from '../../authz/test-world.ts';
 
 let t: TestContext;
 let w: World;

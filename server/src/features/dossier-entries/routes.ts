@@ -1,15 +1,13 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import type { Context, MiddlewareHandler } from 'hono';
-import type { AppEnv } from '../../app-env.ts';
+import type { Context } from 'hono';
 import type { EntryKind } from '../../db/schema/index.ts';
-import { IdParam, PageQuery, authResponses, bearerSecurity, json, jsonBody, pageOf, problem } from '../../lib/openapi.ts';
+import { IdParam, PageQuery, authResponses, bearerSecurity, json, jsonBody, pageOf, problem, queryResponses } from '../../lib/openapi.ts';
 import { createRouter } from '../../lib/router.ts';
 import { auditContext, recordAudit } from '../audit/service.ts';
-import { requireAuth } from '../auth/middleware.ts';
 import { receiveUpload, uploadBody, uploadResponses } from '../attachments/routes.ts';
 import { toAttachmentView } from '../hulpvragen/service.ts';
 import { afterCommit, automateEntry } from '../automation/hooks.ts';
-import { findVisibleDossier, loadVisible, staffOnly } from '../policy/policy.ts';
+import { authenticate, authorize, findVisibleDossier, loadVisible, type AuthEnv } from '../../authz/index.ts';
 import { AanpakCreate, AanpakItem, AanpakPatch, OverlegCreate, OverlegItem, OverlegPatch, TlvCreate, TlvItem, TlvPatch, type EntryInput } from './schemas.ts';
 import { createEntry, deleteEntry, findVisibleEntry, getEntry, listEntries, updateEntry, type EntryView } from './service.ts';
 
@@ -29,6 +27,8 @@ interface KindSpec<S extends string, I extends z.ZodType> {
   /** The path segment, e.g. `aanpak` for `/dossiers/{id}/aanpak` and `/aanpak/{id}`. */
   segment: S;
   label: string;
+  /** For operation ids: `Aanpak` → listAanpakItems, createAanpakItem, … */
+  name: string;
   item: I;
   create: z.ZodType<EntryInput>;
   patch: z.ZodType<EntryInput>;
@@ -44,33 +44,32 @@ interface KindSpec<S extends string, I extends z.ZodType> {
 function entryRoutes<S extends string, I extends z.ZodType>(spec: KindSpec<S, I>) {
   const { kind, segment, label } = spec;
   const view = (v: EntryView) => shape[kind](v) as z.infer<I>;
-  const audited = (c: Context<AppEnv>, action: string, subject: { id: string; label: string; dossierId: string }) => ({
+  const audited = (c: Context<AuthEnv>, action: string, subject: { id: string; label: string; dossierId: string }) => ({
     ...auditContext(c), action: `${kind}.${action}`, outcome: 'success' as const, subjectType: kind, subjectId: subject.id, subjectLabel: subject.label || label, dossierId: subject.dossierId,
   });
-  const loadEntry = (c: Context<AppEnv>, id: string, action: string) =>
+  const loadEntry = (c: Context<AuthEnv>, id: string, action: string) =>
     loadVisible(c, (db, user, x) => findVisibleEntry(db, user, kind, x), id, { action: `${kind}.${action}`, subjectType: kind });
-  const readGuard: MiddlewareHandler<AppEnv> = spec.parentsRead ? async (_c, next) => next() : staffOnly;
 
   return createRouter()
     .openapi(
       createRoute({
-        method: 'get', path: `/dossiers/{id}/${segment}` as `/dossiers/{id}/${S}`, tags: ['Dossier tabs'], summary: `${label}: the dossier's items, newest first`,
-        middleware: [requireAuth, readGuard] as const, security: bearerSecurity,
+        method: 'get', path: `/dossiers/{id}/${segment}` as `/dossiers/{id}/${S}`, operationId: `list${spec.name}Items`, tags: ['Dossier tabs'], summary: `${label}: the dossier's items, newest first`,
+        middleware: [authenticate(), authorize(spec.parentsRead ? 'entry.read' : 'overleg.read')] as const, security: bearerSecurity,
         request: { params: IdParam, query: PageQuery },
-        responses: { 200: json(pageOf(spec.item, `${label}Page`), 'A page of items'), ...readResponses, 403: problem('Not for your role') },
+        responses: { ...queryResponses, 200: json(pageOf(spec.item, `${label}Page`), 'A page of items'), ...readResponses, 403: problem('Not for your role') },
       }),
       async (c) => {
         const dossier = await loadVisible(c, findVisibleDossier, c.req.valid('param').id, { action: `${kind}.read`, subjectType: 'dossier' });
         const { db, clock } = c.var.deps;
-        const page = await listEntries(db, c.var.user, dossier.id, kind, c.req.valid('query'), clock.now());
+        const page = await listEntries(db, c.var.principal, dossier.id, kind, c.req.valid('query'), clock.now());
         await recordAudit(db, audited(c, 'read', { id: dossier.id, label: `${label} ${dossier.label}`, dossierId: dossier.id }));
         return c.json({ ...page, items: page.items.map(view) }, 200, noStore);
       },
     )
     .openapi(
       createRoute({
-        method: 'post', path: `/dossiers/{id}/${segment}` as `/dossiers/{id}/${S}`, tags: ['Dossier tabs'], summary: `${label}: add an item (staff)`,
-        middleware: [requireAuth, staffOnly] as const, security: bearerSecurity,
+        method: 'post', path: `/dossiers/{id}/${segment}` as `/dossiers/{id}/${S}`, operationId: `create${spec.name}Item`, tags: ['Dossier tabs'], summary: `${label}: add an item (staff)`,
+        middleware: [authenticate(), authorize('entry.write')] as const, security: bearerSecurity,
         request: { params: IdParam, body: jsonBody(spec.create) },
         responses: { 201: json(spec.item, 'The new item'), ...writeResponses },
       }),
@@ -79,7 +78,7 @@ function entryRoutes<S extends string, I extends z.ZodType>(spec: KindSpec<S, I>
         const input = c.req.valid('json');
         const { db, clock } = c.var.deps;
         const { created, automation } = await db.transaction(async (tx) => {
-          const id = await createEntry(tx, c.var.user, dossier.id, kind, input, clock.now());
+          const id = await createEntry(tx, c.var.principal, dossier.id, kind, input, clock.now());
           await recordAudit(tx, audited(c, 'create', { id, label: input.title ?? '', dossierId: dossier.id }));
           // Workflow: a new Aanpak or TLV can set the status of the dossier's open hulpvragen, in this transaction.
           const automation = await automateEntry(c, tx, dossier.id, kind);
@@ -91,8 +90,8 @@ function entryRoutes<S extends string, I extends z.ZodType>(spec: KindSpec<S, I>
     )
     .openapi(
       createRoute({
-        method: 'patch', path: `/${segment}/{id}` as `/${S}/{id}`, tags: ['Dossier tabs'], summary: `${label}: edit an item (staff)`,
-        middleware: [requireAuth, staffOnly] as const, security: bearerSecurity,
+        method: 'patch', path: `/${segment}/{id}` as `/${S}/{id}`, operationId: `update${spec.name}Item`, tags: ['Dossier tabs'], summary: `${label}: edit an item (staff)`,
+        middleware: [authenticate(), authorize('entry.write')] as const, security: bearerSecurity,
         request: { params: IdParam, body: jsonBody(spec.patch) },
         responses: { 200: json(spec.item, 'The item'), ...writeResponses },
       }),
@@ -110,8 +109,8 @@ function entryRoutes<S extends string, I extends z.ZodType>(spec: KindSpec<S, I>
     )
     .openapi(
       createRoute({
-        method: 'delete', path: `/${segment}/{id}` as `/${S}/{id}`, tags: ['Dossier tabs'], summary: `${label}: delete an item with its attachments (staff)`,
-        middleware: [requireAuth, staffOnly] as const, security: bearerSecurity,
+        method: 'delete', path: `/${segment}/{id}` as `/${S}/{id}`, operationId: `delete${spec.name}Item`, tags: ['Dossier tabs'], summary: `${label}: delete an item with its attachments (staff)`,
+        middleware: [authenticate(), authorize('entry.write')] as const, security: bearerSecurity,
         request: { params: IdParam },
         responses: { 204: { description: 'Deleted' }, ...readResponses, 403: problem('Not allowed for your role') },
       }),
@@ -126,8 +125,8 @@ function entryRoutes<S extends string, I extends z.ZodType>(spec: KindSpec<S, I>
     )
     .openapi(
       createRoute({
-        method: 'post', path: `/${segment}/{id}/attachments` as `/${S}/{id}/attachments`, tags: ['Attachments'], summary: `${label}: upload an attachment (staff; multipart field \`file\`)`,
-        middleware: [requireAuth, staffOnly] as const, security: bearerSecurity,
+        method: 'post', path: `/${segment}/{id}/attachments` as `/${S}/{id}/attachments`, operationId: `upload${spec.name}Attachment`, tags: ['Attachments'], summary: `${label}: upload an attachment (staff; multipart field \`file\`)`,
+        middleware: [authenticate(), authorize('entry.write')] as const, security: bearerSecurity,
         request: { params: IdParam, body: uploadBody },
         responses: uploadResponses,
       }),
@@ -139,7 +138,7 @@ function entryRoutes<S extends string, I extends z.ZodType>(spec: KindSpec<S, I>
     );
 }
 
-export const aanpakRoutes = entryRoutes({ kind: 'aanpak', segment: 'aanpak', label: 'Aanpak', item: AanpakItem, create: AanpakCreate, patch: AanpakPatch, parentsRead: true });
-export const tlvRoutes = entryRoutes({ kind: 'tlv', segment: 'tlv', label: 'TLV', item: TlvItem, create: TlvCreate, patch: TlvPatch, parentsRead: true });
-export const overlegRoutes = entryRoutes({ kind: 'overleg', segment: 'overlegronden', label: 'Overlegronde', item: OverlegItem, create: OverlegCreate, patch: OverlegPatch, parentsRead: false });
+export const aanpakRoutes = entryRoutes({ kind: 'aanpak', segment: 'aanpak', label: 'Aanpak', name: 'Aanpak', item: AanpakItem, create: AanpakCreate, patch: AanpakPatch, parentsRead: true });
+export const tlvRoutes = entryRoutes({ kind: 'tlv', segment: 'tlv', label: 'TLV', name: 'Tlv', item: TlvItem, create: TlvCreate, patch: TlvPatch, parentsRead: true });
+export const overlegRoutes = entryRoutes({ kind: 'overleg', segment: 'overlegronden', label: 'Overlegronde', name: 'Overlegronde', item: OverlegItem, create: OverlegCreate, patch: OverlegPatch, parentsRead: false });
 

@@ -1,12 +1,11 @@
 import { and, asc, count, desc, eq, inArray } from 'drizzle-orm';
-import type { AuthUser } from '../../app-env.ts';
 import type { DbOrTx } from '../../db/client.ts';
 import { attachments, dossierEntries, dossiers, users, type EntryKind } from '../../db/schema/index.ts';
 import { AppError } from '../../lib/errors.ts';
 import { isUuid, type Page, type PageQuery } from '../../lib/openapi.ts';
 import type { Attachment as AttachmentView } from '../hulpvragen/schemas.ts';
 import { attachmentColumns, toAttachmentView } from '../hulpvragen/service.ts';
-import { parentsSeeOnlyShared, visibleDossiers } from '../policy/policy.ts';
+import { parentsSeeOnlyShared, visibleDossiers, type Principal } from '../../authz/index.ts';
 import type { EntryInput } from './schemas.ts';
 
 type Row = typeof dossierEntries.$inferSelect;
@@ -16,7 +15,7 @@ export interface VisibleEntry { id: string; dossierId: string; organisationId: s
 export const today = (now: Date) => now.toLocaleDateString('sv-SE', { timeZone: 'Europe/Amsterdam' });
 
 /** An item of this kind the user may see (parents: only shared ones), or null. */
-export async function findVisibleEntry(db: DbOrTx, user: AuthUser, kind: EntryKind, id: string): Promise<VisibleEntry | null> {
+export async function findVisibleEntry(db: DbOrTx, user: Principal, kind: EntryKind, id: string): Promise<VisibleEntry | null> {
   if (!isUuid(id)) return null;
   const [row] = await db
     .select({ id: dossierEntries.id, dossierId: dossierEntries.dossierId, organisationId: dossierEntries.organisationId, title: dossierEntries.title, kind: dossierEntries.kind })
@@ -51,7 +50,7 @@ async function withAttachments(db: DbOrTx, rows: (Row & { authorName: string | n
 const selectRows = (db: DbOrTx) => db.select({ entry: dossierEntries, authorName: users.displayName }).from(dossierEntries).leftJoin(users, eq(users.id, dossierEntries.createdBy));
 
 /** The items of one kind in a dossier the caller may see, newest first (parents: only shared ones). */
-export async function listEntries(db: DbOrTx, user: AuthUser, dossierId: string, kind: EntryKind, page: PageQuery, now: Date): Promise<Page<EntryView>> {
+export async function listEntries(db: DbOrTx, user: Principal, dossierId: string, kind: EntryKind, page: PageQuery, now: Date): Promise<Page<EntryView>> {
   const where = and(eq(dossierEntries.dossierId, dossierId), eq(dossierEntries.kind, kind), parentsSeeOnlyShared(user, dossierEntries.visibleToParents));
   const [rows, [total]] = await Promise.all([
     selectRows(db).where(where).orderBy(desc(dossierEntries.date), desc(dossierEntries.createdAt), desc(dossierEntries.id)).limit(page.pageSize).offset((page.page - 1) * page.pageSize),
@@ -83,12 +82,12 @@ function columns(input: EntryInput) {
   return set;
 }
 
-export async function createEntry(db: DbOrTx, user: AuthUser, dossierId: string, kind: EntryKind, input: EntryInput, now: Date): Promise<string> {
+export async function createEntry(db: DbOrTx, user: Principal, dossierId: string, kind: EntryKind, input: EntryInput, now: Date): Promise<string> {
   const [row] = await db
     .insert(dossierEntries)
     .values({
       date: today(now), ...columns(input), ...(kind === 'tlv' ? { tlvStatus: input.status ?? 'aangevraagd' } : {}),
-      organisationId: user.organisationId, dossierId, kind, createdBy: user.id, createdAt: now, updatedAt: now,
+      organisationId: user.organisationId, dossierId, kind, createdBy: user.user.id, createdAt: now, updatedAt: now,
     })
     .returning({ id: dossierEntries.id });
   return row!.id;

@@ -1,22 +1,20 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import type { AppEnv } from '../../app-env.ts';
 import { AppError } from '../../lib/errors.ts';
-import { IdParam, PageQuery, authResponses, bearerSecurity, isUuid, json, jsonBody, pageOf, problem } from '../../lib/openapi.ts';
+import { IdParam, PageQuery, authResponses, bearerSecurity, isUuid, json, jsonBody, pageOf, problem, bodyResponses, queryResponses } from '../../lib/openapi.ts';
 import { createRouter } from '../../lib/router.ts';
 import { auditContext, recordAudit } from '../audit/service.ts';
-import { requireAuth } from '../auth/middleware.ts';
-import { dossierEditorsOnly, findVisibleDossier, loadVisible, mayUseSchool, refuse } from '../policy/policy.ts';
+import { authenticate, authorize, findVisibleDossier, loadVisible, mayUseSchool, refuse, type AuthEnv } from '../../authz/index.ts';
 import { Dossier, DossierCreate, DossierPatch, DossierQuery, DossierSummary, GuardianLink } from './schemas.ts';
 import { createDossier, findSchoolByBrin, getDossier, linkGuardian, listDossiers, unlinkGuardian, updateDossier } from './service.ts';
 
 const noStore = { 'Cache-Control': 'no-store' };
 const GuardianParams = IdParam.extend({ userId: z.string().openapi({ param: { name: 'userId', in: 'path' }, format: 'uuid' }) });
 const readResponses = { ...authResponses, 404: problem('No such dossier, or not visible to you') };
-const writeResponses = { ...readResponses, 400: problem('Invalid input'), 403: problem('Not allowed for your role or school') };
+const writeResponses = { ...readResponses, 400: problem('Invalid input') };
 
 /** Audit entry of a successful action on a dossier, in the transaction `db` of that action. */
-const audited = (c: Context<AppEnv>, action: string, dossier: { id: string; label: string }) => ({
+const audited = (c: Context<AuthEnv>, action: string, dossier: { id: string; label: string }) => ({
   ...auditContext(c),
   action,
   outcome: 'success' as const,
@@ -29,24 +27,24 @@ const audited = (c: Context<AppEnv>, action: string, dossier: { id: string; labe
 export const dossierRoutes = createRouter()
   .openapi(
     createRoute({
-      method: 'get', path: '/dossiers', tags: ['Dossiers'], summary: 'Search the dossiers you may see',
-      middleware: [requireAuth] as const, security: bearerSecurity,
+      method: 'get', path: '/dossiers', tags: ['Dossiers'], operationId: 'listDossiers', summary: 'Search the dossiers you may see',
+      middleware: [authenticate(), authorize('dossier.read')] as const, security: bearerSecurity,
       request: { query: PageQuery.extend(DossierQuery.shape) },
-      responses: { 200: json(pageOf(DossierSummary, 'DossierPage'), 'A page of dossiers'), ...authResponses },
+      responses: { ...queryResponses, 200: json(pageOf(DossierSummary, 'DossierPage'), 'A page of dossiers'), ...authResponses },
     }),
     async (c) => {
       const { q, name, birthDate, school, ...page } = c.req.valid('query');
       const { db } = c.var.deps;
       const filters = { q, name, birthDate, school };
-      const result = await listDossiers(db, c.var.user, filters, page);
+      const result = await listDossiers(db, c.var.principal, filters, page);
       await recordAudit(db, { ...auditContext(c), action: 'dossiers.search', outcome: 'success', subjectType: 'dossiers', detail: { ...filters, total: result.total } });
       return c.json(result, 200, noStore);
     },
   )
   .openapi(
     createRoute({
-      method: 'get', path: '/dossiers/{id}', tags: ['Dossiers'], summary: 'One dossier with its guardians',
-      middleware: [requireAuth] as const, security: bearerSecurity,
+      method: 'get', path: '/dossiers/{id}', tags: ['Dossiers'], operationId: 'getDossier', summary: 'One dossier with its guardians',
+      middleware: [authenticate(), authorize('dossier.read')] as const, security: bearerSecurity,
       request: { params: IdParam },
       responses: { 200: json(Dossier, 'The dossier'), ...readResponses },
     }),
@@ -60,18 +58,18 @@ export const dossierRoutes = createRouter()
   )
   .openapi(
     createRoute({
-      method: 'post', path: '/dossiers', tags: ['Dossiers'], summary: 'Create a dossier (school staff, admin)',
-      middleware: [requireAuth, dossierEditorsOnly] as const, security: bearerSecurity,
+      method: 'post', path: '/dossiers', tags: ['Dossiers'], operationId: 'createDossier', summary: 'Create a dossier (school staff, admin)',
+      middleware: [authenticate(), authorize('dossier.create')] as const, security: bearerSecurity,
       request: { body: jsonBody(DossierCreate) },
-      responses: { 201: json(Dossier, 'The new dossier'), 400: problem('Invalid input'), 403: problem('Not allowed'), ...authResponses },
+      responses: { ...bodyResponses, 201: json(Dossier, 'The new dossier'), ...authResponses },
     }),
     async (c) => {
       const input = c.req.valid('json');
       const { db } = c.var.deps;
-      const school = await findSchoolByBrin(db, c.var.user, input.schoolBrin);
-      if (!(await mayUseSchool(db, c.var.user, school.id))) await refuse(c, 'dossier.create', { type: 'school', id: school.id }, 'You may only create dossiers at your own schools.');
+      const school = await findSchoolByBrin(db, c.var.principal.user, input.schoolBrin);
+      if (!(await mayUseSchool(db, c.var.principal, school.id))) await refuse(c, 'dossier.create', 'forbidden', { type: 'school', id: school.id }, 'You may only create dossiers at your own schools.');
       const dossier = await db.transaction(async (tx) => {
-        const created = await createDossier(tx, c.var.user, school.id, input);
+        const created = await createDossier(tx, c.var.principal.user, school.id, input);
         await recordAudit(tx, audited(c, 'dossier.create', { id: created.id, label: `${created.firstName} ${created.lastName}` }));
         return created;
       });
@@ -80,10 +78,10 @@ export const dossierRoutes = createRouter()
   )
   .openapi(
     createRoute({
-      method: 'patch', path: '/dossiers/{id}', tags: ['Dossiers'], summary: 'Edit a dossier (school staff, admin)',
-      middleware: [requireAuth, dossierEditorsOnly] as const, security: bearerSecurity,
+      method: 'patch', path: '/dossiers/{id}', tags: ['Dossiers'], operationId: 'updateDossier', summary: 'Edit a dossier (school staff, admin)',
+      middleware: [authenticate(), authorize('dossier.update')] as const, security: bearerSecurity,
       request: { params: IdParam, body: jsonBody(DossierPatch) },
-      responses: { 200: json(Dossier, 'The dossier'), ...writeResponses },
+      responses: { ...bodyResponses, 200: json(Dossier, 'The dossier'), ...writeResponses },
     }),
     async (c) => {
       const found = await loadVisible(c, findVisibleDossier, c.req.valid('param').id, { action: 'dossier.update', subjectType: 'dossier' });
@@ -91,8 +89,8 @@ export const dossierRoutes = createRouter()
       const { db, clock } = c.var.deps;
       let schoolId: string | undefined;
       if (input.schoolBrin !== undefined) {
-        const school = await findSchoolByBrin(db, c.var.user, input.schoolBrin);
-        if (!(await mayUseSchool(db, c.var.user, school.id))) await refuse(c, 'dossier.update', { type: 'dossier', id: found.id, dossierId: found.id }, 'You may only move dossiers to your own schools.');
+        const school = await findSchoolByBrin(db, c.var.principal.user, input.schoolBrin);
+        if (!(await mayUseSchool(db, c.var.principal, school.id))) await refuse(c, 'dossier.update', 'forbidden', { type: 'dossier', id: found.id, dossierId: found.id }, 'You may only move dossiers to your own schools.');
         schoolId = school.id;
       }
       const dossier = await db.transaction(async (tx) => {
@@ -105,16 +103,16 @@ export const dossierRoutes = createRouter()
   )
   .openapi(
     createRoute({
-      method: 'post', path: '/dossiers/{id}/guardians', tags: ['Dossiers'], summary: 'Link a parent as guardian (school staff, admin)',
-      middleware: [requireAuth, dossierEditorsOnly] as const, security: bearerSecurity,
+      method: 'post', path: '/dossiers/{id}/guardians', tags: ['Dossiers'], operationId: 'linkGuardian', summary: 'Link a parent as guardian (school staff, admin)',
+      middleware: [authenticate(), authorize('guardian.link')] as const, security: bearerSecurity,
       request: { params: IdParam, body: jsonBody(GuardianLink) },
-      responses: { 204: { description: 'Linked' }, ...writeResponses },
+      responses: { ...bodyResponses, 204: { description: 'Linked' }, ...writeResponses },
     }),
     async (c) => {
       const found = await loadVisible(c, findVisibleDossier, c.req.valid('param').id, { action: 'guardian.link', subjectType: 'dossier' });
       const { userId } = c.req.valid('json');
       await c.var.deps.db.transaction(async (tx) => {
-        await linkGuardian(tx, c.var.user, found.id, userId);
+        await linkGuardian(tx, c.var.principal.user, found.id, userId);
         await recordAudit(tx, { ...audited(c, 'guardian.link', found), detail: { userId } });
       });
       return c.body(null, 204);
@@ -122,8 +120,8 @@ export const dossierRoutes = createRouter()
   )
   .openapi(
     createRoute({
-      method: 'delete', path: '/dossiers/{id}/guardians/{userId}', tags: ['Dossiers'], summary: 'Unlink a guardian (school staff, admin); effective at once',
-      middleware: [requireAuth, dossierEditorsOnly] as const, security: bearerSecurity,
+      method: 'delete', path: '/dossiers/{id}/guardians/{userId}', tags: ['Dossiers'], operationId: 'unlinkGuardian', summary: 'Unlink a guardian (school staff, admin); effective at once',
+      middleware: [authenticate(), authorize('guardian.unlink')] as const, security: bearerSecurity,
       request: { params: GuardianParams },
       responses: { 204: { description: 'Unlinked' }, ...writeResponses },
     }),

@@ -1,10 +1,9 @@
 import { and, asc, count, eq, ilike, or, sql, type SQL } from 'drizzle-orm';
-import type { AuthUser } from '../../app-env.ts';
 import type { DbOrTx } from '../../db/client.ts';
 import { dossiers, guardians, schools, users } from '../../db/schema/index.ts';
 import { AppError } from '../../lib/errors.ts';
 import type { Page, PageQuery } from '../../lib/openapi.ts';
-import { visibleDossiers } from '../policy/policy.ts';
+import { visibleDossiers, type Actor, type Principal } from '../../authz/index.ts';
 import type { Dossier, DossierCreate, DossierPatch, DossierSummary } from './schemas.ts';
 
 export interface DossierFilters { q?: string | undefined; name?: string | undefined; birthDate?: string | undefined; school?: string | undefined }
@@ -20,7 +19,7 @@ const summaryColumns = {
   school: { brin: schools.brin, name: schools.name },
 };
 
-export async function listDossiers(db: DbOrTx, user: AuthUser, filters: DossierFilters, page: PageQuery): Promise<Page<DossierSummary>> {
+export async function listDossiers(db: DbOrTx, user: Principal, filters: DossierFilters, page: PageQuery): Promise<Page<DossierSummary>> {
   const conditions: SQL[] = [visibleDossiers(user)];
   const term = filters.q?.trim();
   if (term) {
@@ -65,13 +64,13 @@ export async function getDossier(db: DbOrTx, id: string): Promise<Dossier> {
 }
 
 /** The school with this BRIN in the user's organisation, or 400. */
-export async function findSchoolByBrin(db: DbOrTx, user: AuthUser, brin: string) {
+export async function findSchoolByBrin(db: DbOrTx, user: Actor, brin: string) {
   const [school] = await db.select().from(schools).where(and(eq(schools.organisationId, user.organisationId), eq(schools.brin, brin.toUpperCase()))).limit(1);
   if (!school) throw new AppError('validation_failed', 'schoolBrin: no school with this BRIN in your organisation.', { errors: [{ path: 'schoolBrin', message: 'unknown school' }] });
   return school;
 }
 
-export async function createDossier(db: DbOrTx, user: AuthUser, schoolId: string, input: DossierCreate): Promise<Dossier> {
+export async function createDossier(db: DbOrTx, user: Actor, schoolId: string, input: DossierCreate): Promise<Dossier> {
   const [row] = await db
     .insert(dossiers)
     .values({
@@ -89,7 +88,7 @@ export async function updateDossier(db: DbOrTx, id: string, schoolId: string | u
 }
 
 /** Links a parent of the same organisation; linking twice is a no-op. */
-export async function linkGuardian(db: DbOrTx, user: AuthUser, dossierId: string, userId: string): Promise<void> {
+export async function linkGuardian(db: DbOrTx, user: Actor, dossierId: string, userId: string): Promise<void> {
   const [parent] = await db
     .select({ id: users.id })
     .from(users)

@@ -10,6 +10,8 @@ export const healthRoutes = createRouter().openapi(
     method: 'get',
     path: '/health',
     tags: ['Public'],
+    operationId: 'getHealth',
+    security: [],
     summary: 'Liveness and database reachability',
     responses: { 200: json(Health, 'The server and its database answer'), 503: problem('The database does not answer') },
   }),

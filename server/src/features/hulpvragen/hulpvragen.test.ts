@@ -2,7 +2,7 @@ import { asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, createTestApp, jsonRequest, type TestContext } from '../../../test/app.ts';
 import { hulpvraagStatusHistory, hulpvragen } from '../../db/schema/index.ts';
-import { addAttachment, createWorld, type World } from '../policy/test-world.ts';
+import { addAttachment, createWorld, type World } from '../../authz/test-world.ts';
 
 let t: TestContext;
 let w: World;

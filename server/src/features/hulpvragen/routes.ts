@@ -1,22 +1,20 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import type { AppEnv } from '../../app-env.ts';
-import { IdParam, PageQuery, authResponses, bearerSecurity, json, jsonBody, pageOf, problem } from '../../lib/openapi.ts';
+import { IdParam, PageQuery, authResponses, bearerSecurity, json, jsonBody, pageOf, problem, bodyResponses, queryResponses } from '../../lib/openapi.ts';
 import { createRouter } from '../../lib/router.ts';
 import { eq } from 'drizzle-orm';
 import { hulpvragen } from '../../db/schema/index.ts';
 import { afterCommit, automate } from '../automation/hooks.ts';
 import { auditContext, recordAudit } from '../audit/service.ts';
-import { requireAuth } from '../auth/middleware.ts';
-import { denyInvisible, findVisibleDossier, findVisibleHulpvraag, loadVisible, staffOnly } from '../policy/policy.ts';
+import { authenticate, authorize, denyInvisible, findVisibleDossier, findVisibleHulpvraag, loadVisible, type AuthEnv } from '../../authz/index.ts';
 import { Hulpvraag, HulpvraagCreate, HulpvraagListItem, HulpvraagPatch, HulpvraagSummary, StatusChange } from './schemas.ts';
 import { createHulpvraag, getHulpvraag, listStatusHistory, listVisibleHulpvragen, searchHulpvragen, updateHulpvraag } from './service.ts';
 
 const noStore = { 'Cache-Control': 'no-store' };
 const readResponses = { ...authResponses, 404: problem('Not found, or not visible to you') };
-const writeResponses = { ...readResponses, 400: problem('Invalid input'), 403: problem('Not allowed for your role') };
+const writeResponses = { ...readResponses, 400: problem('Invalid input') };
 
-const audited = (c: Context<AppEnv>, action: string, subject: { type: string; id: string; label: string; dossierId: string }, detail?: Record<string, unknown>) => ({
+const audited = (c: Context<AuthEnv>, action: string, subject: { type: string; id: string; label: string; dossierId: string }, detail?: Record<string, unknown>) => ({
   ...auditContext(c), action, outcome: 'success' as const,
   subjectType: subject.type, subjectId: subject.id, subjectLabel: subject.label, dossierId: subject.dossierId, ...(detail ? { detail } : {}),
 });
@@ -24,15 +22,15 @@ const audited = (c: Context<AppEnv>, action: string, subject: { type: string; id
 export const hulpvraagRoutes = createRouter()
   .openapi(
     createRoute({
-      method: 'get', path: '/dossiers/{id}/hulpvragen', tags: ['Hulpvragen'], summary: "A dossier's hulpvragen, newest first",
-      middleware: [requireAuth] as const, security: bearerSecurity,
+      method: 'get', path: '/dossiers/{id}/hulpvragen', tags: ['Hulpvragen'], operationId: 'listHulpvragen', summary: "A dossier's hulpvragen, newest first",
+      middleware: [authenticate(), authorize('dossier.read')] as const, security: bearerSecurity,
       request: { params: IdParam, query: PageQuery },
-      responses: { 200: json(pageOf(HulpvraagSummary, 'HulpvraagPage'), 'A page of hulpvragen'), ...readResponses },
+      responses: { ...queryResponses, 200: json(pageOf(HulpvraagSummary, 'HulpvraagPage'), 'A page of hulpvragen'), ...readResponses },
     }),
     async (c) => {
       const { db } = c.var.deps;
       const id = c.req.valid('param').id;
-      const found = await listVisibleHulpvragen(db, c.var.user, id, c.req.valid('query'));
+      const found = await listVisibleHulpvragen(db, c.var.principal, id, c.req.valid('query'));
       const { dossier, page } = found ?? (await denyInvisible(c, id, { action: 'hulpvragen.read', subjectType: 'dossier' }));
       await recordAudit(db, audited(c, 'hulpvragen.read', { type: 'dossier', id: dossier.id, label: dossier.label, dossierId: dossier.id }));
       return c.json(page, 200, noStore);
@@ -40,8 +38,8 @@ export const hulpvraagRoutes = createRouter()
   )
   .openapi(
     createRoute({
-      method: 'get', path: '/hulpvragen/{id}', tags: ['Hulpvragen'], summary: 'One hulpvraag with coordinator, labels and attachments',
-      middleware: [requireAuth] as const, security: bearerSecurity,
+      method: 'get', path: '/hulpvragen/{id}', tags: ['Hulpvragen'], operationId: 'getHulpvraag', summary: 'One hulpvraag with coordinator, labels and attachments',
+      middleware: [authenticate(), authorize('dossier.read')] as const, security: bearerSecurity,
       request: { params: IdParam },
       responses: { 200: json(Hulpvraag, 'The hulpvraag'), ...readResponses },
     }),
@@ -55,17 +53,17 @@ export const hulpvraagRoutes = createRouter()
   )
   .openapi(
     createRoute({
-      method: 'post', path: '/dossiers/{id}/hulpvragen', tags: ['Hulpvragen'], summary: 'Add a hulpvraag to a dossier (staff)',
-      middleware: [requireAuth, staffOnly] as const, security: bearerSecurity,
+      method: 'post', path: '/dossiers/{id}/hulpvragen', tags: ['Hulpvragen'], operationId: 'createHulpvraag', summary: 'Add a hulpvraag to a dossier (staff)',
+      middleware: [authenticate(), authorize('hulpvraag.create')] as const, security: bearerSecurity,
       request: { params: IdParam, body: jsonBody(HulpvraagCreate) },
-      responses: { 201: json(Hulpvraag, 'The new hulpvraag'), ...writeResponses },
+      responses: { ...bodyResponses, 201: json(Hulpvraag, 'The new hulpvraag'), ...writeResponses },
     }),
     async (c) => {
       const dossier = await loadVisible(c, findVisibleDossier, c.req.valid('param').id, { action: 'hulpvraag.create', subjectType: 'dossier' });
       const input = c.req.valid('json');
       const { db, clock } = c.var.deps;
       const { hulpvraag, automation } = await db.transaction(async (tx) => {
-        const id = await createHulpvraag(tx, c.var.user, dossier.id, input, clock.now());
+        const id = await createHulpvraag(tx, c.var.principal.user, dossier.id, input, clock.now());
         await recordAudit(tx, audited(c, 'hulpvraag.create', { type: 'hulpvraag', id, label: input.title, dossierId: dossier.id }));
         const [created] = await tx.select({ status: hulpvragen.status }).from(hulpvragen).where(eq(hulpvragen.id, id));
         // Workflow: the title and the first status can set off the organisation's rules, in this transaction.
@@ -78,17 +76,17 @@ export const hulpvraagRoutes = createRouter()
   )
   .openapi(
     createRoute({
-      method: 'patch', path: '/hulpvragen/{id}', tags: ['Hulpvragen'], summary: 'Edit a hulpvraag; status changes are kept as history (staff)',
-      middleware: [requireAuth, staffOnly] as const, security: bearerSecurity,
+      method: 'patch', path: '/hulpvragen/{id}', tags: ['Hulpvragen'], operationId: 'updateHulpvraag', summary: 'Edit a hulpvraag; status changes are kept as history (staff)',
+      middleware: [authenticate(), authorize('hulpvraag.update')] as const, security: bearerSecurity,
       request: { params: IdParam, body: jsonBody(HulpvraagPatch) },
-      responses: { 200: json(Hulpvraag, 'The hulpvraag'), ...writeResponses },
+      responses: { ...bodyResponses, 200: json(Hulpvraag, 'The hulpvraag'), ...writeResponses },
     }),
     async (c) => {
       const found = await loadVisible(c, findVisibleHulpvraag, c.req.valid('param').id, { action: 'hulpvraag.update', subjectType: 'hulpvraag' });
       const input = c.req.valid('json');
       const { db, clock } = c.var.deps;
       const { hulpvraag, automation } = await db.transaction(async (tx) => {
-        const change = await updateHulpvraag(tx, c.var.user, found.id, input, clock.now());
+        const change = await updateHulpvraag(tx, c.var.principal.user, found.id, input, clock.now());
         const statusChange = change && change.from !== change.to ? { from: change.from, to: change.to } : null;
         await recordAudit(tx, audited(c, 'hulpvraag.update', { type: 'hulpvraag', id: found.id, label: input.title ?? found.title, dossierId: found.dossierId }, statusChange ? { status: statusChange } : undefined));
         const automation = await automate(c, tx, [
@@ -103,8 +101,8 @@ export const hulpvraagRoutes = createRouter()
   )
   .openapi(
     createRoute({
-      method: 'get', path: '/hulpvragen/{id}/status-history', tags: ['Hulpvragen'], summary: 'Status informatie: every status change, oldest first (staff)',
-      middleware: [requireAuth, staffOnly] as const, security: bearerSecurity,
+      method: 'get', path: '/hulpvragen/{id}/status-history', tags: ['Hulpvragen'], summary: 'Status informatie: every status change, oldest first (staff)', operationId: 'listHulpvraagStatusHistory',
+      middleware: [authenticate(), authorize('hulpvraag.history.read')] as const, security: bearerSecurity,
       request: { params: IdParam },
       responses: { 200: json(z.array(StatusChange), 'Who, when, from → to, note'), ...readResponses, 403: problem('Not for your role') },
     }),
@@ -118,15 +116,15 @@ export const hulpvraagRoutes = createRouter()
   )
   .openapi(
     createRoute({
-      method: 'get', path: '/hulpvragen', tags: ['Hulpvragen'], summary: 'Hulpvragen across the dossiers you may see, newest first (staff)',
-      middleware: [requireAuth, staffOnly] as const, security: bearerSecurity,
+      method: 'get', path: '/hulpvragen', tags: ['Hulpvragen'], summary: 'Hulpvragen across the dossiers you may see, newest first (staff)', operationId: 'searchHulpvragen',
+      middleware: [authenticate(), authorize('hulpvraag.list')] as const, security: bearerSecurity,
       request: { query: PageQuery.extend({ status: z.string().trim().max(50).optional(), mine: z.enum(['true', 'false']).optional().openapi({ description: 'Only those I coordinate' }) }) },
-      responses: { 200: json(pageOf(HulpvraagListItem, 'HulpvraagListPage'), 'A page of hulpvragen'), ...authResponses, 403: problem('Not for your role') },
+      responses: { ...queryResponses, 200: json(pageOf(HulpvraagListItem, 'HulpvraagListPage'), 'A page of hulpvragen'), ...authResponses, 403: problem('Not for your role') },
     }),
     async (c) => {
       const { mine, ...query } = c.req.valid('query');
       const { db } = c.var.deps;
-      const page = await searchHulpvragen(db, c.var.user, { ...query, mine: mine === 'true' });
+      const page = await searchHulpvragen(db, c.var.principal, { ...query, mine: mine === 'true' });
       await recordAudit(db, { ...auditContext(c), action: 'hulpvragen.search', outcome: 'success', subjectType: 'hulpvragen', detail: { status: query.status ?? null, mine: mine === 'true', total: page.total } });
       return c.json(page, 200, noStore);
     },

@@ -1,9 +1,8 @@
 import { and, asc, count, desc, eq, inArray, sql } from 'drizzle-orm';
-import type { AuthUser } from '../../app-env.ts';
 import type { DbOrTx } from '../../db/client.ts';
 import { attachments, dossiers, hulpvraagStatusHistory, hulpvragen, users } from '../../db/schema/index.ts';
 import { isUuid } from '../../lib/openapi.ts';
-import { findVisibleDossier, parentsSeeOnlyShared, visibleDossiers, type VisibleDossier } from '../policy/policy.ts';
+import { findVisibleDossier, parentsSeeOnlyShared, visibleDossiers, type Actor, type Principal, type VisibleDossier } from '../../authz/index.ts';
 import { AppError } from '../../lib/errors.ts';
 import { checkStatus, firstStatus } from '../statuses/service.ts';
 import type { Page, PageQuery } from '../../lib/openapi.ts';
@@ -21,7 +20,7 @@ export const toAttachmentView = (row: { createdAt: Date } & Omit<Attachment, 'cr
  * The hulpvragen of a dossier the user may see, newest first, with the dossier itself — in ONE
  * query on the hot path (policy, page and total together); null when the dossier is not visible.
  */
-export async function listVisibleHulpvragen(db: DbOrTx, user: AuthUser, dossierId: string, page: PageQuery): Promise<{ dossier: VisibleDossier; page: Page<HulpvraagSummary> } | null> {
+export async function listVisibleHulpvragen(db: DbOrTx, user: Principal, dossierId: string, page: PageQuery): Promise<{ dossier: VisibleDossier; page: Page<HulpvraagSummary> } | null> {
   if (!isUuid(dossierId)) return null;
   const rows = await db
     .select({
@@ -52,7 +51,7 @@ export async function listVisibleHulpvragen(db: DbOrTx, user: AuthUser, dossierI
 }
 
 /** A dossier's hulpvragen, newest first (the caller has passed the policy for the dossier). */
-export async function listHulpvragen(db: DbOrTx, dossierId: string, page: PageQuery, user?: AuthUser): Promise<Page<HulpvraagSummary>> {
+export async function listHulpvragen(db: DbOrTx, dossierId: string, page: PageQuery, user?: Principal): Promise<Page<HulpvraagSummary>> {
   const attachmentCount = sql<number>`(select count(*)::int from attachments a where a.hulpvraag_id = "hulpvragen"."id")`;
   const where = and(eq(hulpvragen.dossierId, dossierId), user ? parentsSeeOnlyShared(user, hulpvragen.visibleToParents) : undefined);
   const [items, [total]] = await Promise.all([
@@ -81,7 +80,7 @@ export async function getHulpvraag(db: DbOrTx, id: string): Promise<Hulpvraag> {
 }
 
 /** A coordinator must be staff of the partnership (coordinator or admin) in the same organisation. */
-async function checkCoordinator(db: DbOrTx, user: AuthUser, coordinatorId: string | null | undefined) {
+async function checkCoordinator(db: DbOrTx, user: Actor, coordinatorId: string | null | undefined) {
   if (!coordinatorId) return;
   const [found] = await db.select({ id: users.id }).from(users)
     .where(and(eq(users.id, coordinatorId), eq(users.organisationId, user.organisationId), inArray(users.role, ['coordinator', 'admin']))).limit(1);
@@ -91,7 +90,7 @@ async function checkCoordinator(db: DbOrTx, user: AuthUser, coordinatorId: strin
 /** Today in the Netherlands, as YYYY-MM-DD. */
 const today = (now: Date) => now.toLocaleDateString('sv-SE', { timeZone: 'Europe/Amsterdam' });
 
-export async function createHulpvraag(db: DbOrTx, user: AuthUser, dossierId: string, input: HulpvraagCreate, now: Date): Promise<string> {
+export async function createHulpvraag(db: DbOrTx, user: Actor, dossierId: string, input: HulpvraagCreate, now: Date): Promise<string> {
   await checkCoordinator(db, user, input.coordinatorId);
   const status = input.status ?? (await firstStatus(db, user.organisationId));
   if (input.status !== undefined) await checkStatus(db, user.organisationId, input.status);
@@ -107,7 +106,7 @@ export async function createHulpvraag(db: DbOrTx, user: AuthUser, dossierId: str
 }
 
 /** Edits a hulpvraag; a status change is kept in the history (who, when, from, to, note). */
-export async function updateHulpvraag(db: DbOrTx, user: AuthUser, id: string, input: HulpvraagPatch, now: Date): Promise<{ from: string; to: string; titleChanged: boolean } | null> {
+export async function updateHulpvraag(db: DbOrTx, user: Actor, id: string, input: HulpvraagPatch, now: Date): Promise<{ from: string; to: string; titleChanged: boolean } | null> {
   await checkCoordinator(db, user, input.coordinatorId);
   if (input.status !== undefined) await checkStatus(db, user.organisationId, input.status);
   const [current] = await db.select({ status: hulpvragen.status, title: hulpvragen.title }).from(hulpvragen).where(eq(hulpvragen.id, id)).for('update');
@@ -138,11 +137,11 @@ export async function listStatusHistory(db: DbOrTx, hulpvraagId: string) {
 }
 
 /** Hulpvragen across the dossiers a staff member may see (the panel's Hulpvragen list), newest first. */
-export async function searchHulpvragen(db: DbOrTx, user: AuthUser, query: PageQuery & { status?: string | undefined; mine?: boolean | undefined }) {
+export async function searchHulpvragen(db: DbOrTx, user: Principal, query: PageQuery & { status?: string | undefined; mine?: boolean | undefined }) {
   const where = and(
     eq(hulpvragen.organisationId, user.organisationId), visibleDossiers(user),
     query.status ? eq(hulpvragen.status, query.status) : undefined,
-    query.mine ? eq(hulpvragen.coordinatorId, user.id) : undefined,
+    query.mine ? eq(hulpvragen.coordinatorId, user.user.id) : undefined,
   );
   const [rows, [total]] = await Promise.all([
     db.select({

@@ -1,9 +1,8 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { IdParam, authResponses, bearerSecurity, json, jsonBody, problem } from '../../lib/openapi.ts';
+import { IdParam, authResponses, bodyResponses, bearerSecurity, json, jsonBody, problem } from '../../lib/openapi.ts';
 import { createRouter } from '../../lib/router.ts';
 import { auditContext, recordAudit } from '../audit/service.ts';
-import { requireAuth } from '../auth/middleware.ts';
-import { adminOnly } from '../policy/policy.ts';
+import { authenticate, authorize } from '../../authz/index.ts';
 import { MailPreview, MailPreviewRequest, MailSettings, MailSettingsUpdate, MailTemplate, MailTemplateCreate, MailTemplatePatch } from './schemas.ts';
 import { createTemplate, deleteTemplate, getClosing, listTemplates, placeholderList, previewMail, setClosing, updateTemplate } from './service.ts';
 
@@ -17,22 +16,22 @@ export const mailTemplateRoutes = createRouter()
   .openapi(
     createRoute({
       method: 'get', path: '/mail-templates', tags: ['Workflow'], operationId: 'listMailTemplates', summary: "The organisation's mail templates (admin)",
-      middleware: [requireAuth, adminOnly] as const, security: bearerSecurity,
+      middleware: [authenticate(), authorize('workflow.manage')] as const, security: bearerSecurity,
       responses: { 200: json(z.array(MailTemplate), 'By name'), ...adminErrors },
     }),
-    async (c) => c.json(await listTemplates(c.var.deps.db, c.var.user.organisationId), 200, noStore),
+    async (c) => c.json(await listTemplates(c.var.deps.db, c.var.principal.organisationId), 200, noStore),
   )
   .openapi(
     createRoute({
       method: 'post', path: '/mail-templates', tags: ['Workflow'], operationId: 'createMailTemplate', summary: 'Add a mail template; unknown placeholders are refused (admin)',
-      middleware: [requireAuth, adminOnly] as const, security: bearerSecurity,
+      middleware: [authenticate(), authorize('workflow.manage')] as const, security: bearerSecurity,
       request: { body: jsonBody(MailTemplateCreate) },
-      responses: { 201: json(MailTemplate, 'The new template'), 400: invalid, ...adminErrors },
+      responses: { ...bodyResponses, 201: json(MailTemplate, 'The new template'), 400: invalid, ...adminErrors },
     }),
     async (c) => {
       const { db, clock } = c.var.deps;
       const row = await db.transaction(async (tx) => {
-        const created = await createTemplate(tx, c.var.user.organisationId, c.req.valid('json'), clock.now());
+        const created = await createTemplate(tx, c.var.principal.organisationId, c.req.valid('json'), clock.now());
         await recordAudit(tx, { ...auditContext(c), action: 'mail_template.create', outcome: 'success', subjectType: 'mail_template', subjectId: created.id, subjectLabel: created.name });
         return created;
       });
@@ -42,13 +41,13 @@ export const mailTemplateRoutes = createRouter()
   .openapi(
     createRoute({
       method: 'patch', path: '/mail-templates/{id}', tags: ['Workflow'], operationId: 'updateMailTemplate', summary: 'Change a mail template (admin)',
-      middleware: [requireAuth, adminOnly] as const, security: bearerSecurity,
+      middleware: [authenticate(), authorize('workflow.manage')] as const, security: bearerSecurity,
       request: { params: IdParam, body: jsonBody(MailTemplatePatch) },
-      responses: { 200: json(MailTemplate, 'The template'), 400: invalid, ...itemErrors },
+      responses: { ...bodyResponses, 200: json(MailTemplate, 'The template'), 400: invalid, ...itemErrors },
     }),
     async (c) => {
       const { db, clock } = c.var.deps;
-      const orgId = c.var.user.organisationId;
+      const orgId = c.var.principal.organisationId;
       const updated = await db.transaction(async (tx) => {
         const row = await updateTemplate(tx, orgId, c.req.valid('param').id, c.req.valid('json'), clock.now());
         await recordAudit(tx, { ...auditContext(c), action: 'mail_template.update', outcome: 'success', subjectType: 'mail_template', subjectId: row.id, subjectLabel: row.name });
@@ -60,14 +59,14 @@ export const mailTemplateRoutes = createRouter()
   .openapi(
     createRoute({
       method: 'delete', path: '/mail-templates/{id}', tags: ['Workflow'], operationId: 'deleteMailTemplate', summary: 'Delete a mail template no rule sends (admin)',
-      middleware: [requireAuth, adminOnly] as const, security: bearerSecurity,
+      middleware: [authenticate(), authorize('workflow.manage')] as const, security: bearerSecurity,
       request: { params: IdParam },
       responses: { 204: { description: 'Deleted' }, 409: problem('conflict: a rule still sends it'), ...itemErrors },
     }),
     async (c) => {
       const { db } = c.var.deps;
       await db.transaction(async (tx) => {
-        const row = await deleteTemplate(tx, c.var.user.organisationId, c.req.valid('param').id);
+        const row = await deleteTemplate(tx, c.var.principal.organisationId, c.req.valid('param').id);
         await recordAudit(tx, { ...auditContext(c), action: 'mail_template.delete', outcome: 'success', subjectType: 'mail_template', subjectId: row.id, subjectLabel: row.name });
       });
       return c.body(null, 204);
@@ -76,33 +75,33 @@ export const mailTemplateRoutes = createRouter()
   .openapi(
     createRoute({
       method: 'post', path: '/mail-templates/preview', tags: ['Workflow'], operationId: 'previewMailTemplate', summary: 'The mail as a recipient gets it, with example values and the closing text (admin)',
-      middleware: [requireAuth, adminOnly] as const, security: bearerSecurity,
+      middleware: [authenticate(), authorize('workflow.manage')] as const, security: bearerSecurity,
       request: { body: jsonBody(MailPreviewRequest) },
-      responses: { 200: json(MailPreview, 'Subject, text and HTML'), 400: invalid, ...adminErrors },
+      responses: { ...bodyResponses, 200: json(MailPreview, 'Subject, text and HTML'), 400: invalid, ...adminErrors },
     }),
-    async (c) => c.json(await previewMail(c.var.deps.db, c.var.user.organisationId, c.req.valid('json')), 200, noStore),
+    async (c) => c.json(await previewMail(c.var.deps.db, c.var.principal.organisationId, c.req.valid('json')), 200, noStore),
   )
   .openapi(
     createRoute({
       method: 'get', path: '/mail-settings', tags: ['Workflow'], operationId: 'getMailSettings', summary: 'The closing text of every workflow mail and the placeholders templates may use (admin)',
-      middleware: [requireAuth, adminOnly] as const, security: bearerSecurity,
+      middleware: [authenticate(), authorize('workflow.manage')] as const, security: bearerSecurity,
       responses: { 200: json(MailSettings, 'Closing text and placeholders'), ...adminErrors },
     }),
-    async (c) => c.json({ closing: (await getClosing(c.var.deps.db, c.var.user.organisationId)).closing, placeholders: placeholderList() }, 200, noStore),
+    async (c) => c.json({ closing: (await getClosing(c.var.deps.db, c.var.principal.organisationId)).closing, placeholders: placeholderList() }, 200, noStore),
   )
   .openapi(
     createRoute({
       method: 'put', path: '/mail-settings', tags: ['Workflow'], operationId: 'updateMailSettings', summary: 'Set the closing text (Afsluitende tekst) of every workflow mail (admin)',
-      middleware: [requireAuth, adminOnly] as const, security: bearerSecurity,
+      middleware: [authenticate(), authorize('workflow.manage')] as const, security: bearerSecurity,
       request: { body: jsonBody(MailSettingsUpdate) },
-      responses: { 200: json(MailSettings, 'Closing text and placeholders'), 400: invalid, ...adminErrors },
+      responses: { ...bodyResponses, 200: json(MailSettings, 'Closing text and placeholders'), 400: invalid, ...adminErrors },
     }),
     async (c) => {
       const { db } = c.var.deps;
       const { closing } = c.req.valid('json');
       await db.transaction(async (tx) => {
-        await setClosing(tx, c.var.user.organisationId, closing);
-        await recordAudit(tx, { ...auditContext(c), action: 'mail_settings.update', outcome: 'success', subjectType: 'organisation', subjectId: c.var.user.organisationId });
+        await setClosing(tx, c.var.principal.organisationId, closing);
+        await recordAudit(tx, { ...auditContext(c), action: 'mail_settings.update', outcome: 'success', subjectType: 'organisation', subjectId: c.var.principal.organisationId });
       });
       return c.json({ closing, placeholders: placeholderList() }, 200, noStore);
     },

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, createTestApp, jsonRequest, type TestContext } from '../../../test/app.ts';
-import { createWorld, type World } from '../policy/test-world.ts';
+import { createWorld, type World } from '../../authz/test-world.ts';
 
 let t: TestContext;
 let w: World;

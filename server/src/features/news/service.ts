@@ -1,5 +1,5 @@
 import { and, desc, eq, isNull, lte, or } from 'drizzle-orm';
-import type { AuthUser } from '../../app-env.ts';
+import type { Principal } from '../../authz/index.ts';
 import type { DbOrTx } from '../../db/client.ts';
 import { news } from '../../db/schema/index.ts';
 import { AppError } from '../../lib/errors.ts';
@@ -9,7 +9,7 @@ import type { NewsItem } from './schemas.ts';
 type NewsRow = typeof news.$inferSelect;
 
 /** Published news of the user's organisation and general news, newest first (withdrawn news is gone). */
-export async function listNews(db: DbOrTx, user: AuthUser, now: Date, limit = 20): Promise<NewsItem[]> {
+export async function listNews(db: DbOrTx, user: Principal, now: Date, limit = 20): Promise<NewsItem[]> {
   const rows = await db
     .select()
     .from(news)
@@ -29,21 +29,21 @@ export function toManagedNews(n: NewsRow) {
 }
 
 /** Every news item of the organisation (drafts and withdrawn too), for its admins. */
-export async function listManagedNews(db: DbOrTx, user: AuthUser) {
+export async function listManagedNews(db: DbOrTx, user: Principal) {
   const rows = await db.select().from(news).where(eq(news.organisationId, user.organisationId)).orderBy(desc(news.updatedAt), desc(news.id)).limit(200);
   return rows.map(toManagedNews);
 }
 
-export async function createNews(db: DbOrTx, user: AuthUser, input: { title: string; body: string; publish?: boolean | undefined }, now: Date) {
+export async function createNews(db: DbOrTx, user: Principal, input: { title: string; body: string; publish?: boolean | undefined }, now: Date) {
   const [row] = await db
     .insert(news)
-    .values({ organisationId: user.organisationId, title: input.title, body: input.body, publishedAt: input.publish ? now : null, createdBy: user.id, createdAt: now, updatedAt: now })
+    .values({ organisationId: user.organisationId, title: input.title, body: input.body, publishedAt: input.publish ? now : null, createdBy: user.user.id, createdAt: now, updatedAt: now })
     .returning();
   return row!;
 }
 
 /** The organisation's own news item, locked for the change; another organisation's (or general news) is 404. */
-export async function findOwnNews(db: DbOrTx, user: AuthUser, id: string) {
+export async function findOwnNews(db: DbOrTx, user: Principal, id: string) {
   const [row] = isUuid(id) ? await db.select().from(news).where(and(eq(news.id, id), eq(news.organisationId, user.organisationId))).for('update') : [];
   if (!row) throw new AppError('not_found', 'No news item with this id.');
   return row;

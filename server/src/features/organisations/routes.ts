@@ -10,6 +10,8 @@ export const organisationRoutes = createRouter().openapi(
     method: 'get',
     path: '/organisations',
     tags: ['Public'],
+    operationId: 'listOrganisations',
+    security: [],
     summary: 'The organisations to choose from at login',
     responses: { 200: json(z.array(Organisation), 'Every organisation, by code') },
   }),

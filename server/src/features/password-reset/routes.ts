@@ -1,6 +1,6 @@
 import { createRoute } from '@hono/zod-openapi';
 import { createRouter } from '../../lib/router.ts';
-import { json, jsonBody, problem } from '../../lib/openapi.ts';
+import { json, jsonBody, problem, bodyResponses, queryResponses } from '../../lib/openapi.ts';
 import { auditContext } from '../audit/service.ts';
 import { linkErrors } from '../activation/routes.ts';
 import { NewPasswordBody, TokenParam } from '../activation/schemas.ts';
@@ -21,9 +21,11 @@ export const passwordResetRoutes = createRouter()
       method: 'post',
       path: '/auth/password-reset',
       tags: ['Public'],
+      operationId: 'requestPasswordReset',
+      security: [],
       summary: 'Ask for a reset link; 202 always, in the same time whether the account exists or not',
       request: { body: jsonBody(PasswordResetRequest) },
-      responses: { 202: { description: 'Accepted (a mail is sent if the account exists)' }, 400: problem('Malformed request'), 429: problem('too_many_attempts') },
+      responses: { ...bodyResponses, 202: { description: 'Accepted (a mail is sent if the account exists)' }, 400: problem('Malformed request'), 429: problem('too_many_attempts') },
     }),
     async (c) => {
       await throttleAddress(c, 'password-reset');
@@ -45,9 +47,11 @@ export const passwordResetRoutes = createRouter()
       method: 'get',
       path: '/password-reset/{token}',
       tags: ['Public'],
+      operationId: 'getPasswordReset',
+      security: [],
       summary: 'Whose password the reset link is for',
       request: { params: TokenParam },
-      responses: { 200: json(PasswordResetInfo, 'The account'), ...linkErrors },
+      responses: { ...queryResponses, 200: json(PasswordResetInfo, 'The account'), ...linkErrors },
     }),
     async (c) => {
       const info = await getPasswordReset(c.var.deps.db, c.req.valid('param').token, c.var.deps.clock.now());
@@ -59,9 +63,11 @@ export const passwordResetRoutes = createRouter()
       method: 'post',
       path: '/password-reset/{token}',
       tags: ['Public'],
+      operationId: 'completePasswordReset',
+      security: [],
       summary: 'Set a new password with a current authenticator code; every session of the user ends',
       request: { params: TokenParam, body: jsonBody(NewPasswordBody) },
-      responses: { 204: { description: 'Password changed' }, 400: problem('weak_password or invalid_code'), ...linkErrors, 429: problem('too_many_attempts') },
+      responses: { ...bodyResponses, 204: { description: 'Password changed' }, 400: problem('weak_password or invalid_code'), ...linkErrors, 429: problem('too_many_attempts') },
     }),
     async (c) => {
       await throttleAddress(c, 'token');

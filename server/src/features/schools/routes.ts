@@ -1,21 +1,19 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { and, asc, count, eq, ilike, or } from 'drizzle-orm';
-import type { AuthUser } from '../../app-env.ts';
 import type { DbOrTx } from '../../db/client.ts';
 import { schools } from '../../db/schema/index.ts';
-import { PageQuery, authResponses, bearerSecurity, json, pageOf, problem, type Page } from '../../lib/openapi.ts';
+import { PageQuery, authResponses, bearerSecurity, json, pageOf, problem, type Page, queryResponses } from '../../lib/openapi.ts';
 import { createRouter } from '../../lib/router.ts';
-import { requireAuth } from '../auth/middleware.ts';
 import { singleLine } from '../dossiers/schemas.ts';
 import { likePattern } from '../dossiers/service.ts';
-import { staffOnly, visibleSchools } from '../policy/policy.ts';
+import { authenticate, authorize, visibleSchools, type Principal } from '../../authz/index.ts';
 import { School } from './schemas.ts';
 
 
 /** Schools by BRIN or name, limited by the policy (school staff: their own schools). */
-export async function searchSchools(db: DbOrTx, user: AuthUser, q: string | undefined, page: PageQuery): Promise<Page<School>> {
+export async function searchSchools(db: DbOrTx, principal: Principal, q: string | undefined, page: PageQuery): Promise<Page<School>> {
   const term = q?.trim();
-  const where = and(visibleSchools(user), term ? or(ilike(schools.brin, likePattern(term)), ilike(schools.name, likePattern(term))) : undefined);
+  const where = and(visibleSchools(principal), term ? or(ilike(schools.brin, likePattern(term)), ilike(schools.name, likePattern(term))) : undefined);
   const [items, [total]] = await Promise.all([
     db.select({ brin: schools.brin, name: schools.name, city: schools.city }).from(schools).where(where)
       .orderBy(asc(schools.name), asc(schools.brin)).limit(page.pageSize).offset((page.page - 1) * page.pageSize),
@@ -26,13 +24,13 @@ export async function searchSchools(db: DbOrTx, user: AuthUser, q: string | unde
 
 export const schoolRoutes = createRouter().openapi(
   createRoute({
-    method: 'get', path: '/schools', tags: ['Staff'], summary: 'Search schools by BRIN or name (staff)',
-    middleware: [requireAuth, staffOnly] as const, security: bearerSecurity,
+    method: 'get', path: '/schools', tags: ['Staff'], operationId: 'searchSchools', summary: 'Search schools by BRIN or name (staff)',
+    middleware: [authenticate(), authorize('school.search')] as const, security: bearerSecurity,
     request: { query: PageQuery.extend({ q: singleLine(100).optional() }) },
-    responses: { 200: json(pageOf(School, 'SchoolPage'), 'A page of schools'), 403: problem('Parents may not search schools'), ...authResponses },
+    responses: { ...queryResponses, 200: json(pageOf(School, 'SchoolPage'), 'A page of schools'), ...authResponses },
   }),
   async (c) => {
     const { q, ...page } = c.req.valid('query');
-    return c.json(await searchSchools(c.var.deps.db, c.var.user, q, page), 200, { 'Cache-Control': 'no-store' });
+    return c.json(await searchSchools(c.var.deps.db, c.var.principal, q, page), 200, { 'Cache-Control': 'no-store' });
   },
 );

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, createTestApp, jsonRequest, type TestContext } from '../../../test/app.ts';
 import { makeOrganisation } from '../../../test/fixtures.ts';
 import { auditLog, hulpvraagStatusHistory, hulpvragen } from '../../db/schema/index.ts';
-import { createWorld, type World } from '../policy/test-world.ts';
+import { createWorld, type World } from '../../authz/test-world.ts';
 import { listStatuses } from './service.ts';
 
 let t: TestContext;

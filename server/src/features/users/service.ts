@@ -1,5 +1,5 @@
 import { and, asc, count, desc, eq, gte, ilike, inArray, isNull, lt, ne, or, sql, type SQL } from 'drizzle-orm';
-import type { AuthUser } from '../../app-env.ts';
+import { invitesNeedDossier, visibleDossiers, visibleUsers, type Principal } from '../../authz/index.ts';
 import type { Db, DbOrTx } from '../../db/client.ts';
 import { dossiers, guardians, oneTimeTokens, organisations, schools, staffSchools, users, type Role } from '../../db/schema/index.ts';
 import { recordAudit, type AuditEntry } from '../audit/service.ts';
@@ -13,42 +13,31 @@ import { generateUsername } from './usernames.ts';
 
 export type InviteInput = InviteUser;
 
-/** Who invites: a signed-in staff member, or the operator at the command line (null). */
-export type Inviter = AuthUser | null;
+/** Who invites: a signed-in staff member or an API token (authorised by the route), or the operator at the command line (null). */
+export type Inviter = Principal | null;
 type Ctx = { now: Date; publicUrl: string; appSecret: string; audit: Omit<AuditEntry, 'action' | 'outcome'> };
 
-/**
- * Who may invite whom (DESIGN, roles): admins manage every account; school staff invite the
- * parents of their own schools' children; coordinators (partnership staff) work on hulpvragen and
- * manage no accounts — they may list them (to choose a coordinator for a hulpvraag).
- */
-const INVITABLE: Record<Role, Role[]> = { admin: ['parent', 'school', 'coordinator', 'admin'], coordinator: [], school: ['parent'], parent: [] };
-
-/** The ids of the schools a staff member of role `school` belongs to. */
-async function ownSchoolIds(db: DbOrTx, userId: string): Promise<string[]> {
-  return (await db.select({ id: staffSchools.schoolId }).from(staffSchools).where(eq(staffSchools.userId, userId))).map((r) => r.id);
-}
 
 /**
+ * Who may invite whom is authz's (`user.invite` with the role as target, checked by the route);
+ * dossiers to link must be visible to the inviter.
  * Creates an invited account with a generated username, links it (dossiers for parents,
  * schools for school staff), makes a 72-hour activation link and writes the welcome mail to
  * the outbox — all in one transaction. Call `mailer.kick()` afterwards.
  */
 export async function inviteUser(db: Db, inviter: Inviter, organisationId: string, input: InviteInput, ctx: Ctx) {
-  if (inviter && !INVITABLE[inviter.role].includes(input.role)) throw new AppError('forbidden', `Your role may not invite a ${input.role}.`);
   const dossierIds = [...new Set(input.dossierIds ?? [])];
   const brins = [...new Set((input.schoolBrins ?? []).map((b) => b.trim().toUpperCase()))];
   if (dossierIds.length && input.role !== 'parent') throw new AppError('validation_failed', 'dossierIds: only parents are linked to dossiers.');
   if (brins.length && input.role !== 'school') throw new AppError('validation_failed', 'schoolBrins: only school staff are linked to schools.');
-  if (inviter?.role === 'school' && dossierIds.length === 0) throw new AppError('validation_failed', 'dossierIds: name the dossier(s) of your school this parent is a guardian of.');
+  if (inviter && invitesNeedDossier(inviter) && dossierIds.length === 0) throw new AppError('validation_failed', 'dossierIds: name the dossier(s) of your school this parent is a guardian of.');
 
   const result = await db.transaction(async (tx) => {
     const [org] = await tx.select().from(organisations).where(eq(organisations.id, organisationId)).limit(1);
     if (!org) throw new AppError('not_found', 'Organisation not found.');
     if (dossierIds.length) {
-      const found = await tx.select({ id: dossiers.id, schoolId: dossiers.schoolId }).from(dossiers).where(and(eq(dossiers.organisationId, organisationId), inArray(dossiers.id, dossierIds.filter(isUuidLike))));
-      const own = inviter?.role === 'school' ? new Set(await ownSchoolIds(tx, inviter.id)) : null;
-      const allowed = found.filter((d) => !own || own.has(d.schoolId));
+      const allowed = await tx.select({ id: dossiers.id }).from(dossiers)
+        .where(and(eq(dossiers.organisationId, organisationId), inArray(dossiers.id, dossierIds.filter(isUuidLike)), inviter ? visibleDossiers(inviter) : undefined));
       if (allowed.length !== dossierIds.length) throw new AppError('not_found', 'dossierIds: one or more dossiers do not exist or are not yours to link.');
     }
     const schoolRows = brins.length ? await tx.select().from(schools).where(and(eq(schools.organisationId, organisationId), inArray(schools.brin, brins))) : [];
@@ -77,21 +66,6 @@ export async function inviteUser(db: Db, inviter: Inviter, organisationId: strin
 
 const isUuidLike = (s: string) => /^[0-9a-f-]{36}$/i.test(s);
 
-/** The condition for the users a staff member may see and manage. */
-async function manageableBy(db: DbOrTx, actor: AuthUser): Promise<SQL | undefined> {
-  const inOrg = eq(users.organisationId, actor.organisationId);
-  if (actor.role === 'admin') return inOrg;
-  if (actor.role === 'coordinator') return and(inOrg, sql`${users.role} <> 'admin'`);
-  const own = await ownSchoolIds(db, actor.id);
-  if (own.length === 0) return sql`false`;
-  const parentIds = db
-    .select({ id: guardians.userId })
-    .from(guardians)
-    .innerJoin(dossiers, eq(dossiers.id, guardians.dossierId))
-    .where(inArray(dossiers.schoolId, own));
-  return and(inOrg, eq(users.role, 'parent'), inArray(users.id, parentIds));
-}
-
 const DAY = 86_400_000;
 function lastLoginCondition(filter: LastLoginFilter | undefined, now: Date): SQL | undefined {
   switch (filter) {
@@ -112,8 +86,8 @@ function atSchool(organisationId: string, brin: string): SQL {
   )!;
 }
 
-export async function listUsers(db: Db, actor: AuthUser, query: UserQuery, now = new Date()): Promise<Page<UserListItem>> {
-  const scope = await manageableBy(db, actor);
+export async function listUsers(db: Db, actor: Principal, query: UserQuery, now = new Date()): Promise<Page<UserListItem>> {
+  const scope = await visibleUsers(db, actor);
   const q = query.q?.trim();
   const where = and(
     scope,
@@ -133,17 +107,18 @@ export async function listUsers(db: Db, actor: AuthUser, query: UserQuery, now =
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (m) => `\\${m}`);
 
 function toListItem(u: typeof users.$inferSelect): UserListItem {
-  return { id: u.id, username: u.username, displayName: u.displayName, email: u.email, role: u.role, status: u.status, lastLoginAt: u.lastLoginAt?.toISOString() ?? null };
+  // visibleUsers never lists the service account: every row here is a person.
+  return { id: u.id, username: u.username, displayName: u.displayName, email: u.email, role: u.role as Role, status: u.status, lastLoginAt: u.lastLoginAt?.toISOString() ?? null };
 }
 
-/** The user `actor` may manage, locked for update; anything else is 404 like an unknown id. */
-async function manageable(tx: DbOrTx, actor: AuthUser, userId: string) {
+/** The user `actor` may see, locked for update; anything else is 404 like an unknown id. */
+async function manageable(tx: DbOrTx, actor: Principal, userId: string) {
   if (!isUuidLike(userId)) throw new AppError('not_found', 'User not found.');
   const [row] = await tx
     .select({ user: users, organisation: organisations })
     .from(users)
     .innerJoin(organisations, eq(organisations.id, users.organisationId))
-    .where(and(eq(users.id, userId), await manageableBy(tx, actor)))
+    .where(and(eq(users.id, userId), await visibleUsers(tx, actor)))
     .limit(1)
     .for('update', { of: users });
   if (!row) throw new AppError('not_found', 'User not found.');
@@ -152,9 +127,11 @@ async function manageable(tx: DbOrTx, actor: AuthUser, userId: string) {
 
 export type UserAction = 'resend-invitation' | 'deactivate' | 'reactivate' | 'reset-2fa' | 'end-sessions';
 
-/** The staff actions on one account. Each is one transaction; mail goes to the outbox (kick after). */
-export async function manageUser(db: Db, actor: AuthUser, userId: string, action: UserAction, ctx: Ctx): Promise<void> {
-  if (INVITABLE[actor.role].length === 0) throw new AppError('forbidden', 'Your role does not manage accounts; ask the organisation’s admin.');
+/**
+ * The staff actions on one account (authorised by the route: `user.deactivate`, …), on an
+ * account the actor can see. Each is one transaction; mail goes to the outbox (kick after).
+ */
+export async function manageUser(db: Db, actor: Principal, userId: string, action: UserAction, ctx: Ctx): Promise<void> {
   await db.transaction(async (tx) => {
     const { user, organisation } = await manageable(tx, actor, userId);
     const org = `${organisation.code} ${organisation.name}`;
@@ -167,7 +144,7 @@ export async function manageUser(db: Db, actor: AuthUser, userId: string, action
         break;
       }
       case 'deactivate': {
-        if (user.id === actor.id) throw new AppError('conflict', 'You cannot deactivate your own account.');
+        if (user.id === actor.user.id) throw new AppError('conflict', 'You cannot deactivate your own account.');
         await tx.update(users).set({ status: 'deactivated', deactivatedAt: ctx.now, updatedAt: ctx.now }).where(eq(users.id, user.id));
         await tx.delete(oneTimeTokens).where(eq(oneTimeTokens.userId, user.id));
         await invalidateUserSessions(tx, user.id);
@@ -180,7 +157,7 @@ export async function manageUser(db: Db, actor: AuthUser, userId: string, action
         break;
       }
       case 'end-sessions': {
-        if (user.id === actor.id) throw new AppError('conflict', 'Log out yourself instead; this ends the sessions of someone else.');
+        if (user.id === actor.user.id) throw new AppError('conflict', 'Log out yourself instead; this ends the sessions of someone else.');
         await invalidateUserSessions(tx, user.id);
         break;
       }
@@ -201,7 +178,7 @@ export async function manageUser(db: Db, actor: AuthUser, userId: string, action
  * Parents of the organisation by name, username or e-mail, to link as guardian (school staff and
  * admins, who link guardians). At most 20, active and invited accounts only.
  */
-export async function findParents(db: DbOrTx, actor: AuthUser, q: string) {
+export async function findParents(db: DbOrTx, actor: Principal, q: string) {
   const p = `%${escapeLike(q.trim())}%`;
   const rows = await db
     .select({ id: users.id, displayName: users.displayName, username: users.username, email: users.email, status: users.status })

@@ -3,7 +3,7 @@ import { bearer, createTestApp, type TestContext } from '../../../test/app.ts';
 import { makeUser, signIn } from '../../../test/fixtures.ts';
 import { users } from '../../db/schema/index.ts';
 import { eq } from 'drizzle-orm';
-import { createWorld, type World } from '../policy/test-world.ts';
+import { createWorld, type World } from '../../authz/test-world.ts';
 
 let t: TestContext;
 let w: World;

@@ -1,12 +1,15 @@
 // Test helper (not a test): two organisations with schools, dossiers, hulpvragen, attachments and
-// one account per role, each signed in with a real session (`signIn`), for the dossier API tests.
+// one account per role, each signed in with a real session (`signIn`), and one API token of
+// organisation A per scope, for the dossier API tests and the authorisation matrix.
 import { Readable } from 'node:stream';
-import type { AuthUser } from '../../app-env.ts';
-import type { Db } from '../../db/client.ts';
-import { hulpvragen } from '../../db/schema/index.ts';
-import type { Env } from '../../env.ts';
-import { linkGuardian, linkStaffSchool, makeDossier, makeOrganisation, makeSchool, makeUser, signIn } from '../../../test/fixtures.ts';
-import { storeUpload, type AttachmentOwner } from '../attachments/upload.ts';
+import type { AuthUser } from '../app-env.ts';
+import type { Db } from '../db/client.ts';
+import { hulpvragen } from '../db/schema/index.ts';
+import type { Env } from '../env.ts';
+import { linkGuardian, linkStaffSchool, makeDossier, makeOrganisation, makeSchool, makeUser, signIn } from '../../test/fixtures.ts';
+import { storeUpload, type AttachmentOwner } from '../features/attachments/upload.ts';
+import { createApiToken } from '../features/api-tokens/service.ts';
+import { scopes, type Scope } from './principal.ts';
 
 export const BOUNDARY = '----kindkans-test-boundary';
 
@@ -82,8 +85,13 @@ export async function createWorld(db: Db, env: Env, now: Date) {
 
   const tokens = {} as Record<Actor, string>;
   for (const a of actors) tokens[a] = await signIn(db, users[a].id, now, env);
+  /** One API token of organisation A per scope, each with that scope only. */
+  const apiTokens = {} as Record<Scope, string>;
+  for (const scope of scopes) {
+    apiTokens[scope] = (await createApiToken(db, orgA.id, { name: `Koppeling ${scope}`, scopes: [scope], expiresInDays: 90 }, { now, createdBy: { id: users.admin.id, displayName: 'Test' }, audit: {} })).token;
+  }
   const brin: Record<Target, string> = { own: schoolA1.brin, otherSchool: schoolA2.brin, otherOrg: schoolB1.brin, otherChild: schoolA1.brin };
-  return { orgA, orgB, schoolA1, schoolA2, schoolB1, users, dossiers, hulpvraag, attachment, tokens, brin, staffOf, asAuthUser };
+  return { orgA, orgB, schoolA1, schoolA2, schoolB1, users, dossiers, hulpvraag, attachment, tokens, apiTokens, brin, staffOf, asAuthUser };
 }
 
 export type World = Awaited<ReturnType<typeof createWorld>>;

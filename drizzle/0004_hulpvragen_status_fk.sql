@@ -1,1 +1,0 @@
-ALTER TABLE "hulpvragen" ADD CONSTRAINT "hulpvragen_status_fk" FOREIGN KEY ("organisation_id","status") REFERENCES "public"."hulpvraag_statuses"("organisation_id","name") ON DELETE restrict ON UPDATE cascade;

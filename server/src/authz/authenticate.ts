@@ -1,0 +1,72 @@
+import type { Context, MiddlewareHandler } from 'hono';
+import { createMiddleware } from 'hono/factory';
+import type { AppEnv } from '../app-env.ts';
+import { findApiToken, touchApiToken } from '../features/api-tokens/service.ts';
+import { sessionPolicy, validateSessionToken } from '../features/auth/session.ts';
+import { AppError } from '../lib/errors.ts';
+import { hitRateLimit } from '../lib/rate-limit.ts';
+import { API_TOKEN_PREFIX } from '../lib/crypto.ts';
+import { recordRefusal } from './authorize.ts';
+import { sessionPrincipal, type Principal, type SessionPrincipal } from './principal.ts';
+
+/**
+ * The variables `authenticate()` sets (Hono's `RequestIdVariables` style): only this middleware
+ * declares `principal`. A route that lists `authenticate()` in its `middleware` gets
+ * `c.var.principal` typed in its handler; helpers take `Context<AuthEnv>`.
+ */
+export type AuthVariables<P extends Principal = Principal> = { principal: P };
+export type AuthEnv<P extends Principal = Principal> = AppEnv & { Variables: AuthVariables<P> };
+
+const BEARER = /^Bearer ([A-Za-z0-9_-]{20,128})$/;
+
+const unauthorized = (detail: string) => new AppError('unauthorized', detail, {}, { 'WWW-Authenticate': 'Bearer realm="kindkans"' });
+
+/**
+ * `Authorization: Bearer …` → `c.var.principal`, or 401.
+ * - `kk_…`: an API token (lean: one lookup, the per-token rate limit, a last-use note at most
+ *   every 15 s; no idle touch). Over the limit: 429 `rate_limited` with Retry-After.
+ * - anything else: a person's session (idle timeout, activity recorded as before).
+ * `{ sessionOnly: true }`: a route for people only (`/auth/*`, `/api-tokens`): a token is
+ * refused with 403 and audited; the handler's `principal` is then a `SessionPrincipal`.
+ */
+export function authenticate(): MiddlewareHandler<AuthEnv>;
+export function authenticate(options: { sessionOnly: true }): MiddlewareHandler<AuthEnv<SessionPrincipal>>;
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the overloads above are the types
+export function authenticate(options: { sessionOnly?: boolean } = {}): MiddlewareHandler<any> {
+  return createMiddleware<AuthEnv>(async (c, next) => {
+    const match = BEARER.exec(c.req.header('authorization') ?? '');
+    if (!match) throw unauthorized('Sign in, or send an API token: Authorization: Bearer <token>.');
+    const principal = match[1]!.startsWith(API_TOKEN_PREFIX) ? await tokenPrincipal(c, match[1]!) : await sessionPrincipalOf(c, match[1]!);
+    c.set('principal', principal);
+    if (options.sessionOnly && principal.kind !== 'session') {
+      await recordRefusal(c, null, { reason: 'token' });
+      throw new AppError('forbidden', 'An API token cannot use this route; it is for people signed in with a session.');
+    }
+    await next();
+  });
+}
+
+async function sessionPrincipalOf<E extends AppEnv>(c: Context<E>, token: string): Promise<SessionPrincipal> {
+  const { db, clock, env } = c.var.deps;
+  const result = await validateSessionToken(db, token, clock.now(), sessionPolicy(env));
+  if (!result) throw unauthorized('Sign in again: the session is missing, has ended or has expired.');
+  return sessionPrincipal(result.user, result.session);
+}
+
+async function tokenPrincipal<E extends AppEnv>(c: Context<E>, token: string): Promise<Principal> {
+  const { db, clock, env } = c.var.deps;
+  const now = clock.now();
+  const found = await findApiToken(db, token, now);
+  if (!found) throw unauthorized('The API token is unknown, revoked or expired.');
+  const over = await hitRateLimit(db, `api-token:${found.principal.token.id}`, { max: env.API_TOKEN_RATE_PER_MINUTE, windowSeconds: 60 }, now);
+  if (over) {
+    throw new AppError('rate_limited', `Too many requests with this API token. Try again in ${over.retryAfterSeconds} seconds.`, { retryAfter: over.retryAfterSeconds }, { 'Retry-After': String(over.retryAfterSeconds) });
+  }
+  await touchApiToken(db, found, now, c.var.clientIp);
+  return found.principal;
+}
+
+/** The principal of a request that may or may not be authenticated (audit context, logs). */
+export function principalOf<E extends AppEnv>(c: Context<E>): Principal | undefined {
+  return (c.var as { principal?: Principal }).principal;
+}

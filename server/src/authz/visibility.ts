@@ -1,0 +1,141 @@
+import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import type { Context } from 'hono';
+import type { DbOrTx } from '../db/client.ts';
+import type { AnyPgColumn } from 'drizzle-orm/pg-core';
+import { attachments, dossierEntries, dossiers, guardians, hulpvragen, schools, staffSchools, users } from '../db/schema/index.ts';
+import { auditContext, recordAudit } from '../features/audit/service.ts';
+import { AppError } from '../lib/errors.ts';
+import { isUuid } from '../lib/openapi.ts';
+import type { AuthEnv } from './authenticate.ts';
+import type { Principal } from './principal.ts';
+
+/**
+ * DESIGN: which rows a principal may see. Every query for dossier data filters with
+ * `visibleDossiers(principal)`; nothing ever crosses organisations.
+ * - parent: dossiers they are a guardian of
+ * - school: dossiers of their own schools (staff_schools)
+ * - coordinator, admin, and an API token (the service account): every dossier of the organisation
+ * Invisible answers 404, like nonexistent. (Column references are written out table-qualified:
+ * drizzle leaves them bare in single-table selects.)
+ */
+export function visibleDossiers(principal: Principal): SQL {
+  const sameOrganisation = eq(dossiers.organisationId, principal.organisationId);
+  switch (principal.role) {
+    case 'parent':
+      return and(sameOrganisation, sql`exists (select 1 from guardians g where g.dossier_id = "dossiers"."id" and g.user_id = ${principal.user.id})`)!;
+    case 'school':
+      return and(sameOrganisation, sql`"dossiers"."school_id" in (select ss.school_id from staff_schools ss where ss.user_id = ${principal.user.id})`)!;
+    case 'coordinator':
+    case 'admin':
+    case 'service':
+      return sameOrganisation;
+  }
+}
+
+/** Schools this principal may search: school staff their own, everyone else the organisation's. */
+export function visibleSchools(principal: Principal): SQL {
+  const sameOrganisation = eq(schools.organisationId, principal.organisationId);
+  if (principal.role !== 'school') return sameOrganisation;
+  return and(sameOrganisation, sql`"schools"."id" in (select ss.school_id from staff_schools ss where ss.user_id = ${principal.user.id})`)!;
+}
+
+/** May this principal place a dossier at this school? (school staff: only their own schools) */
+export async function mayUseSchool(db: DbOrTx, principal: Principal, schoolId: string): Promise<boolean> {
+  if (principal.role === 'parent') return false;
+  if (principal.role !== 'school') return true;
+  const rows = await db.select({ id: staffSchools.schoolId }).from(staffSchools).where(and(eq(staffSchools.userId, principal.user.id), eq(staffSchools.schoolId, schoolId))).limit(1);
+  return rows.length > 0;
+}
+
+/** The ids of the schools a staff member of role `school` belongs to. */
+export async function ownSchoolIds(db: DbOrTx, userId: string): Promise<string[]> {
+  return (await db.select({ id: staffSchools.schoolId }).from(staffSchools).where(eq(staffSchools.userId, userId))).map((r) => r.id);
+}
+
+/**
+ * The accounts a principal may see (and, with the right action, manage): admins every person of
+ * the organisation; coordinators and API tokens every person but admins; school staff the parents
+ * of their own schools' children; parents nobody. Service accounts are never listed or managed.
+ */
+export async function visibleUsers(db: DbOrTx, principal: Principal): Promise<SQL> {
+  const people = and(eq(users.organisationId, principal.organisationId), sql`${users.role} <> 'service'`)!;
+  switch (principal.role) {
+    case 'admin':
+      return people;
+    case 'coordinator':
+    case 'service':
+      return and(people, sql`${users.role} <> 'admin'`)!;
+    case 'parent':
+      return sql`false`;
+    case 'school': {
+      const own = await ownSchoolIds(db, principal.user.id);
+      if (own.length === 0) return sql`false`;
+      const parentIds = db.select({ id: guardians.userId }).from(guardians).innerJoin(dossiers, eq(dossiers.id, guardians.dossierId)).where(inArray(dossiers.schoolId, own));
+      return and(people, eq(users.role, 'parent'), inArray(users.id, parentIds))!;
+    }
+  }
+}
+
+export interface VisibleDossier { id: string; organisationId: string; schoolId: string; label: string }
+export interface VisibleHulpvraag { id: string; dossierId: string; organisationId: string; title: string }
+export interface VisibleAttachment { id: string; hulpvraagId: string | null; entryId: string | null; dossierId: string; filename: string }
+
+/** Parents see only what staff marked *zichtbaar voor ouders*; staff and tokens see everything they may see. */
+export function parentsSeeOnlyShared(principal: Principal, visibleToParents: AnyPgColumn): SQL | undefined {
+  return principal.role === 'parent' ? eq(visibleToParents, true) : undefined;
+}
+
+export async function findVisibleDossier(db: DbOrTx, principal: Principal, id: string): Promise<VisibleDossier | null> {
+  if (!isUuid(id)) return null;
+  const [row] = await db
+    .select({ id: dossiers.id, organisationId: dossiers.organisationId, schoolId: dossiers.schoolId, firstName: dossiers.firstName, lastName: dossiers.lastName })
+    .from(dossiers)
+    .where(and(eq(dossiers.id, id), visibleDossiers(principal)))
+    .limit(1);
+  return row ? { id: row.id, organisationId: row.organisationId, schoolId: row.schoolId, label: `${row.firstName} ${row.lastName}` } : null;
+}
+
+export async function findVisibleHulpvraag(db: DbOrTx, principal: Principal, id: string): Promise<VisibleHulpvraag | null> {
+  if (!isUuid(id)) return null;
+  const [row] = await db
+    .select({ id: hulpvragen.id, dossierId: hulpvragen.dossierId, organisationId: hulpvragen.organisationId, title: hulpvragen.title })
+    .from(hulpvragen)
+    .innerJoin(dossiers, eq(dossiers.id, hulpvragen.dossierId))
+    .where(and(eq(hulpvragen.id, id), eq(hulpvragen.organisationId, principal.organisationId), visibleDossiers(principal), parentsSeeOnlyShared(principal, hulpvragen.visibleToParents)))
+    .limit(1);
+  return row ?? null;
+}
+
+export async function findVisibleAttachment(db: DbOrTx, principal: Principal, id: string): Promise<VisibleAttachment | null> {
+  if (!isUuid(id)) return null;
+  // The owner is a hulpvraag or a dossier entry (Aanpak, TLV, Overlegronde); parents see it only when its owner is shared.
+  const [row] = await db
+    .select({ id: attachments.id, hulpvraagId: attachments.hulpvraagId, entryId: attachments.entryId, dossierId: dossiers.id, filename: attachments.filename })
+    .from(attachments)
+    .leftJoin(hulpvragen, eq(hulpvragen.id, attachments.hulpvraagId))
+    .leftJoin(dossierEntries, eq(dossierEntries.id, attachments.entryId))
+    .innerJoin(dossiers, sql`"dossiers"."id" = coalesce(${hulpvragen.dossierId}, ${dossierEntries.dossierId})`)
+    .where(and(
+      eq(attachments.id, id), eq(attachments.organisationId, principal.organisationId), visibleDossiers(principal),
+      principal.role === 'parent' ? sql`coalesce(${hulpvragen.visibleToParents}, ${dossierEntries.visibleToParents}) = true` : undefined,
+    ))
+    .limit(1);
+  return row ?? null;
+}
+
+type Finder<T> = (db: DbOrTx, principal: Principal, id: string) => Promise<T | null>;
+
+/**
+ * Loads what the caller may see, or records the refusal in the audit log and answers 404
+ * (the same for invisible, nonexistent and malformed ids).
+ */
+export async function loadVisible<T>(c: Context<AuthEnv>, find: Finder<T>, id: string, audit: { action: string; subjectType: string }): Promise<T> {
+  const found = await find(c.var.deps.db, c.var.principal, id);
+  return found ?? denyInvisible(c, id, audit);
+}
+
+/** Records a refused read of something invisible (or nonexistent) and answers 404. */
+export async function denyInvisible(c: Context<AuthEnv>, id: string, audit: { action: string; subjectType: string }): Promise<never> {
+  await recordAudit(c.var.deps.db, { ...auditContext(c), action: audit.action, outcome: 'denied', subjectType: audit.subjectType, subjectId: id.slice(0, 100) });
+  throw new AppError('not_found', `No ${audit.subjectType} with this id.`);
+}
