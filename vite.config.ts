@@ -13,8 +13,9 @@ const outDir = resolve(process.env.EXTENSION_OUT_DIR || 'dist/extension');
 
 function serverOrigin(serverUrl: string): string {
   const url = new URL(serverUrl);
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new Error(`EXTENSION_SERVER_URL must be an http(s) address, not ${serverUrl}`);
+  // The same rule as the options page (extension/src/lib/server-url.ts): https://, plain http:// only on this computer.
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && ['localhost', '127.0.0.1'].includes(url.hostname))) {
+    throw new Error(`EXTENSION_SERVER_URL must be an https:// address (http:// only for localhost or 127.0.0.1), not ${serverUrl}`);
   }
   return url.origin;
 }

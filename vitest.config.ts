@@ -22,7 +22,7 @@ export default defineConfig({
         // Vite 8 transforms with oxc (the esbuild option is ignored there).
         oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
         resolve: { alias: { 'react/jsx-runtime': 'preact/jsx-runtime', react: 'preact/compat', 'react-dom': 'preact/compat' } },
-        define: { __KINDKANS_SERVER_URL__: JSON.stringify('http://kindkans.test') },
+        define: { __KINDKANS_SERVER_URL__: JSON.stringify('https://kindkans.test') },
         test: {
           name: 'extension',
           environment: 'happy-dom',

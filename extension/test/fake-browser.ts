@@ -51,6 +51,29 @@ function makeArea(name: string, onChanged: FakeEvent) {
   };
 }
 
+/**
+ * `storage.managed`: what browser policy sets, read-only for the extension. A test sets a policy
+ * with `data.set(…)`; `missing = true` behaves like Firefox without a policy (get rejects).
+ */
+function makeManagedArea() {
+  const data = new Map<string, unknown>();
+  const refuse = async () => {
+    throw new Error('storage.managed is read-only');
+  };
+  return {
+    data,
+    missing: false,
+    async get(keys?: string | string[] | null) {
+      if (this.missing) throw new Error('Managed storage manifest not found');
+      const list = keys == null ? [...data.keys()] : Array.isArray(keys) ? keys : [keys];
+      return Object.fromEntries(list.filter((k) => data.has(k)).map((k) => [k, clone(data.get(k))]));
+    },
+    set: refuse,
+    remove: refuse,
+    clear: refuse,
+  };
+}
+
 export interface FakeDownload {
   id: number;
   url: string;
@@ -85,6 +108,7 @@ export function createFakeBrowser() {
       local: makeArea('local', storageChanged),
       session: makeArea('session', storageChanged),
       sync: makeArea('sync', storageChanged),
+      managed: makeManagedArea(),
       onChanged: storageChanged,
     },
     alarms: {

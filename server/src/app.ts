@@ -25,6 +25,7 @@ import { passwordResetRoutes } from './features/password-reset/routes.ts';
 import { userRoutes } from './features/users/routes.ts';
 import { AppError, toProblem, type ErrorCode } from './lib/errors.ts';
 import { silentLogger } from './lib/logger.ts';
+import { redactTokens } from './lib/redact.ts';
 import { systemClock } from './lib/clock.ts';
 import { createRouter } from './lib/router.ts';
 import { accessLog } from './middleware/access-log.ts';
@@ -32,6 +33,7 @@ import { bodyLimit } from './middleware/body-limit.ts';
 import { cors } from './middleware/cors.ts';
 import { requestContext } from './middleware/request-context.ts';
 import { securityHeaders } from './middleware/security-headers.ts';
+import { unreadBody } from './middleware/unread-body.ts';
 
 export type CreateAppOptions = Omit<AppDeps, 'clock' | 'logger'> & Partial<Pick<AppDeps, 'clock' | 'logger'>>;
 
@@ -70,6 +72,8 @@ export function createApp(options: CreateAppOptions) {
     c.set('deps', deps);
     await next();
   });
+  // Outermost after the context: it sees every answer, also the error ones, before it goes out.
+  app.use('*', unreadBody({ drainBytes: JSON_BODY_LIMIT, drainMs: 2_000 }));
   app.use('*', requestContext({ trustProxy: deps.env.TRUST_PROXY }));
   app.use('*', accessLog());
   app.use('*', securityHeaders({ hsts: deps.env.PUBLIC_URL.startsWith('https://') }));
@@ -120,7 +124,9 @@ function toAppError(err: Error, c: Context<AppEnv>): AppError {
     const code = byStatus[err.status];
     if (code) return new AppError(code, err.status === 400 ? safeDetail(err.message) : undefined);
   }
-  c.var.deps?.logger.error('unhandled error', { requestId: c.var.requestId, method: c.req.method, path: c.req.path, err });
+  // The same redaction as the access log: a token path must not reach the log through an error either.
+  const logged = { message: redactTokens(err.message), stack: err.stack ? redactTokens(err.stack) : undefined };
+  c.var.deps?.logger.error('unhandled error', { requestId: c.var.requestId, method: c.req.method, path: redactTokens(c.req.path), err: logged });
   return new AppError('internal_error', 'Please try again. If it keeps happening, mention the request id to the helpdesk.');
 }
 

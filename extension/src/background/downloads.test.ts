@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { safeFilename, startDownload, onDownloadChanged } from './downloads';
+import { extensionsByType, safeFilename, startDownload, onDownloadChanged } from './downloads';
 import { getSession } from '../lib/storage';
 import { startSession } from './session';
 import { demoHulpvraag, demoLogin } from '../../test/fake-server';
@@ -7,10 +7,31 @@ import { fakeBrowser } from '../../test/fake-browser';
 
 describe('downloads', () => {
   it('keeps file names the browser accepts', () => {
-    expect(safeFilename('verslag observatie.pdf')).toBe('verslag observatie.pdf');
-    expect(safeFilename('../../etc/passwd')).toBe('passwd');
-    expect(safeFilename('a:b*c?.pdf')).toBe('a_b_c_.pdf');
-    expect(safeFilename('...')).toBe('bijlage');
+    expect(safeFilename('verslag observatie.pdf', 'application/pdf')).toBe('verslag observatie.pdf');
+    expect(safeFilename('../../etc/passwd', 'text/plain; charset=utf-8')).toBe('passwd.txt');
+    expect(safeFilename('a:b*c?.pdf', 'application/pdf')).toBe('a_b_c_.pdf');
+    expect(safeFilename('...', 'application/pdf')).toBe('bijlage.pdf');
+  });
+
+  it('saves a file only under an extension of its type: the same allow-list as the server', async () => {
+    expect(safeFilename('verslag.html', 'text/plain; charset=utf-8')).toBe('verslag.html.txt');
+    expect(safeFilename('logo.svg', 'text/plain; charset=utf-8')).toBe('logo.svg.txt');
+    expect(safeFilename('Rapport.bat', 'text/plain; charset=utf-8')).toBe('Rapport.bat.txt');
+    expect(safeFilename('setup.exe', 'image/jpeg')).toBe('setup.exe.jpg');
+    expect(safeFilename('verslag.pdf.hta', 'application/pdf')).toBe('verslag.pdf.hta.pdf');
+    expect(safeFilename('verslag.hta.', 'application/pdf')).toBe('verslag.hta.pdf');
+    expect(safeFilename('foto.JPEG', 'image/jpeg')).toBe('foto.JPEG');
+    expect(safeFilename('foto.jpg', 'image/jpeg')).toBe('foto.jpg');
+    expect(safeFilename('pagina.html', 'text/html')).toBeNull();
+    // The server's list (server code is imported by this test only, never by the extension).
+    const server = await import('../../../server/src/features/attachments/sniff');
+    expect(Object.fromEntries(Object.entries(server.extensionsByType).map(([type, exts]) => [type.split(';')[0], exts]))).toEqual(extensionsByType);
+  });
+
+  it('refuses to save a type outside the allow-list', async () => {
+    await startSession(demoLogin());
+    const attachment = { ...demoHulpvraag.attachments[0]!, filename: 'pagina.html', contentType: 'text/html' };
+    expect(await startDownload(attachment)).toEqual({ ok: false, error: 'unsupported_media_type' });
   });
 
   it('keeps the requested name unless the browser only added a number', async () => {
@@ -29,7 +50,7 @@ describe('downloads', () => {
     const reply = await startDownload(demoHulpvraag.attachments[0]!);
     expect(reply.ok).toBe(true);
     expect(fakeBrowser().downloads.list[0]).toMatchObject({
-      url: 'http://kindkans.test/api/v1/attachments/a1/content',
+      url: 'https://kindkans.test/api/v1/attachments/a1/content',
       headers: [{ name: 'Authorization', value: 'Bearer tok-123' }],
     });
     const id = reply.ok ? reply.downloadId : -1;

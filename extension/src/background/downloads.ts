@@ -6,19 +6,43 @@ import { attachmentContentUrl } from '../lib/api';
 import { getSession, setSession, type DownloadRecord } from '../lib/storage';
 import type { DownloadReply } from '../lib/messages';
 
-/** A file name the browser accepts: no folders, no reserved characters. */
-export function safeFilename(name: string): string {
+/**
+ * The extensions a file of each type may be saved under: the server's allow-list
+ * (server/src/features/attachments/sniff.ts), kept here too so that a name that disagrees with
+ * the file (`Rapport.bat`, `verslag.pdf.hta`) never reaches the Downloads folder as such.
+ */
+export const extensionsByType: Record<string, readonly string[]> = {
+  'application/pdf': ['.pdf'],
+  'image/png': ['.png'],
+  'image/jpeg': ['.jpg', '.jpeg'],
+  'application/vnd.openxmlformats-officedocument.wordprocessingml.document': ['.docx'],
+  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': ['.xlsx'],
+  'application/vnd.oasis.opendocument.text': ['.odt'],
+  'text/plain': ['.txt'],
+};
+
+/**
+ * A file name the browser accepts (no folders, no reserved characters) that ends in an
+ * extension of the file's type (`contentType` as the server gave it): a wrong or missing one
+ * gets the type's own appended. Null for a type outside the allow-list: not saved at all.
+ */
+export function safeFilename(name: string, contentType: string): string | null {
+  const allowed = extensionsByType[contentType.split(';')[0]!.trim().toLowerCase()];
+  if (!allowed) return null;
   const cleaned = (name.split(/[\\/]/).pop() ?? '')
     .replace(/[\u0000-\u001f\u007f<>:"/\\|?*~]+/g, '_')
     .replace(/^[.\s]+|[.\s]+$/g, '')
-    .slice(0, 180);
-  return cleaned || 'bijlage';
+    .slice(0, 180) || 'bijlage';
+  const dot = cleaned.lastIndexOf('.');
+  const ext = dot > 0 ? cleaned.slice(dot).toLowerCase() : '';
+  return allowed.includes(ext) ? cleaned : `${cleaned}${allowed[0]}`;
 }
 
 export async function startDownload(attachment: Attachment): Promise<DownloadReply> {
   const session = await getSession('session');
   if (!session) return { ok: false, error: 'session_expired' };
-  const filename = safeFilename(attachment.filename);
+  const filename = safeFilename(attachment.filename, attachment.contentType);
+  if (!filename) return { ok: false, error: 'unsupported_media_type' };
   try {
     const downloadId = await browser.downloads.download({
       url: await attachmentContentUrl(attachment.id),

@@ -22,7 +22,7 @@ describe('background session', () => {
   });
 
   it('follows the reminder minutes from the options', async () => {
-    await setLocal('settings', { serverUrl: 'http://kindkans.test', language: 'nl', reminderMinutes: 3 });
+    await setLocal('settings', { serverUrl: 'https://kindkans.test', language: 'nl', reminderMinutes: 3 });
     const before = Date.now();
     await startSession(demoLogin());
     expect(fakeBrowser().alarms.alarms.get(ALARM_REMINDER)!.scheduledTime - before).toBeLessThan(3 * 60_000 + 1000);

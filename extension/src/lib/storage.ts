@@ -4,6 +4,7 @@
 //   browser closes. The token is never written to `local` or `sync`.
 import { browser } from './browser';
 import type { User } from './server-routes';
+import { isSecureServerUrl, normaliseServerUrl } from './server-url';
 
 export const DEFAULT_SERVER_URL: string =
   typeof __KINDKANS_SERVER_URL__ === 'string' ? __KINDKANS_SERVER_URL__ : 'http://localhost:3000';
@@ -90,8 +91,29 @@ export async function removeSession(...keys: (keyof SessionSchema)[]) {
   await browser.storage.session.remove(keys);
 }
 
+/**
+ * What a school presets through browser policy (`storage.managed`, described by
+ * `managed-schema.json` in the manifest). Read before `storage.local`: a managed value wins.
+ */
+export interface ManagedSettings {
+  serverUrl?: string;
+}
+
+/** The policy's settings; `{}` without a policy (Firefox rejects then) or with an unusable value. */
+export async function getManaged(): Promise<ManagedSettings> {
+  try {
+    const found = await browser.storage.managed.get('serverUrl');
+    const url = typeof found.serverUrl === 'string' ? normaliseServerUrl(found.serverUrl) : null;
+    return url && isSecureServerUrl(url) ? { serverUrl: url } : {};
+  } catch {
+    return {};
+  }
+}
+
+/** The settings in force: the school's policy first, then what was saved here, then the defaults. */
 export async function getSettings(): Promise<Settings> {
-  return getLocal('settings');
+  const [managed, local] = await Promise.all([getManaged(), getLocal('settings')]);
+  return { ...local, ...managed };
 }
 
 type AreaName = 'local' | 'session';

@@ -2,31 +2,23 @@ import { useEffect, useState } from 'preact/hooks';
 import { browser } from '../lib/browser';
 import { t } from '../lib/i18n';
 import { send } from '../lib/messages';
-import { DEFAULT_SERVER_URL, getSession, getSettings, setLocal, type Language, type Settings } from '../lib/storage';
+import { isSecureServerUrl, normaliseServerUrl } from '../lib/server-url';
+import { DEFAULT_SERVER_URL, getLocal, getManaged, getSession, getSettings, setLocal, type Language, type Settings } from '../lib/storage';
 import { Alert } from '../components/alert';
-
-/** `https://x.nl/path/` → `https://x.nl/path`; null when it is not an http(s) address. */
-export function normaliseServerUrl(input: string): string | null {
-  try {
-    const url = new URL(input.trim());
-    if (url.protocol !== 'https:' && url.protocol !== 'http:') return null;
-    if (url.username || url.password || url.search || url.hash) return null;
-    return `${url.origin}${url.pathname}`.replace(/\/+$/, '');
-  } catch {
-    return null;
-  }
-}
 
 export function OptionsForm() {
   const [settings, setSettings] = useState<Settings | null>(null);
+  /** The server set by the school through browser policy: shown, not editable. */
+  const [managedServer, setManagedServer] = useState<string | null>(null);
   const [server, setServer] = useState('');
   const [language, setLanguage] = useState<Language>('auto');
   const [minutes, setMinutes] = useState('10');
   const [message, setMessage] = useState<{ kind: 'error' | 'success'; text: string } | null>(null);
 
   useEffect(() => {
-    void getSettings().then((s) => {
+    void Promise.all([getSettings(), getManaged()]).then(([s, managed]) => {
       setSettings(s);
+      setManagedServer(managed.serverUrl ?? null);
       setServer(s.serverUrl);
       setLanguage(s.language);
       setMinutes(String(s.reminderMinutes));
@@ -36,8 +28,9 @@ export function OptionsForm() {
   function submit(event: Event) {
     event.preventDefault();
     setMessage(null);
-    const url = normaliseServerUrl(server);
+    const url = managedServer ?? normaliseServerUrl(server);
     if (!url) return setMessage({ kind: 'error', text: t('invalidUrl') });
+    if (!isSecureServerUrl(url)) return setMessage({ kind: 'error', text: t('insecureUrl') });
     const reminder = Number(minutes);
     if (!Number.isInteger(reminder) || reminder < 1 || reminder > 60) {
       return setMessage({ kind: 'error', text: t('invalidMinutes') });
@@ -48,8 +41,10 @@ export function OptionsForm() {
     void allowed.then(async (granted) => {
       if (!granted) return setMessage({ kind: 'error', text: t('permissionDenied') });
       const changedServer = settings?.serverUrl !== url;
+      // Under a policy the school's address stays in force; what was saved here is kept for later.
+      const serverUrl = managedServer ? (await getLocal('settings')).serverUrl : url;
+      await setLocal('settings', { serverUrl, language, reminderMinutes: reminder });
       const next: Settings = { serverUrl: url, language, reminderMinutes: reminder };
-      await setLocal('settings', next);
       setSettings(next);
       setServer(url);
       if (changedServer && (await getSession('session'))) await send({ type: 'logout', reason: 'settings' });
@@ -61,9 +56,9 @@ export function OptionsForm() {
   return (
     <form class="form options-form" onSubmit={submit} noValidate>
       <label for="server">{t('serverUrl')}</label>
-      <input id="server" type="url" required value={server} aria-describedby="server-hint"
+      <input id="server" type="url" required value={server} aria-describedby="server-hint" readOnly={managedServer !== null}
         onInput={(e) => setServer(e.currentTarget.value)} />
-      <p id="server-hint" class="hint">{t('serverUrlHint')}</p>
+      <p id="server-hint" class="hint">{managedServer ? t('serverUrlManaged') : t('serverUrlHint')}</p>
 
       <label for="language">{t('language')}</label>
       <select id="language" value={language} onChange={(e) => setLanguage(e.currentTarget.value as Language)}>

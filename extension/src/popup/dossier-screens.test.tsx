@@ -61,7 +61,7 @@ describe('after login', () => {
     await waitFor(() => expect(browser.downloads.list).toHaveLength(1));
     const download = browser.downloads.list[0]!;
     expect(download.filename).toBe('verslag observatie.pdf');
-    expect(download.url).toBe('http://kindkans.test/api/v1/attachments/a1/content');
+    expect(download.url).toBe('https://kindkans.test/api/v1/attachments/a1/content');
     expect(download.url).not.toContain('tok-123');
     expect(download.headers).toEqual([{ name: 'Authorization', value: 'Bearer tok-123' }]);
     download.bytesReceived = 500;

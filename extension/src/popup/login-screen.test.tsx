@@ -87,13 +87,13 @@ describe('login screen in English', () => {
     parentServer();
     const { setLocal } = await import('../lib/storage');
     const { loadLanguage } = await import('../stores/settings');
-    await setLocal('settings', { serverUrl: 'http://kindkans.test', language: 'en', reminderMinutes: 10 });
+    await setLocal('settings', { serverUrl: 'https://kindkans.test', language: 'en', reminderMinutes: 10 });
     await loadLanguage();
     await openPopup();
     expect(await screen.findByLabelText('Organisation')).toBeTruthy();
     expect(screen.getByLabelText('Password')).toBeTruthy();
     expect(screen.getByRole('button', { name: 'Sign in' })).toBeTruthy();
-    await setLocal('settings', { serverUrl: 'http://kindkans.test', language: 'nl', reminderMinutes: 10 });
+    await setLocal('settings', { serverUrl: 'https://kindkans.test', language: 'nl', reminderMinutes: 10 });
     expect(await screen.findByLabelText('Organisatie')).toBeTruthy();
   });
 });

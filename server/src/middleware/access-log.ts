@@ -1,5 +1,6 @@
 import { createMiddleware } from 'hono/factory';
 import type { AppEnv } from '../app-env.ts';
+import { redactTokens } from '../lib/redact.ts';
 
 /** One log line per request: method, path (never the query: it may hold search terms), status, time. */
 export function accessLog() {
@@ -9,14 +10,9 @@ export function accessLog() {
     c.var.deps.logger.info('request', {
       requestId: c.var.requestId,
       method: c.req.method,
-      path: redactPath(c.req.path),
+      path: redactTokens(c.req.path),
       status: c.res.status,
       ms: Math.round(performance.now() - started),
     });
   });
-}
-
-/** Links carry tokens in the path (/activate/<token>): never log them. */
-export function redactPath(path: string): string {
-  return path.replace(/^(\/(?:api\/v1\/)?(?:activation|activate|password-reset|reset)\/)[^/]+/, '$1[token]');
 }

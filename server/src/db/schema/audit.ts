@@ -6,7 +6,9 @@ export type AuditOutcome = (typeof auditOutcomes)[number];
 
 /**
  * NEN 7513-style access log: who (id, role, name at the time), what, when, from where, outcome.
- * No foreign keys on purpose: the log outlives the rows it speaks of, and is append-only.
+ * No foreign keys on purpose: the log outlives the rows it speaks of, and is append-only (one
+ * exception: a download's entry is written when it starts, with `detail.transfer: 'started'`, and
+ * gets `complete` or `aborted` and the bytes sent when the stream ends).
  * `detail` is internal (e.g. why a login failed) and never shown to parents.
  */
 export const auditLog = pgTable(

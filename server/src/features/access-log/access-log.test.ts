@@ -76,7 +76,9 @@ describe('audit of reads and GET /dossiers/{id}/access-log', () => {
       ],
       page: 1, pageSize: 20, total: 2,
     });
-    // Reading the access log is not itself in it, and writes no entry.
-    expect((await newEntries()).filter((e) => e.action.startsWith('access-log'))).toEqual([]);
+    // Reading the access log is not shown in it, but is itself audited (NEN 7513: every read of the dossier's data).
+    expect((await newEntries()).filter((e) => e.action.startsWith('access-log'))).toEqual([expect.objectContaining({ action: 'access-log.read', outcome: 'success', role: 'coordinator' })]);
+    const again = await (await t.app.request(`${path}/access-log`, as('coordinator'))).json();
+    expect(again.total).toBe(2);
   });
 });

@@ -5,6 +5,7 @@ import { auditLog, type AccountRole } from '../../db/schema/index.ts';
 import { IdParam, PageQuery, authResponses, bearerSecurity, json, pageOf, problem, type Page, queryResponses } from '../../lib/openapi.ts';
 import { createRouter } from '../../lib/router.ts';
 import { authenticate, authorize, findVisibleDossier, loadVisible } from '../../authz/index.ts';
+import { auditContext, recordAudit } from '../audit/service.ts';
 import { AccessLogEntry } from './schemas.ts';
 
 /** The audit actions that are reads of the child's data, shown in the access log. */
@@ -35,6 +36,9 @@ export const accessLogRoutes = createRouter().openapi(
   }),
   async (c) => {
     const dossier = await loadVisible(c, findVisibleDossier, c.req.valid('param').id, { action: 'access-log.read', subjectType: 'dossier' });
-    return c.json(await listAccessLog(c.var.deps.db, dossier.id, c.req.valid('query')), 200, { 'Cache-Control': 'no-store' });
+    const { db } = c.var.deps;
+    const page = await listAccessLog(db, dossier.id, c.req.valid('query'));
+    await recordAudit(db, { ...auditContext(c), action: 'access-log.read', outcome: 'success', subjectType: 'dossier', subjectId: dossier.id, subjectLabel: dossier.label, dossierId: dossier.id, detail: { page: page.page, entries: page.items.length } });
+    return c.json(page, 200, { 'Cache-Control': 'no-store' });
   },
 );

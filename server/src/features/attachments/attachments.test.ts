@@ -52,9 +52,42 @@ describe('attachments: upload', () => {
     expect(sha(new Uint8Array(await download.arrayBuffer()))).toBe(sha(bytes));
   });
 
-  it('decides on the bytes, not the name: a PNG called .pdf is a PNG', async () => {
+  it('decides on the bytes, and the name must agree: a PNG called .pdf is refused (415), nothing stored', async () => {
     const png = sampleFiles.find((f) => f.type === 'image/png')!;
-    expect((await (await upload(png.bytes, 'echt.pdf')).json()).contentType).toBe('image/png');
+    const before = await stored();
+    const res = await upload(png.bytes, 'echt.pdf');
+    expect(res.status).toBe(415);
+    expect((await res.json()).detail).toMatch(/must end in \.png/);
+    expect(await stored()).toEqual(before);
+  });
+
+  const jpeg = sampleFiles.find((f) => f.type === 'image/jpeg')!.bytes;
+  const pdf = sampleFiles.find((f) => f.type === 'application/pdf')!.bytes;
+  it.each([
+    ['verslag.html', Buffer.from('<!doctype html><script>alert(1)</script>')],
+    ['verslag.html', Buffer.from('Gewone tekst, maar de naam is .html')],
+    ['logo.svg', Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>')],
+    ['Rapport.bat', Buffer.from('del /q C:\\*\r\n')],
+    ['setup.exe', jpeg],
+    ['verslag.pdf.hta', pdf],
+    ['verslag.hta.', Buffer.from('tekst')], // Windows drops the trailing dot: verslag.hta
+    ['notitie.txt', Buffer.from('\uFEFF  \n<html><body>toch HTML</body></html>')],
+    ['tekening.txt', Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"/>')],
+  ])('refuses %s whose name or content is not an accepted type (415 naming the extensions), nothing stored', async (name, bytes) => {
+    const before = await stored();
+    const res = await upload(bytes, name);
+    expect(res.status).toBe(415);
+    const problem = await res.json();
+    expect(problem.code).toBe('unsupported_media_type');
+    expect(problem.detail).toContain('.pdf, .png, .jpg, .jpeg, .docx, .xlsx, .odt, .txt');
+    expect(await stored()).toEqual(before);
+  });
+
+  it('accepts a JPEG named .jpeg or .JPG, text with a < further on, and gives a name without extension the type\'s one', async () => {
+    expect(await (await upload(jpeg, 'foto.jpeg')).json()).toMatchObject({ filename: 'foto.jpeg', contentType: 'image/jpeg' });
+    expect(await (await upload(jpeg, 'FOTO.JPG')).json()).toMatchObject({ filename: 'FOTO.JPG', contentType: 'image/jpeg' });
+    expect(await (await upload(Buffer.from('Score: 3 < 5\n'), 'notitie.txt')).json()).toMatchObject({ filename: 'notitie.txt', contentType: 'text/plain; charset=utf-8' });
+    expect(await (await upload(pdf, 'Verslag')).json()).toMatchObject({ filename: 'Verslag.pdf', contentType: 'application/pdf' });
   });
 
   it.each(refusedFiles)('refuses $name (415) and stores nothing', async ({ name, bytes }) => {
@@ -101,10 +134,10 @@ describe('attachments: upload', () => {
     const cases: [string, string, string][] = [
       ['"quoted" \'name\'.txt', '"quoted" \'name\'.txt', `attachment; filename="_quoted_ 'name'.txt"; filename*=UTF-8''%22quoted%22%20%27name%27.txt`],
       ['Überprüfung café 文件.txt', 'Überprüfung café 文件.txt', `attachment; filename="Uberprufung cafe __.txt"; filename*=UTF-8''%C3%9Cberpr%C3%BCfung%20caf%C3%A9%20%E6%96%87%E4%BB%B6.txt`],
-      ['../../etc/passwd', 'etc_passwd', `attachment; filename="etc_passwd"; filename*=UTF-8''etc_passwd`],
-      ['..\\windows\\system.ini', 'windows_system.ini', `attachment; filename="windows_system.ini"; filename*=UTF-8''windows_system.ini`],
+      ['../../etc/passwd', 'etc_passwd.txt', `attachment; filename="etc_passwd.txt"; filename*=UTF-8''etc_passwd.txt`],
+      ['..\\windows\\system.txt', 'windows_system.txt', `attachment; filename="windows_system.txt"; filename*=UTF-8''windows_system.txt`],
       ['a\u0001b\r\nc\u202Efdp.txt', 'abcfdp.txt', `attachment; filename="abcfdp.txt"; filename*=UTF-8''abcfdp.txt`],
-      ['', 'bijlage', `attachment; filename="bijlage"; filename*=UTF-8''bijlage`],
+      ['', 'bijlage.txt', `attachment; filename="bijlage.txt"; filename*=UTF-8''bijlage.txt`],
     ];
     for (const [sent, kept, disposition] of cases) {
       const res = await upload(text, sent);

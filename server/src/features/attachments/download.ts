@@ -41,49 +41,69 @@ const ROWS_PER_READ = 4;
  * consumer's pace (the socket) sets the pace of the queries, and a cancelled stream (client gone)
  * stops querying. Only the needed part of the first and last chunk leaves the database.
  */
-export function streamChunks(db: Db, attachment: { id: string; chunkSize: number }, range: ByteRange): ReadableStream<Uint8Array> {
+export interface StreamEnd {
+  /** `complete`: every byte of the range was handed to the connection; `aborted`: the client left or a read failed. */
+  transfer: 'complete' | 'aborted';
+  bytes: number;
+}
+
+export function streamChunks(db: Db, attachment: { id: string; chunkSize: number }, range: ByteRange, onEnd: (end: StreamEnd) => void = () => {}): ReadableStream<Uint8Array> {
   let position = range.start;
   let cancelled = false;
+  let ended = false;
+  const end = (transfer: StreamEnd['transfer']) => {
+    if (ended) return;
+    ended = true;
+    onEnd({ transfer, bytes: position - range.start });
+  };
   const size = attachment.chunkSize;
   return new ReadableStream<Uint8Array>(
     {
       async pull(controller) {
-        if (cancelled) return;
-        if (position > range.end) {
-          controller.close();
-          return;
+        try {
+          if (cancelled) return;
+          if (position > range.end) {
+            controller.close();
+            end('complete');
+            return;
+          }
+          const first = Math.floor(position / size);
+          const last = Math.min(Math.floor(range.end / size), first + ROWS_PER_READ - 1);
+          // Byte window [from, to] of the whole file that this read covers, cut per row in SQL.
+          const from = position;
+          const to = Math.min(range.end, (last + 1) * size - 1);
+          const rows = await db
+            .select({
+              seq: attachmentChunks.seq,
+              // As hex text, decoded by Buffer: PGlite's own bytea parser is a JS loop (≈12 MB/s),
+              // Buffer's is native (≈10× faster); postgres.js decodes bytea this way anyway.
+              hex: sql<string>`encode(substring(${attachmentChunks.data} from greatest(1, ${from + 1} - ${attachmentChunks.seq} * ${size}) for least(${size}, ${to + 1} - ${attachmentChunks.seq} * ${size}) - greatest(0, ${from} - ${attachmentChunks.seq} * ${size})), 'hex')`,
+            })
+            .from(attachmentChunks)
+            .where(and(eq(attachmentChunks.attachmentId, attachment.id), between(attachmentChunks.seq, first, last)))
+            .orderBy(asc(attachmentChunks.seq));
+          if (cancelled) return;
+          let got = 0;
+          for (const [i, row] of rows.entries()) {
+            if (row.seq !== first + i) break;
+            const data = Buffer.from(row.hex, 'hex');
+            got += data.length;
+            controller.enqueue(data);
+          }
+          if (got !== to - from + 1) {
+            controller.error(new Error(`attachment ${attachment.id}: chunks ${first}-${last} are missing or short`));
+            end('aborted');
+            return;
+          }
+          position = to + 1;
+        } catch (err) {
+          end('aborted');
+          throw err;
         }
-        const first = Math.floor(position / size);
-        const last = Math.min(Math.floor(range.end / size), first + ROWS_PER_READ - 1);
-        // Byte window [from, to] of the whole file that this read covers, cut per row in SQL.
-        const from = position;
-        const to = Math.min(range.end, (last + 1) * size - 1);
-        const rows = await db
-          .select({
-            seq: attachmentChunks.seq,
-            // As hex text, decoded by Buffer: PGlite's own bytea parser is a JS loop (≈12 MB/s),
-            // Buffer's is native (≈10× faster); postgres.js decodes bytea this way anyway.
-            hex: sql<string>`encode(substring(${attachmentChunks.data} from greatest(1, ${from + 1} - ${attachmentChunks.seq} * ${size}) for least(${size}, ${to + 1} - ${attachmentChunks.seq} * ${size}) - greatest(0, ${from} - ${attachmentChunks.seq} * ${size})), 'hex')`,
-          })
-          .from(attachmentChunks)
-          .where(and(eq(attachmentChunks.attachmentId, attachment.id), between(attachmentChunks.seq, first, last)))
-          .orderBy(asc(attachmentChunks.seq));
-        if (cancelled) return;
-        let got = 0;
-        for (const [i, row] of rows.entries()) {
-          if (row.seq !== first + i) break;
-          const data = Buffer.from(row.hex, 'hex');
-          got += data.length;
-          controller.enqueue(data);
-        }
-        if (got !== to - from + 1) {
-          controller.error(new Error(`attachment ${attachment.id}: chunks ${first}-${last} are missing or short`));
-          return;
-        }
-        position = to + 1;
       },
       cancel() {
         cancelled = true;
+        end('aborted');
       },
     },
     { highWaterMark: 1 },

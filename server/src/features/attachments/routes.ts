@@ -4,21 +4,19 @@ import { attachments } from '../../db/schema/index.ts';
 import { AppError } from '../../lib/errors.ts';
 import { IdParam, authResponses, bearerSecurity, json, problem } from '../../lib/openapi.ts';
 import { createRouter } from '../../lib/router.ts';
-import { auditContext, recordAudit } from '../audit/service.ts';
+import { auditContext, completeAuditDetail, recordAudit } from '../audit/service.ts';
 import { Attachment } from '../hulpvragen/schemas.ts';
 import { attachmentColumns, toAttachmentView } from '../hulpvragen/service.ts';
 import { authenticate, authorize, findVisibleAttachment, findVisibleHulpvraag, loadVisible, type AuthEnv } from '../../authz/index.ts';
 import { etagMatches, parseRange, streamChunks } from './download.ts';
 import { contentDisposition } from './filename.ts';
 import { boundaryOf } from './multipart.ts';
-import { storeUpload, type AttachmentOwner } from './upload.ts';
+import { MULTIPART_OVERHEAD, storeUpload, type AttachmentOwner } from './upload.ts';
 import type { Context } from 'hono';
 import { afterCommit, automate } from '../automation/hooks.ts';
 import type { AutomationResult } from '../automation/engine.ts';
 
 const readResponses = { ...authResponses, 404: problem('No such attachment, or not visible to you') };
-/** Room for the multipart framing around the file itself. */
-const MULTIPART_OVERHEAD = 64 * 1024;
 
 // The upload body is described with a plain schema (not zod) on purpose: a zod form schema would make
 // the validator read the whole body into memory before the handler runs. The handler streams it.
@@ -98,7 +96,12 @@ export const attachmentRoutes = createRouter()
       if (!file) throw new AppError('not_found', 'No attachment with this id.');
       const etag = `"${file.sha256}"`;
       const common = { ETag: etag, 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff', 'Accept-Ranges': 'bytes' };
-      if (etagMatches(c.req.header('if-none-match'), etag)) return c.body(null, 304, common);
+      const audit = { ...auditContext(c), outcome: 'success' as const, subjectType: 'attachment', subjectId: file.id, subjectLabel: file.filename, dossierId: found.dossierId };
+      if (etagMatches(c.req.header('if-none-match'), etag)) {
+        // The client shows the copy it has: a look at the file, but no bytes went out (no download).
+        await recordAudit(db, { ...audit, action: 'attachment.read', detail: { status: 304, notModified: true } });
+        return c.body(null, 304, common);
+      }
 
       const ifRange = c.req.header('if-range');
       const range = ifRange && ifRange !== etag ? null : parseRange(c.req.header('range'), file.size);
@@ -108,9 +111,10 @@ export const attachmentRoutes = createRouter()
       const bytes = range ?? { start: 0, end: file.size - 1 };
       // HEAD shows the metadata only (Hono answers it with this GET handler): logged as a read, no bytes read.
       const head = c.req.method === 'HEAD';
-      await recordAudit(db, {
-        ...auditContext(c), action: head ? 'attachment.read' : 'attachment.download', outcome: 'success', subjectType: 'attachment', subjectId: file.id, subjectLabel: file.filename,
-        dossierId: found.dossierId, ...(range ? { detail: { range: `${range.start}-${range.end}` } } : head ? { detail: { method: 'HEAD' } } : {}),
+      const rangeDetail = range ? { range: `${range.start}-${range.end}` } : {};
+      const auditId = await recordAudit(db, {
+        ...audit, action: head ? 'attachment.read' : 'attachment.download',
+        detail: head ? { ...rangeDetail, method: 'HEAD' } : { ...rangeDetail, transfer: 'started' },
       });
       const headers: Record<string, string> = {
         ...common,
@@ -120,7 +124,12 @@ export const attachmentRoutes = createRouter()
         ...(range ? { 'Content-Range': `bytes ${range.start}-${range.end}/${file.size}` } : {}),
       };
       if (head) return c.body(null, range ? 206 : 200, headers);
-      return c.body(streamChunks(db, file, bytes), range ? 206 : 200, headers);
+      // The entry says whether every byte went out: `complete`, or `aborted` when the client left (or a read failed).
+      const { logger } = c.var.deps;
+      const stream = streamChunks(db, file, bytes, (end) => {
+        completeAuditDetail(db, auditId, { ...end }).catch((err) => logger.error('recording the end of a download failed', { auditId, err }));
+      });
+      return c.body(stream, range ? 206 : 200, headers);
     },
   )
   .openapi(

@@ -1,7 +1,8 @@
 /**
  * Decides the type of an upload on its bytes, not its name, while it streams by:
  * PDF, PNG, JPEG, DOCX/XLSX (zip with `[Content_Types].xml` and `word/` or `xl/` entries),
- * ODT (zip whose first entry `mimetype` says so), plain UTF-8 text without control characters.
+ * ODT (zip whose first entry `mimetype` says so), plain UTF-8 text without control characters
+ * that does not start with `<` (so never HTML, SVG or XML, which a browser would render).
  */
 
 export const allowedTypes = {
@@ -13,6 +14,24 @@ export const allowedTypes = {
   odt: 'application/vnd.oasis.opendocument.text',
   text: 'text/plain; charset=utf-8',
 } as const;
+
+/**
+ * The file-name extensions each type may be stored under (lower case; the first is the one a
+ * name without an extension gets). A name must agree with the bytes: `setup.exe` with JPEG
+ * bytes, `logo.svg` or `verslag.pdf.hta` are refused. The extension keeps the same list.
+ */
+export const extensionsByType: Record<string, readonly string[]> = {
+  [allowedTypes.pdf]: ['.pdf'],
+  [allowedTypes.png]: ['.png'],
+  [allowedTypes.jpeg]: ['.jpg', '.jpeg'],
+  [allowedTypes.docx]: ['.docx'],
+  [allowedTypes.xlsx]: ['.xlsx'],
+  [allowedTypes.odt]: ['.odt'],
+  [allowedTypes.text]: ['.txt'],
+};
+
+/** Every accepted extension, for messages: `.pdf, .png, .jpg, .jpeg, .docx, .xlsx, .odt, .txt`. */
+export const allowedExtensions: readonly string[] = Object.values(extensionsByType).flat();
 
 const HEAD_BYTES = 128;
 /** The zip central directory is read from the end of the file; this much of the end is kept. */
@@ -37,6 +56,8 @@ export function createTypeDetector(): TypeDetector {
   let size = 0;
   let text: TextDecoder | null = new TextDecoder('utf-8', { fatal: true });
   let rejected = false;
+  /** Whether the first character after an optional BOM and whitespace was seen yet (text only). */
+  let textStarted = false;
 
   const binaryKind = () => {
     if (startsWith(head, '%PDF-')) return 'pdf';
@@ -49,7 +70,16 @@ export function createTypeDetector(): TypeDetector {
   const pushText = (chunk: Uint8Array, final: boolean) => {
     if (!text) return;
     try {
-      if (CONTROL.test(text.decode(chunk, { stream: !final }))) text = null;
+      const decoded = text.decode(chunk, { stream: !final });
+      if (CONTROL.test(decoded)) text = null;
+      else if (!textStarted) {
+        const first = /[^\uFEFF\s]/.exec(decoded);
+        if (first) {
+          textStarted = true;
+          // Markup is no plain text: HTML or SVG saved as .txt and opened by mistake still runs.
+          if (first[0] === '<') text = null;
+        }
+      }
     } catch {
       text = null;
     }

@@ -55,6 +55,31 @@ describe('upload limits over a real socket, and stalled uploads', () => {
     expect(await stored()).toEqual(before);
   });
 
+  it('caps the whole body at UPLOAD_MAX_MB + 64 KiB without Content-Length: 413 as soon as it is passed; other parts at 64 KiB', async () => {
+    const url = `/api/v1/hulpvragen/${w.hulpvraag.own}/attachments`;
+    const field = Buffer.from(`--${BOUNDARY}\r\nContent-Disposition: form-data; name="opmerking"\r\n\r\n${'x'.repeat(60_000)}\r\n`);
+    let pulled = 0;
+    const fields = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (pulled > 8 * 1024 * 1024) return controller.close(); // the old parser read all of this, then said 400
+        pulled += field.length;
+        controller.enqueue(new Uint8Array(field));
+      },
+    });
+    const before = await stored();
+    const res = await t.app.request(url, { method: 'POST', headers: { ...multipartHeaders(), ...bearer(w.tokens.school) }, body: fields, duplex: 'half' } as RequestInit);
+    expect(res.status).toBe(413);
+    expect((await res.json()).code).toBe('payload_too_large');
+    expect(pulled).toBeLessThan(1024 * 1024 + 64 * 1024 + 4 * field.length);
+    const bigField = Buffer.concat([
+      Buffer.from(`--${BOUNDARY}\r\nContent-Disposition: form-data; name="opmerking"\r\n\r\n${'y'.repeat(64 * 1024 + 1)}\r\n`),
+      multipartBody(Buffer.from('tekst\n'), 'notitie.txt'),
+    ]);
+    const one = await t.app.request(url, { method: 'POST', headers: { ...multipartHeaders(), ...bearer(w.tokens.school) }, body: bigField });
+    expect(one.status).toBe(413);
+    expect(await stored()).toEqual(before);
+  });
+
   it('a client that stops sending is cut off after the idle timeout: nothing stored, the database free again', async () => {
     const before = await stored();
     const head = multipartBody(Buffer.from('begin van een tekst'), 'traag.txt').subarray(0, 150);

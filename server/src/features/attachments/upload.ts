@@ -5,9 +5,10 @@ import { attachmentChunks, attachments } from '../../db/schema/index.ts';
 import { AppError } from '../../lib/errors.ts';
 import type { AuditEntry } from '../audit/service.ts';
 import { recordAudit } from '../audit/service.ts';
-import { cleanFilename } from './filename.ts';
-import { MultipartError, parseMultipart } from './multipart.ts';
-import { allowedTypes, createTypeDetector } from './sniff.ts';
+import { once } from 'node:events';
+import { Busboy } from '@fastify/busboy';
+import { cleanFilename, extensionOf, nameForType } from './filename.ts';
+import { allowedExtensions, allowedTypes, createTypeDetector, extensionsByType } from './sniff.ts';
 import { createSpool, type Spool } from './spool.ts';
 
 export const CHUNK_SIZE = 256 * 1024;
@@ -85,33 +86,81 @@ export async function storeUpload(db: DbOrTx, input: UploadInput) {
   }
 }
 
-/** The multipart → spool phase: validates everything that can be known from the bytes. */
-async function receiveFile(spool: Spool, input: UploadInput) {
+/** Room for the multipart framing around the file; also the most one non-file part may hold. */
+export const MULTIPART_OVERHEAD = 64 * 1024;
+
+/** Browsers send `"`, CR and LF in a file name as %22, %0D, %0A (WHATWG HTML, multipart/form-data encoding). */
+const unescapeBrowserName = (name: string) => name.replace(/%22/g, '"').replace(/%0D/gi, '\r').replace(/%0A/gi, '\n');
+
+/**
+ * The multipart → spool phase: validates everything that can be known from the bytes. The body is
+ * parsed by busboy; the whole body is capped at `maxBytes` + 64 KiB (also when it comes chunked,
+ * without Content-Length), the file at `maxBytes`, every other part at 64 KiB: the first byte over
+ * any of them ends the upload with 413.
+ */
+export async function receiveFile(spool: Spool, input: Pick<UploadInput, 'body' | 'boundary' | 'maxBytes' | 'idleTimeoutMs'>) {
   const hash = createHash('sha256');
   const detector = createTypeDetector();
   let size = 0;
   let filename: string | null = null;
-  let inFile = false;
   let seenFile = false;
-  try {
-    for await (const event of parseMultipart(withIdleTimeout(input.body, input.idleTimeoutMs ?? UPLOAD_IDLE_MS), input.boundary)) {
-      if (event.type === 'part') {
-        inFile = event.name === 'file' && !seenFile;
-        if (inFile) {
-          seenFile = true;
-          filename = event.filename;
-        }
-        continue;
-      }
-      if (!inFile) continue;
-      size += event.chunk.length;
-      if (size > input.maxBytes) throw new AppError('payload_too_large', `The file is larger than ${input.maxBytes / (1024 * 1024)} MB.`);
-      hash.update(event.chunk);
-      detector.push(event.chunk);
-      if (detector.rejected) throw unsupported();
-      await spool.write(event.chunk);
+  let failure: unknown = null;
+  const fail = (err: unknown) => {
+    failure ??= err;
+  };
+  const tooLarge = () => new AppError('payload_too_large', `The file is larger than ${input.maxBytes / (1024 * 1024)} MB.`);
+  const parser = Busboy({
+    headers: { 'content-type': `multipart/form-data; boundary=${input.boundary}` },
+    preservePath: true, // the name is cleaned by cleanFilename, which keeps folders as data
+    limits: { fileSize: input.maxBytes, fieldSize: MULTIPART_OVERHEAD, fieldNameSize: 200, headerSize: 16 * 1024, parts: 100 },
+  });
+  let fileDone: Promise<void> = Promise.resolve();
+  parser.on('file', (name, stream, rawName) => {
+    if (name !== 'file' || seenFile || failure) return void stream.resume();
+    seenFile = true;
+    filename = cleanFilename(unescapeBrowserName(rawName ?? ''));
+    const ext = extensionOf(filename);
+    // A name no accepted type may have is refused before a byte of it is read.
+    if (ext !== '' && !allowedExtensions.includes(ext)) {
+      fail(unsupportedName(filename));
+      return void stream.resume();
     }
+    stream.on('limit', () => fail(tooLarge()));
+    fileDone = (async () => {
+      for await (const chunk of stream as AsyncIterable<Buffer>) {
+        if (failure) continue; // read on, so the parser is never stuck; nothing is kept
+        size += chunk.length;
+        hash.update(chunk);
+        detector.push(chunk);
+        if (detector.rejected) fail(unsupported());
+        else await spool.write(chunk);
+      }
+    })().catch((err) => fail(new MultipartError(err instanceof Error ? err.message : String(err))));
+  });
+  parser.on('field', (_name, _value, nameTruncated, valueTruncated) => {
+    if (nameTruncated || valueTruncated) fail(new AppError('payload_too_large', `A form field other than the file may hold at most ${MULTIPART_OVERHEAD / 1024} KiB.`));
+  });
+  parser.on('partsLimit', () => fail(new MultipartError('too many parts')));
+  const finished = new Promise<void>((resolve, reject) => {
+    parser.on('finish', resolve);
+    parser.on('error', (err) => reject(new MultipartError(err instanceof Error ? err.message : String(err))));
+  });
+  finished.catch(() => {});
+  const cap = input.maxBytes + MULTIPART_OVERHEAD;
+  let total = 0;
+  try {
+    for await (const chunk of withIdleTimeout(input.body, input.idleTimeoutMs ?? UPLOAD_IDLE_MS)) {
+      total += chunk.length;
+      if (total > cap) throw tooLarge();
+      if (!parser.write(chunk)) await Promise.race([once(parser, 'drain'), finished]);
+      if (failure) throw failure;
+    }
+    parser.end();
+    await finished;
+    await fileDone;
+    if (failure) throw failure;
   } catch (err) {
+    parser.destroy();
     if (err instanceof AppError) throw err;
     if (err instanceof MultipartError) throw new AppError('validation_failed', `The multipart body could not be read: ${err.message}.`);
     if (err instanceof UploadStalledError) throw new AppError('invalid_request', 'The upload stalled (no data for a while); nothing was stored. Please try again.');
@@ -121,8 +170,26 @@ async function receiveFile(spool: Spool, input: UploadInput) {
   if (size === 0) throw new AppError('validation_failed', 'file: the file is empty.', { errors: [{ path: 'file', message: 'empty' }] });
   const contentType = detector.finish();
   if (!contentType) throw unsupported();
-  return { filename: cleanFilename(filename), contentType, size, sha256: hash.digest('hex') };
+  const stored = nameForType(filename ?? 'bijlage', extensionsByType[contentType] ?? []);
+  if (!stored) throw unsupportedName(filename ?? 'bijlage', contentType);
+  return { filename: stored, contentType, size, sha256: hash.digest('hex') };
 }
 
+class MultipartError extends Error {}
+
+const accepted = () => allowedExtensions.join(', ');
+
 const unsupported = () =>
-  new AppError('unsupported_media_type', `Only these types are accepted: PDF, PNG, JPEG, DOCX, XLSX, ODT and plain text (UTF-8).`, { accepted: Object.values(allowedTypes) });
+  new AppError('unsupported_media_type', `Only these types are accepted: PDF, PNG, JPEG, DOCX, XLSX, ODT and plain text (UTF-8, not HTML or SVG), with a matching file name (${accepted()}).`, {
+    accepted: Object.values(allowedTypes), extensions: allowedExtensions,
+  });
+
+/** The name does not agree with what the file is (`setup.exe` with JPEG bytes, `verslag.pdf.hta`). */
+const unsupportedName = (name: string, contentType?: string) =>
+  new AppError(
+    'unsupported_media_type',
+    contentType
+      ? `The file name "${name}" does not match its content (${contentType.split(';')[0]}): it must end in ${extensionsByType[contentType]!.join(' or ')}. Accepted extensions: ${accepted()}.`
+      : `The file name "${name}" has an extension that is not accepted. Accepted extensions: ${accepted()}.`,
+    { accepted: Object.values(allowedTypes), extensions: allowedExtensions },
+  );

@@ -1,6 +1,7 @@
 import type { Context } from 'hono';
 import type { AppEnv } from '../../app-env.ts';
 import type { DbOrTx } from '../../db/client.ts';
+import { eq, sql } from 'drizzle-orm';
 import { auditLog, type AuditOutcome } from '../../db/schema/index.ts';
 import { principalOf } from '../../authz/authenticate.ts';
 
@@ -31,9 +32,9 @@ function clean(value: string | null | undefined, max = 500): string | null {
   return text.length > max ? `${text.slice(0, max)}…` : text;
 }
 
-/** Appends one entry to the audit log. Call it inside the transaction of the action it records. */
-export async function recordAudit(db: DbOrTx, entry: AuditEntry): Promise<void> {
-  await db.insert(auditLog).values({
+/** Appends one entry to the audit log (and gives its id). Call it inside the transaction of the action it records. */
+export async function recordAudit(db: DbOrTx, entry: AuditEntry): Promise<number> {
+  const [row] = await db.insert(auditLog).values({
     at: entry.at ?? new Date(),
     organisationId: entry.organisationId ?? null,
     actorUserId: entry.actor?.id ?? null,
@@ -50,7 +51,16 @@ export async function recordAudit(db: DbOrTx, entry: AuditEntry): Promise<void> 
     userAgent: clean(entry.userAgent),
     outcome: entry.outcome,
     detail: entry.detail ?? null,
-  });
+  }).returning({ id: auditLog.id });
+  return row!.id;
+}
+
+/**
+ * The one change an entry may get after it was written: the outcome of a transfer that was still
+ * running then (a download: `{ transfer: 'complete' | 'aborted', bytes }`), merged into `detail`.
+ */
+export async function completeAuditDetail(db: DbOrTx, id: number, detail: Record<string, unknown>): Promise<void> {
+  await db.update(auditLog).set({ detail: sql`coalesce(${auditLog.detail}, '{}'::jsonb) || ${JSON.stringify(detail)}::jsonb` }).where(eq(auditLog.id, id));
 }
 
 /**

@@ -37,7 +37,7 @@ export const dossierRoutes = createRouter()
       const { db } = c.var.deps;
       const filters = { q, name, birthDate, school };
       const result = await listDossiers(db, c.var.principal, filters, page);
-      await recordAudit(db, { ...auditContext(c), action: 'dossiers.search', outcome: 'success', subjectType: 'dossiers', detail: { ...filters, total: result.total } });
+      await recordAudit(db, { ...auditContext(c), action: 'dossiers.search', outcome: 'success', subjectType: 'dossiers', detail: { ...filters, total: result.total, page: page.page, ids: result.items.map((d) => d.id) } });
       return c.json(result, 200, noStore);
     },
   )

@@ -2,11 +2,10 @@ import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { createRouter } from '../../lib/router.ts';
 import { authResponses, bearerSecurity, IdParam, json, jsonBody, pageOf, problem, bodyResponses, queryResponses } from '../../lib/openapi.ts';
-import { auditContext } from '../audit/service.ts';
+import { auditContext, recordAudit } from '../audit/service.ts';
 import { authenticate, authorize, authorizeTarget, type Action, type AuthEnv } from '../../authz/index.ts';
 import { InvitedUser, InviteUser, ParentMatch, UserListItem, UserQuery } from './schemas.ts';
 import { findParents, inviteUser, listUsers, manageUser, type UserAction } from './service.ts';
-import { auditContext as audit, recordAudit } from '../audit/service.ts';
 
 
 /** The context the service needs, from the request. */
@@ -54,7 +53,16 @@ export const userRoutes = createRouter()
       request: { query: UserQuery },
       responses: { ...queryResponses, 200: json(pageOf(UserListItem, 'UserPage'), 'A page of accounts'), ...errors },
     }),
-    async (c) => c.json(await listUsers(c.var.deps.db, c.var.principal, c.req.valid('query'), c.var.deps.clock.now()), 200),
+    async (c) => {
+      const query = c.req.valid('query');
+      const { db } = c.var.deps;
+      const result = await listUsers(db, c.var.principal, query, c.var.deps.clock.now());
+      await recordAudit(db, {
+        ...auditContext(c), action: 'users.list', outcome: 'success', subjectType: 'users',
+        detail: { q: query.q ?? null, role: query.role ?? null, status: query.status ?? null, school: query.school ?? null, lastLogin: query.lastLogin ?? null, page: result.page, total: result.total, ids: result.items.map((u) => u.id) },
+      });
+      return c.json(result, 200);
+    },
   )
   .openapi(
     createRoute({
@@ -108,7 +116,7 @@ export const userRoutes = createRouter()
     async (c) => {
       const { q } = c.req.valid('query');
       const found = await findParents(c.var.deps.db, c.var.principal, q);
-      await recordAudit(c.var.deps.db, { ...audit(c), action: 'parents.search', outcome: 'success', subjectType: 'users', detail: { found: found.length } });
+      await recordAudit(c.var.deps.db, { ...auditContext(c), action: 'parents.search', outcome: 'success', subjectType: 'users', detail: { found: found.length } });
       return c.json(found, 200, { 'Cache-Control': 'no-store' });
     },
   );
