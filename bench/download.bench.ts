@@ -10,6 +10,7 @@
 import { startChild as startChildServer, stopChild } from './lib/child-server.ts';
 import { atLeast, atMost, finishGoals } from './lib/goals.ts';
 import { createScratchDatabase } from './lib/scratch-database.ts';
+import { seedStatuses } from '../server/src/features/statuses/service.ts';
 import type { ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -155,6 +156,7 @@ async function main() {
     await migrateDatabase(database);
     const { db } = database;
     const [org] = await db.insert(schema.organisations).values({ code: 'BENCH', name: 'Bench' }).returning();
+    await seedStatuses(db, org!.id);
     const [school] = await db.insert(schema.schools).values({ organisationId: org!.id, brin: '99ZZ00', name: 'Benchschool' }).returning();
     const [user] = await db.insert(schema.users).values({ organisationId: org!.id, username: 'bench', email: 'b@example.org', displayName: 'Bench', role: 'coordinator', status: 'active' }).returning();
     const [dossier] = await db.insert(schema.dossiers).values({ organisationId: org!.id, schoolId: school!.id, firstName: 'K', lastName: 'B', birthDate: '2014-01-01' }).returning();

@@ -20,6 +20,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
+import { seedStatuses } from '../server/src/features/statuses/service.ts';
 import postgres from 'postgres';
 
 const PER_DOSSIER = 20;
@@ -114,6 +115,7 @@ async function main() {
       return (Array.isArray(result) ? result : result.rows)[0]!;
     };
     const org = await one<{ id: string }>(sql`insert into organisations (code, name) values ('BENCH', 'Bench') returning id`);
+    await seedStatuses(db, org.id);
     const school = await one<{ id: string }>(sql`insert into schools (organisation_id, brin, name) values (${org.id}, '99ZZ00', 'Benchschool') returning id`);
     const user = await one<{ id: string }>(sql`insert into users (organisation_id, username, email, display_name, role, status) values (${org.id}, 'bench', 'bench@example.org', 'Bench Ouder', 'parent', 'active') returning id`);
     let rows = 0;

@@ -205,6 +205,10 @@ describe('staff panel in the extension', () => {
     await panel.getByRole('button', { name: 'Opslaan als concept' }).click();
     await panel.locator('.tag', { hasText: 'concept' }).waitFor();
     await checkPanel('16-nieuws');
+    await panel.getByRole('link', { name: 'Statussen' }).click();
+    await panel.getByRole('heading', { name: 'Statussen' }).waitFor();
+    await panel.getByLabel('Sluit de hulpvraag af: afgerond').waitFor();
+    await checkPanel('16b-statussen');
     await panel.setViewportSize({ width: 1024, height: 768 });
     await panel.getByRole('link', { name: 'Dossiers' }).click();
     await panel.getByRole('link', { name: /Panelman, Joep/ }).click();

@@ -14,6 +14,9 @@ import { noteRoutes } from './features/notes/routes.ts';
 import { hulpvraagRoutes } from './features/hulpvragen/routes.ts';
 import { newsRoutes } from './features/news/routes.ts';
 import { schoolRoutes } from './features/schools/routes.ts';
+import { statusRoutes } from './features/statuses/routes.ts';
+import { automationRoutes } from './features/automation/routes.ts';
+import { mailTemplateRoutes } from './features/mail-templates/routes.ts';
 import { accountRoutes } from './features/account/routes.ts';
 import { activationPages } from './features/activation/pages.ts';
 import { activationRoutes } from './features/activation/routes.ts';
@@ -109,6 +112,9 @@ export function createApp(options: CreateAppOptions) {
     .route('/api/v1', tlvRoutes)
     .route('/api/v1', overlegRoutes)
     .route('/api/v1', noteRoutes)
+    .route('/api/v1', statusRoutes)
+    .route('/api/v1', automationRoutes)
+    .route('/api/v1', mailTemplateRoutes)
     .route('/api/v1', accessLogRoutes)
     .route('/api/v1', authRoutes)
     .route('/api/v1', passwordResetRoutes)

@@ -29,7 +29,10 @@ function staffServer() {
     .route('GET /dossiers/d1', { body: dossier })
     .route('GET /dossiers/d1/hulpvragen', { body: { items: [{ id: 'h1', date: '2024-09-01', title: 'Leesproblemen', status: 'aanmelding', attachmentCount: 1, visibleToParents: true }], page: 1, pageSize: 50, total: 1 } })
     .route('GET /hulpvragen/h1', { body: hulpvraag })
-    .route('GET /hulpvragen/h1/status-history', { body: [{ at: '2024-09-01T08:00:00Z', by: { id: 'x', displayName: 'Petra' }, from: null, to: 'aanmelding', note: null }] })
+    .route('GET /hulpvragen/h1/status-history', { body: [
+      { at: '2024-09-01T08:00:00Z', by: { id: 'x', displayName: 'Petra' }, from: null, to: 'aanmelding', note: null, kind: 'status', automatic: false, rule: null },
+      { at: '2024-09-02T08:00:00Z', by: null, from: 'aanmelding', to: 'in behandeling', note: null, kind: 'status', automatic: true, rule: { id: 'r1', name: 'Bijlage → in behandeling' } },
+    ] })
     .route('GET /users', { body: { items: [], page: 1, pageSize: 50, total: 0 } });
 }
 
@@ -102,6 +105,8 @@ describe('staff panel', () => {
     const table = await screen.findByTestId('status-history');
     expect(within(table).getByText('Petra')).toBeTruthy();
     expect(within(table).getByText('→ Aanmelding')).toBeTruthy();
+    // An automatic change names the rule instead of a person.
+    expect(within(table).getByText('Automatisch: Bijlage → in behandeling')).toBeTruthy();
   });
 
   it('deleting an attachment asks first, naming the file; Cancel changes nothing', async () => {
@@ -211,5 +216,49 @@ describe('popup: the Beheer button', () => {
   it('parents do not', async () => {
     await openPopup(demoUser);
     expect(screen.queryByRole('button', { name: 'Beheer' })).toBeNull();
+  });
+});
+
+describe('Beheer → Statussen', () => {
+  const statuses = [
+    { id: 's1', name: 'aanmelding', position: 1, closes: false, inUse: 3 },
+    { id: 's2', name: 'wacht op school', position: 2, closes: false, inUse: 0 },
+    { id: 's3', name: 'afgerond', position: 3, closes: true, inUse: 1 },
+  ];
+
+  it('admins see the list in order; add, rename, move and delete (asking first) go to the server', async () => {
+    const server = staffServer()
+      .route('GET /hulpvraag-statuses', { body: statuses })
+      .route('POST /hulpvraag-statuses', { status: 201, body: { id: 's4', name: 'advies', position: 4, closes: false, inUse: 0 } })
+      .route('PATCH /hulpvraag-statuses/s2', { body: { ...statuses[1], position: 1 } })
+      .route('DELETE /hulpvraag-statuses/s2', { status: 204 });
+    await openPanel(staff, '#/beheer/statussen');
+    expect(await screen.findByRole('heading', { name: 'Statussen' })).toBeTruthy();
+    expect(screen.getByRole('link', { name: 'Statussen' }).getAttribute('aria-current')).toBe('page');
+    expect(((await screen.findByLabelText('Sluit de hulpvraag af: afgerond')) as HTMLInputElement).checked).toBe(true);
+    // A status in use cannot be deleted; the first cannot move up.
+    expect((screen.getByRole('button', { name: 'Verwijderen: aanmelding' }) as HTMLButtonElement).disabled).toBe(true);
+    expect((screen.getByRole('button', { name: 'Omhoog: aanmelding' }) as HTMLButtonElement).disabled).toBe(true);
+    fireEvent.click(screen.getByRole('button', { name: 'Omhoog: wacht op school' }));
+    await waitFor(() => expect(server.calls.find((c) => c.method === 'PATCH')?.body).toEqual({ position: 1 }));
+    fireEvent.input(screen.getByLabelText('Nieuwe status'), { target: { value: ' advies ' } });
+    fireEvent.submit(screen.getByLabelText('Nieuwe status').closest('form')!);
+    await waitFor(() => expect(server.calls.find((c) => c.method === 'POST')?.body).toEqual({ name: 'advies' }));
+    fireEvent.click(screen.getByRole('button', { name: 'Verwijderen: wacht op school' }));
+    const dialog = await screen.findByRole('alertdialog');
+    expect(dialog.textContent).toContain('Status “Wacht op school” verwijderen?');
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Verwijderen' }));
+    await waitFor(() => expect(server.calls.some((c) => c.method === 'DELETE' && c.path === '/hulpvraag-statuses/s2')).toBe(true));
+  });
+
+  it('a refusal from the server is shown in Dutch, and nothing else changes', async () => {
+    staffServer()
+      .route('GET /hulpvraag-statuses', { body: statuses })
+      .route('POST /hulpvraag-statuses', { status: 400, body: { type: 'about:blank', title: 'De invoer klopt niet', status: 400, code: 'validation_failed', detail: 'name: your organisation already has the status "afgerond".', requestId: 'r' } });
+    await openPanel(staff, '#/beheer/statussen');
+    fireEvent.input(await screen.findByLabelText('Nieuwe status'), { target: { value: 'afgerond' } });
+    fireEvent.submit(screen.getByLabelText('Nieuwe status').closest('form')!);
+    expect(await screen.findByRole('alert')).toBeTruthy();
+    expect((screen.getByLabelText('Nieuwe status') as HTMLInputElement).value).toBe('afgerond');
   });
 });

@@ -24,6 +24,7 @@ export type UserItem = InferResponseType<V1['users']['$get'], 200>['items'][numb
 export type InviteInput = InferRequestType<V1['users']['$post']>['json'];
 export type ParentMatch = InferResponseType<V1['parents']['$get'], 200>[number];
 export type ManagedNews = InferResponseType<V1['news']['manage']['$get'], 200>[number];
+export type HulpvraagStatus = InferResponseType<V1['hulpvraag-statuses']['$get'], 200>[number];
 export type UserAction = 'resend-invitation' | 'deactivate' | 'reactivate' | 'reset-2fa' | 'end-sessions';
 
 /** The three dossier tabs with dated items, by their path segment. */
@@ -89,6 +90,10 @@ export const adminApi = {
   },
   parents: async (q: string) => success((await v1()).parents.$get({ query: { q } })),
   news: async () => success((await v1()).news.manage.$get()),
+  statuses: async () => success((await v1())['hulpvraag-statuses'].$get()),
+  createStatus: async (json: { name: string; position?: number; closes?: boolean }) => success((await v1())['hulpvraag-statuses'].$post({ json })),
+  updateStatus: async (id: string, json: { name?: string; position?: number; closes?: boolean }) => success((await v1())['hulpvraag-statuses'][':id'].$patch({ param: { id }, json })),
+  deleteStatus: async (id: string) => void (await (await v1())['hulpvraag-statuses'][':id'].$delete({ param: { id } })),
   createNews: async (json: { title: string; body: string; publish?: boolean }) => success((await v1()).news.$post({ json })),
   updateNews: async (id: string, json: { title?: string; body?: string }) => success((await v1()).news[':id'].$patch({ param: { id }, json })),
   publishNews: async (id: string) => success((await v1()).news[':id'].publish.$post({ param: { id } })),

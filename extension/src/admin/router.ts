@@ -12,7 +12,8 @@ export type Route =
   | { name: 'kengetallen' }
   | { name: 'planning' }
   | { name: 'accounts' }
-  | { name: 'news' };
+  | { name: 'news' }
+  | { name: 'statuses' };
 
 export function parseHash(hash: string): Route {
   const [section, a, b, c] = hash.replace(/^#\/?/, '').split('/').map(decodeURIComponent);
@@ -20,7 +21,7 @@ export function parseHash(hash: string): Route {
     case 'hulpvragen': return { name: 'hulpvragen' };
     case 'kengetallen': return { name: 'kengetallen' };
     case 'planning': return { name: 'planning' };
-    case 'beheer': return b === undefined && a === 'nieuws' ? { name: 'news' } : { name: 'accounts' };
+    case 'beheer': return b !== undefined ? { name: 'accounts' } : a === 'nieuws' ? { name: 'news' } : a === 'statussen' ? { name: 'statuses' } : { name: 'accounts' };
     case 'dossiers':
       if (a === 'nieuw') return { name: 'dossier-new' };
       if (!a) return { name: 'dossiers' };
@@ -35,6 +36,7 @@ function toHash(r: Route): string {
     case 'dossier-new': return '#/dossiers/nieuw';
     case 'accounts': return '#/beheer/accounts';
     case 'news': return '#/beheer/nieuws';
+    case 'statuses': return '#/beheer/statussen';
     default: return `#/${r.name}`;
   }
 }

@@ -1,7 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, createTestApp, jsonRequest, type TestContext } from '../../test/app.ts';
 import { linkGuardian, makeUser } from '../../test/fixtures.ts';
-import { dossierEntries, guardians, news, privateNotes, type EntryKind, type UserStatus } from '../db/schema/index.ts';
+import { automationRules, dossierEntries, guardians, hulpvraagStatuses, mailTemplates, news, privateNotes, type EntryKind, type UserStatus } from '../db/schema/index.ts';
 import { createApiToken } from '../features/api-tokens/service.ts';
 import { createSession, sessionPolicy } from '../features/auth/session.ts';
 import { scopes, type Scope } from './principal.ts';
@@ -124,6 +125,22 @@ const matrix: Record<string, Row> = {
   'PATCH /api/v1/news/{id}': { action: 'news.manage', sessions: adminsOnly(orgWide(200)), token: null },
   'POST /api/v1/news/{id}/publish': { action: 'news.manage', sessions: adminsOnly(orgWide(200)), token: null },
   'POST /api/v1/news/{id}/withdraw': { action: 'news.manage', sessions: adminsOnly(orgWide(200)), token: null },
+  // Workflow (Beheer): staff read the statuses; admins keep statuses, rules and mail templates, within their organisation.
+  'GET /api/v1/hulpvraag-statuses': { action: 'status.read', sessions: staffOnly(200), token: null },
+  'POST /api/v1/hulpvraag-statuses': { action: 'workflow.manage', sessions: adminsOnly(all(201)), token: null },
+  'PATCH /api/v1/hulpvraag-statuses/{id}': { action: 'workflow.manage', sessions: adminsOnly(orgWide(200)), token: null },
+  'DELETE /api/v1/hulpvraag-statuses/{id}': { action: 'workflow.manage', sessions: adminsOnly(orgWide(204)), token: null },
+  'GET /api/v1/automation-rules': { action: 'workflow.manage', sessions: adminsOnly(all(200)), token: null },
+  'POST /api/v1/automation-rules': { action: 'workflow.manage', sessions: adminsOnly(all(201)), token: null },
+  'PATCH /api/v1/automation-rules/{id}': { action: 'workflow.manage', sessions: adminsOnly(orgWide(200)), token: null },
+  'DELETE /api/v1/automation-rules/{id}': { action: 'workflow.manage', sessions: adminsOnly(orgWide(204)), token: null },
+  'GET /api/v1/mail-templates': { action: 'workflow.manage', sessions: adminsOnly(all(200)), token: null },
+  'POST /api/v1/mail-templates': { action: 'workflow.manage', sessions: adminsOnly(all(201)), token: null },
+  'PATCH /api/v1/mail-templates/{id}': { action: 'workflow.manage', sessions: adminsOnly(orgWide(200)), token: null },
+  'DELETE /api/v1/mail-templates/{id}': { action: 'workflow.manage', sessions: adminsOnly(orgWide(204)), token: null },
+  'POST /api/v1/mail-templates/preview': { action: 'workflow.manage', sessions: adminsOnly(all(200)), token: null },
+  'GET /api/v1/mail-settings': { action: 'workflow.manage', sessions: adminsOnly(all(200)), token: null },
+  'PUT /api/v1/mail-settings': { action: 'workflow.manage', sessions: adminsOnly(all(200)), token: null },
   'GET /api/v1/parents': { action: 'parent.search', sessions: { ...staffOnly(200), coordinator: all(403) }, token: { scope: 'users:read', cells: all(200) } },
   'POST /api/v1/users/{id}/end-sessions': { action: 'user.endSessions', sessions: accounts(204), token: { scope: 'users:write', cells: orgWide(204) } },
 };
@@ -143,6 +160,24 @@ async function noteOf(target: Target) {
   const d = w.dossiers[target];
   const authorId = target === 'otherOrg' ? w.users.coordinatorB.id : w.users.admin.id;
   const [row] = await t.db.insert(privateNotes).values({ organisationId: d.organisationId, dossierId: d.id, authorId, body: 'Privé.' }).returning();
+  return row!.id;
+}
+
+/** A fresh, unused status of the target's organisation. */
+async function statusOf(target: Target) {
+  const [row] = await t.db.insert(hulpvraagStatuses).values({ organisationId: orgOf(target), name: `status ${randomUUID()}`, position: 100 }).returning();
+  return row!.id;
+}
+
+/** A fresh (disabled) rule of the target's organisation. */
+async function ruleOf(target: Target) {
+  const [row] = await t.db.insert(automationRules).values({ organisationId: orgOf(target), name: 'Regel', position: 100, enabled: false, kind: 'attachment_status', setStatus: 'advies' }).returning();
+  return row!.id;
+}
+
+/** A fresh mail template of the target's organisation. */
+async function templateOf(target: Target) {
+  const [row] = await t.db.insert(mailTemplates).values({ organisationId: orgOf(target), name: `Sjabloon ${randomUUID()}`, subject: 'Onderwerp', body: 'Tekst' }).returning();
   return row!.id;
 }
 
@@ -234,6 +269,21 @@ async function requestFor(route: string, target: Target, actor: Actor | Scope): 
     case 'PATCH /api/v1/notes/{id}': return [`/api/v1/notes/${await noteOf(target)}`, jsonRequest('PATCH', { body: 'Gewijzigd.' })];
     case 'DELETE /api/v1/notes/{id}': return [`/api/v1/notes/${await noteOf(target)}`, { method: 'DELETE' }];
     case 'GET /api/v1/news/manage': return ['/api/v1/news/manage', {}];
+    case 'GET /api/v1/hulpvraag-statuses': return ['/api/v1/hulpvraag-statuses', {}];
+    case 'POST /api/v1/hulpvraag-statuses': return ['/api/v1/hulpvraag-statuses', jsonRequest('POST', { name: `nieuw ${randomUUID().slice(0, 8)}` })];
+    case 'PATCH /api/v1/hulpvraag-statuses/{id}': return [`/api/v1/hulpvraag-statuses/${await statusOf(target)}`, jsonRequest('PATCH', { closes: true })];
+    case 'DELETE /api/v1/hulpvraag-statuses/{id}': return [`/api/v1/hulpvraag-statuses/${await statusOf(target)}`, { method: 'DELETE' }];
+    case 'GET /api/v1/automation-rules': return ['/api/v1/automation-rules', {}];
+    case 'POST /api/v1/automation-rules': return ['/api/v1/automation-rules', jsonRequest('POST', { name: 'Nieuw', kind: 'attachment_status', setStatus: 'advies', enabled: false })];
+    case 'PATCH /api/v1/automation-rules/{id}': return [`/api/v1/automation-rules/${await ruleOf(target)}`, jsonRequest('PATCH', { name: 'Anders' })];
+    case 'DELETE /api/v1/automation-rules/{id}': return [`/api/v1/automation-rules/${await ruleOf(target)}`, { method: 'DELETE' }];
+    case 'GET /api/v1/mail-templates': return ['/api/v1/mail-templates', {}];
+    case 'POST /api/v1/mail-templates': return ['/api/v1/mail-templates', jsonRequest('POST', { name: `Nieuw ${randomUUID()}`, subject: 'Over {kind}', body: 'Kijk op {link}' })];
+    case 'PATCH /api/v1/mail-templates/{id}': return [`/api/v1/mail-templates/${await templateOf(target)}`, jsonRequest('PATCH', { subject: 'Anders' })];
+    case 'DELETE /api/v1/mail-templates/{id}': return [`/api/v1/mail-templates/${await templateOf(target)}`, { method: 'DELETE' }];
+    case 'POST /api/v1/mail-templates/preview': return ['/api/v1/mail-templates/preview', jsonRequest('POST', { subject: 'Over {kind}', body: 'Kijk op {link}' })];
+    case 'GET /api/v1/mail-settings': return ['/api/v1/mail-settings', {}];
+    case 'PUT /api/v1/mail-settings': return ['/api/v1/mail-settings', jsonRequest('PUT', { closing: 'Groet' })];
     case 'POST /api/v1/news': return ['/api/v1/news', jsonRequest('POST', { title: 'Studiedag', body: 'Op 1 oktober.' })];
     case 'PATCH /api/v1/news/{id}': return [`/api/v1/news/${await newsOf(target)}`, jsonRequest('PATCH', { title: 'Gewijzigd' })];
     case 'POST /api/v1/news/{id}/publish': return [`/api/v1/news/${await newsOf(target)}/publish`, { method: 'POST' }];

@@ -59,6 +59,10 @@ const rules = {
   /** Mijn notities: a person's own; never an integration's. */
   'note.manage': { roles: staff, scope: null },
   'news.manage': { roles: ['admin'], scope: null },
+  /** The organisation's hulpvraag statuses (the panel's status lists). */
+  'status.read': { roles: staff, scope: null },
+  /** Beheer → Statussen, Automatisering, Mailsjablonen. */
+  'workflow.manage': { roles: ['admin'], scope: null },
   'parent.search': { roles: dossierEditors, scope: 'users:read' },
   'user.endSessions': { roles: accountManagers, scope: 'users:write' },
   'accessLog.read': { roles: everyone, scope: 'audit:read' },

@@ -7,7 +7,12 @@ export type MailTemplate =
   | { template: 'welcome'; displayName: string; organisation: string; username: string; link: string }
   | { template: 'password_reset'; displayName: string; organisation: string; username: string; link: string }
   | { template: 'password_known'; displayName: string; organisation: string; username: string; minutes: number }
-  | { template: 'totp_reset'; displayName: string; organisation: string; username: string; link: string };
+  | { template: 'totp_reset'; displayName: string; organisation: string; username: string; link: string }
+  /** Beheer → Mailsjablonen: subject and body as filled in from the organisation's template, and its closing text. */
+  | { template: 'workflow'; organisation: string; subject: string; body: string; closing: string };
+
+/** Paragraphs of a text an admin wrote (blank lines between them). */
+const paragraphs = (text: string) => text.split(/\r?\n\s*\r?\n/).map((p) => p.trim()).filter(Boolean);
 
 interface Parts {
   subject: string;
@@ -18,6 +23,9 @@ interface Parts {
 
 function parts(m: MailTemplate): Parts {
   switch (m.template) {
+    case 'workflow':
+      // Written by the organisation in its own words (Dutch); there is no English half.
+      return { subject: m.subject, nl: [...paragraphs(m.body), ...paragraphs(m.closing)], en: [] };
     case 'welcome':
       return {
         subject: 'Welkom, nieuwe gebruiker / Welcome to Kindkans',
@@ -87,11 +95,7 @@ export function renderMail(to: string, m: MailTemplate): MailMessage {
     ...(p.link ? [`${p.link.nl}: ${p.link.url}`, ''] : []),
     'Met vriendelijke groet,',
     `Kindkans — ${m.organisation}`,
-    '',
-    '— English —',
-    '',
-    ...p.en.flatMap((l) => [l, '']),
-    ...(p.link ? [`${p.link.en}: ${p.link.url}`, ''] : []),
+    ...(p.en.length ? ['', '— English —', '', ...p.en.flatMap((l) => [l, '']), ...(p.link ? [`${p.link.en}: ${p.link.url}`, ''] : [])] : []),
   ].join('\n');
   const button = (label: string, url: string) =>
     html`<p><a href="${url}" style="display:inline-block;padding:10px 16px;background:#1d4e89;color:#fff;text-decoration:none;border-radius:6px">${label}</a></p><p style="font-size:13px;color:#555">${url}</p>`;
@@ -100,8 +104,8 @@ export function renderMail(to: string, m: MailTemplate): MailMessage {
 ${p.nl.map((l) => html`<p>${l}</p>`)}
 ${p.link ? button(p.link.nl, p.link.url) : ''}
 <p>Met vriendelijke groet,<br>Kindkans — ${m.organisation}</p>
-<hr style="border:none;border-top:1px solid #ddd">
-<div lang="en" style="color:#444;font-size:14px">${p.en.map((l) => html`<p>${l}</p>`)}${p.link ? html`<p><a href="${p.link.url}">${p.link.en}</a></p>` : ''}</div>
+${p.en.length ? html`<hr style="border:none;border-top:1px solid #ddd">
+<div lang="en" style="color:#444;font-size:14px">${p.en.map((l) => html`<p>${l}</p>`)}${p.link ? html`<p><a href="${p.link.url}">${p.link.en}</a></p>` : ''}</div>` : ''}
 </body></html>`;
   return { to, subject: p.subject, text, html: (body as HtmlEscapedString).toString() }; // html`` is a promise only when a value is one; none is here
 }

@@ -95,7 +95,7 @@ function StatusHistory({ id }: { id: string }) {
         {[...loaded.data].reverse().map((c, i) => (
           <tr key={`${c.at}-${i}`}>
             <td>{formatDateTime(c.at)}</td>
-            <td>{c.by?.displayName ?? '—'}</td>
+            <td>{c.automatic ? <em>{at('automatic', { rule: c.rule?.name ?? '' })}</em> : (c.by?.displayName ?? '—')}</td>
             <td>{c.from ? `${formatStatus(c.from)} → ${formatStatus(c.to)}` : `→ ${formatStatus(c.to)}`}</td>
             <td class="pre">{c.note ?? ''}</td>
           </tr>

@@ -1,8 +1,10 @@
 import { sql } from 'drizzle-orm';
-import { bigint, boolean, check, date, index, integer, pgTable, primaryKey, text, uuid } from 'drizzle-orm/pg-core';
+import { type AnyPgColumn, bigint, bigserial, boolean, check, date, foreignKey, index, integer, pgTable, primaryKey, text, uuid } from 'drizzle-orm/pg-core';
 import { bytea, createdAt, id, instant, updatedAt } from './columns.ts';
 import { dossiers } from './dossiers.ts';
 import { organisations } from './organisations.ts';
+import { hulpvraagStatuses } from './statuses.ts';
+import { automationRules } from './automation.ts';
 import { users } from './users.ts';
 
 /** A help request in a child's dossier. `organisationId` is denormalised for tenant checks. */
@@ -29,8 +31,14 @@ export const hulpvragen = pgTable(
     index('hulpvragen_dossier_date_idx').on(t.dossierId, t.date.desc(), t.createdAt.desc(), t.id.desc()),
     index('hulpvragen_org_status_idx').on(t.organisationId, t.status),
     index('hulpvragen_coordinator_idx').on(t.coordinatorId),
+    // The status is one of the organisation's statuses: a rename follows through, one in use cannot be deleted.
+    foreignKey({ name: 'hulpvragen_status_fk', columns: [t.organisationId, t.status], foreignColumns: [hulpvraagStatuses.organisationId, hulpvraagStatuses.name] })
+      .onUpdate('cascade').onDelete('restrict'),
   ],
 );
+
+export const historyKinds = ['status', 'coordinator', 'description', 'mail'] as const;
+export type HistoryKind = (typeof historyKinds)[number];
 
 /** Every status change of a hulpvraag: who, when, from, to, note. */
 export const hulpvraagStatusHistory = pgTable(
@@ -42,7 +50,16 @@ export const hulpvraagStatusHistory = pgTable(
     toStatus: text('to_status').notNull(),
     changedBy: uuid('changed_by').references(() => users.id, { onDelete: 'set null' }),
     note: text('note'),
+    /** What changed: the status, or (by a rule) the coordinator, the description, or a mail sent. */
+    kind: text('kind', { enum: historyKinds }).notNull().default('status'),
+    /** Made by an automation rule (Status informatie shows it as automatic, naming the rule). */
+    automatic: boolean('automatic').notNull().default(false),
+    ruleId: uuid('rule_id').references((): AnyPgColumn => automationRules.id, { onDelete: 'set null' }),
+    /** The rule's name at the time (kept when the rule is renamed or deleted). */
+    ruleName: text('rule_name'),
     changedAt: instant('changed_at').notNull().defaultNow(),
+    /** Order of writing: a change and what rules did after it share one instant. */
+    seq: bigserial('seq', { mode: 'number' }).notNull(),
   },
   (t) => [index('hulpvraag_status_history_hulpvraag_idx').on(t.hulpvraagId, t.changedAt)],
 );

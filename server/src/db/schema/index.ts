@@ -1,5 +1,6 @@
 export * from './organisations.ts';
 export * from './app-meta.ts';
+export * from './statuses.ts';
 export * from './schools.ts';
 export * from './users.ts';
 export * from './dossiers.ts';
@@ -10,4 +11,5 @@ export * from './rate-limits.ts';
 export * from './audit.ts';
 export * from './news.ts';
 export * from './mail.ts';
+export * from './automation.ts';
 export * from './api-tokens.ts';

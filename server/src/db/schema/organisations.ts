@@ -8,6 +8,8 @@ export const organisations = pgTable(
     id: id(),
     code: text('code').notNull(),
     name: text('name').notNull(),
+    /** Afsluitende tekst: the closing of every workflow mail (Beheer → Mailsjablonen). */
+    mailClosing: text('mail_closing').notNull().default(''),
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex('organisations_code_key').on(t.code)],

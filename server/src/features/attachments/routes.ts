@@ -13,6 +13,8 @@ import { contentDisposition } from './filename.ts';
 import { boundaryOf } from './multipart.ts';
 import { MULTIPART_OVERHEAD, storeUpload, type AttachmentOwner } from './upload.ts';
 import type { Context } from 'hono';
+import { afterCommit, automate } from '../automation/hooks.ts';
+import type { AutomationResult } from '../automation/engine.ts';
 
 const readResponses = { ...authResponses, 404: problem('No such attachment, or not visible to you') };
 
@@ -43,10 +45,15 @@ export async function receiveUpload(c: Context<AuthEnv>, owner: AttachmentOwner,
   if (declared > maxBytes + MULTIPART_OVERHEAD) throw new AppError('payload_too_large', `The file is larger than ${env.UPLOAD_MAX_MB} MB.`);
   const body = c.req.raw.body;
   if (!body) throw new AppError('validation_failed', 'file: send the file in a multipart field named "file".');
-  return storeUpload(db, {
+  let automation: AutomationResult | undefined;
+  const stored = await storeUpload(db, {
     user: c.var.principal.user, owner, body: body as unknown as AsyncIterable<Uint8Array>, boundary, maxBytes, now: clock.now(),
     audit: { ...auditContext(c), action: 'attachment.create', outcome: 'success', dossierId },
+    // Workflow: an attachment added to a hulpvraag can set off the organisation's rules, in the same transaction.
+    inTransaction: owner.hulpvraagId ? async (tx) => { automation = await automate(c, tx, [{ type: 'attachment', hulpvraagId: owner.hulpvraagId }]); } : undefined,
   });
+  afterCommit(c, automation);
+  return stored;
 }
 
 export const attachmentRoutes = createRouter()

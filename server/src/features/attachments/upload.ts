@@ -48,6 +48,8 @@ export interface UploadInput {
   audit: AuditEntry;
   now: Date;
   idleTimeoutMs?: number;
+  /** Runs in the write transaction after the attachment is stored (the workflow rules). */
+  inTransaction?: (tx: DbOrTx, stored: typeof attachments.$inferSelect) => Promise<void>;
 }
 
 /**
@@ -76,6 +78,7 @@ export async function storeUpload(db: DbOrTx, input: UploadInput) {
       }
       if (seq !== row!.chunkCount) throw new Error(`spool returned ${seq} chunks, expected ${row!.chunkCount}`);
       await recordAudit(tx, { ...input.audit, subjectType: 'attachment', subjectId: row!.id, subjectLabel: row!.filename });
+      await input.inTransaction?.(tx, row!);
       return row!;
     });
   } finally {

@@ -6,6 +6,7 @@ import { createRouter } from '../../lib/router.ts';
 import { auditContext, recordAudit } from '../audit/service.ts';
 import { receiveUpload, uploadBody, uploadResponses } from '../attachments/routes.ts';
 import { toAttachmentView } from '../hulpvragen/service.ts';
+import { afterCommit, automateEntry } from '../automation/hooks.ts';
 import { authenticate, authorize, findVisibleDossier, loadVisible, type AuthEnv } from '../../authz/index.ts';
 import { AanpakCreate, AanpakItem, AanpakPatch, OverlegCreate, OverlegItem, OverlegPatch, TlvCreate, TlvItem, TlvPatch, type EntryInput } from './schemas.ts';
 import { createEntry, deleteEntry, findVisibleEntry, getEntry, listEntries, updateEntry, type EntryView } from './service.ts';
@@ -76,11 +77,14 @@ function entryRoutes<S extends string, I extends z.ZodType>(spec: KindSpec<S, I>
         const dossier = await loadVisible(c, findVisibleDossier, c.req.valid('param').id, { action: `${kind}.create`, subjectType: 'dossier' });
         const input = c.req.valid('json');
         const { db, clock } = c.var.deps;
-        const created = await db.transaction(async (tx) => {
+        const { created, automation } = await db.transaction(async (tx) => {
           const id = await createEntry(tx, c.var.principal, dossier.id, kind, input, clock.now());
           await recordAudit(tx, audited(c, 'create', { id, label: input.title ?? '', dossierId: dossier.id }));
-          return getEntry(tx, id, clock.now());
+          // Workflow: a new Aanpak or TLV can set the status of the dossier's open hulpvragen, in this transaction.
+          const automation = await automateEntry(c, tx, dossier.id, kind);
+          return { created: await getEntry(tx, id, clock.now()), automation };
         });
+        afterCommit(c, automation);
         return c.json(view(created), 201, noStore);
       },
     )

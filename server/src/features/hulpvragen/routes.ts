@@ -2,6 +2,9 @@ import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { IdParam, PageQuery, authResponses, bearerSecurity, json, jsonBody, pageOf, problem, bodyResponses, queryResponses } from '../../lib/openapi.ts';
 import { createRouter } from '../../lib/router.ts';
+import { eq } from 'drizzle-orm';
+import { hulpvragen } from '../../db/schema/index.ts';
+import { afterCommit, automate } from '../automation/hooks.ts';
 import { auditContext, recordAudit } from '../audit/service.ts';
 import { authenticate, authorize, denyInvisible, findVisibleDossier, findVisibleHulpvraag, loadVisible, type AuthEnv } from '../../authz/index.ts';
 import { Hulpvraag, HulpvraagCreate, HulpvraagListItem, HulpvraagPatch, HulpvraagSummary, StatusChange } from './schemas.ts';
@@ -59,11 +62,15 @@ export const hulpvraagRoutes = createRouter()
       const dossier = await loadVisible(c, findVisibleDossier, c.req.valid('param').id, { action: 'hulpvraag.create', subjectType: 'dossier' });
       const input = c.req.valid('json');
       const { db, clock } = c.var.deps;
-      const hulpvraag = await db.transaction(async (tx) => {
+      const { hulpvraag, automation } = await db.transaction(async (tx) => {
         const id = await createHulpvraag(tx, c.var.principal.user, dossier.id, input, clock.now());
         await recordAudit(tx, audited(c, 'hulpvraag.create', { type: 'hulpvraag', id, label: input.title, dossierId: dossier.id }));
-        return getHulpvraag(tx, id);
+        const [created] = await tx.select({ status: hulpvragen.status }).from(hulpvragen).where(eq(hulpvragen.id, id));
+        // Workflow: the title and the first status can set off the organisation's rules, in this transaction.
+        const automation = await automate(c, tx, [{ type: 'created', hulpvraagId: id }, { type: 'status', hulpvraagId: id, status: created!.status }]);
+        return { hulpvraag: await getHulpvraag(tx, id), automation };
       });
+      afterCommit(c, automation);
       return c.json(hulpvraag, 201, noStore);
     },
   )
@@ -78,12 +85,17 @@ export const hulpvraagRoutes = createRouter()
       const found = await loadVisible(c, findVisibleHulpvraag, c.req.valid('param').id, { action: 'hulpvraag.update', subjectType: 'hulpvraag' });
       const input = c.req.valid('json');
       const { db, clock } = c.var.deps;
-      const hulpvraag = await db.transaction(async (tx) => {
+      const { hulpvraag, automation } = await db.transaction(async (tx) => {
         const change = await updateHulpvraag(tx, c.var.principal.user, found.id, input, clock.now());
-        const updated = await getHulpvraag(tx, found.id);
-        await recordAudit(tx, audited(c, 'hulpvraag.update', { type: 'hulpvraag', id: found.id, label: updated.title, dossierId: found.dossierId }, change ? { status: change } : undefined));
-        return updated;
+        const statusChange = change && change.from !== change.to ? { from: change.from, to: change.to } : null;
+        await recordAudit(tx, audited(c, 'hulpvraag.update', { type: 'hulpvraag', id: found.id, label: input.title ?? found.title, dossierId: found.dossierId }, statusChange ? { status: statusChange } : undefined));
+        const automation = await automate(c, tx, [
+          ...(change?.titleChanged ? [{ type: 'title' as const, hulpvraagId: found.id }] : []),
+          ...(statusChange ? [{ type: 'status' as const, hulpvraagId: found.id, status: statusChange.to }] : []),
+        ]);
+        return { hulpvraag: await getHulpvraag(tx, found.id), automation };
       });
+      afterCommit(c, automation);
       return c.json(hulpvraag, 200, noStore);
     },
   )

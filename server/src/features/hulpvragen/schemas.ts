@@ -74,5 +74,8 @@ export const StatusChange = z
     from: z.string().nullable(),
     to: z.string(),
     note: z.string().nullable(),
+    kind: z.enum(['status', 'coordinator', 'description', 'mail']).openapi({ description: 'What changed: the status, or (by a rule) the coordinator, the description, or a mail sent' }),
+    automatic: z.boolean().openapi({ description: 'Made by an automation rule' }),
+    rule: z.object({ id: z.uuid().nullable().openapi({ description: 'Null when the rule was deleted since' }), name: z.string() }).nullable(),
   })
   .openapi('StatusChange');

@@ -4,6 +4,7 @@ import { attachments, dossiers, hulpvraagStatusHistory, hulpvragen, users } from
 import { isUuid } from '../../lib/openapi.ts';
 import { findVisibleDossier, parentsSeeOnlyShared, visibleDossiers, type Actor, type Principal, type VisibleDossier } from '../../authz/index.ts';
 import { AppError } from '../../lib/errors.ts';
+import { checkStatus, firstStatus } from '../statuses/service.ts';
 import type { Page, PageQuery } from '../../lib/openapi.ts';
 import type { Attachment, Hulpvraag, HulpvraagCreate, HulpvraagPatch, HulpvraagSummary } from './schemas.ts';
 
@@ -109,7 +110,8 @@ const today = (now: Date) => now.toLocaleDateString('sv-SE', { timeZone: 'Europe
 
 export async function createHulpvraag(db: DbOrTx, user: Actor, dossierId: string, input: HulpvraagCreate, now: Date): Promise<string> {
   await checkCoordinator(db, user, input.coordinatorId);
-  const status = input.status ?? 'aanmelding';
+  const status = input.status ?? (await firstStatus(db, user.organisationId));
+  if (input.status !== undefined) await checkStatus(db, user.organisationId, input.status);
   const [row] = await db
     .insert(hulpvragen)
     .values({
@@ -122,26 +124,34 @@ export async function createHulpvraag(db: DbOrTx, user: Actor, dossierId: string
 }
 
 /** Edits a hulpvraag; a status change is kept in the history (who, when, from, to, note). */
-export async function updateHulpvraag(db: DbOrTx, user: Actor, id: string, input: HulpvraagPatch, now: Date): Promise<{ from: string; to: string } | null> {
+export async function updateHulpvraag(db: DbOrTx, user: Actor, id: string, input: HulpvraagPatch, now: Date): Promise<{ from: string; to: string; titleChanged: boolean } | null> {
   await checkCoordinator(db, user, input.coordinatorId);
-  const [current] = await db.select({ status: hulpvragen.status }).from(hulpvragen).where(eq(hulpvragen.id, id)).for('update');
+  if (input.status !== undefined) await checkStatus(db, user.organisationId, input.status);
+  const [current] = await db.select({ status: hulpvragen.status, title: hulpvragen.title }).from(hulpvragen).where(eq(hulpvragen.id, id)).for('update');
   if (!current) throw new AppError('not_found', 'No hulpvraag with this id.');
   const { statusNote, ...fields } = input;
   await db.update(hulpvragen).set({ ...fields, updatedAt: now }).where(eq(hulpvragen.id, id));
-  if (input.status === undefined || input.status === current.status) return null;
+  const titleChanged = input.title !== undefined && input.title !== current.title;
+  if (input.status === undefined || input.status === current.status) return titleChanged ? { from: current.status, to: current.status, titleChanged } : null;
   await db.insert(hulpvraagStatusHistory).values({ hulpvraagId: id, fromStatus: current.status, toStatus: input.status, changedBy: user.id, note: statusNote ?? null, changedAt: now });
-  return { from: current.status, to: input.status };
+  return { from: current.status, to: input.status, titleChanged };
 }
 
 /** The status history of a hulpvraag, oldest first: who, when, from, to, note. */
 export async function listStatusHistory(db: DbOrTx, hulpvraagId: string) {
   const rows = await db
-    .select({ at: hulpvraagStatusHistory.changedAt, byId: users.id, byName: users.displayName, from: hulpvraagStatusHistory.fromStatus, to: hulpvraagStatusHistory.toStatus, note: hulpvraagStatusHistory.note })
+    .select({
+      at: hulpvraagStatusHistory.changedAt, byId: users.id, byName: users.displayName, from: hulpvraagStatusHistory.fromStatus, to: hulpvraagStatusHistory.toStatus, note: hulpvraagStatusHistory.note,
+      kind: hulpvraagStatusHistory.kind, automatic: hulpvraagStatusHistory.automatic, ruleId: hulpvraagStatusHistory.ruleId, ruleName: hulpvraagStatusHistory.ruleName,
+    })
     .from(hulpvraagStatusHistory)
     .leftJoin(users, eq(users.id, hulpvraagStatusHistory.changedBy))
     .where(eq(hulpvraagStatusHistory.hulpvraagId, hulpvraagId))
-    .orderBy(asc(hulpvraagStatusHistory.changedAt), asc(hulpvraagStatusHistory.id));
-  return rows.map((r) => ({ at: r.at.toISOString(), by: r.byId ? { id: r.byId, displayName: r.byName! } : null, from: r.from, to: r.to, note: r.note }));
+    .orderBy(asc(hulpvraagStatusHistory.changedAt), asc(hulpvraagStatusHistory.seq));
+  return rows.map((r) => ({
+    at: r.at.toISOString(), by: r.byId ? { id: r.byId, displayName: r.byName! } : null, from: r.from, to: r.to, note: r.note,
+    kind: r.kind, automatic: r.automatic, rule: r.ruleName !== null ? { id: r.ruleId, name: r.ruleName } : null,
+  }));
 }
 
 /** Hulpvragen across the dossiers a staff member may see (the panel's Hulpvragen list), newest first. */

@@ -35,7 +35,7 @@ describe('hulpvragen: zichtbaar voor ouders and Status informatie', () => {
     const res = await t.app.request(`/api/v1/hulpvragen/${h}/status-history`, as('school'));
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual([
-      { at: '2025-06-01T10:00:00.000Z', by: { id: w.users.coordinator.id, displayName: w.users.coordinator.displayName }, from: 'aanmelding', to: 'in behandeling', note: 'Observatie gepland.' },
+      { at: '2025-06-01T10:00:00.000Z', by: { id: w.users.coordinator.id, displayName: w.users.coordinator.displayName }, from: 'aanmelding', to: 'in behandeling', note: 'Observatie gepland.', kind: 'status', automatic: false, rule: null },
     ]);
     expect((await t.app.request(`/api/v1/hulpvragen/${h}/status-history`, as('parent'))).status).toBe(403);
     // The panel's Hulpvragen list: across dossiers, filtered by status, only what the caller may see.
