@@ -5,7 +5,7 @@
  * - a chain stops after MAX_STEPS changes (the rest is not applied, and the caller is told);
  * - it never loops: a rule changes one hulpvraag at most once per chain.
  */
-export const MAX_STEPS = 5;
+const MAX_STEPS = 5;
 
 export interface ChainEvent { hulpvraagId: string }
 

@@ -4,7 +4,7 @@ import type { DbOrTx } from '../../db/client.ts';
 import { entryEvents, runAutomation, type AutomationContext, type AutomationResult, type WorkflowEvent } from './engine.ts';
 
 /** The engine's context from a request: the caller's organisation, now, and where mail links point. */
-export const automationContext = (c: Context<AuthEnv>): AutomationContext => ({
+const automationContext = (c: Context<AuthEnv>): AutomationContext => ({
   organisationId: c.var.principal.organisationId,
   now: c.var.deps.clock.now(),
   appSecret: c.var.deps.env.APP_SECRET,

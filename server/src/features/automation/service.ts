@@ -90,7 +90,7 @@ async function reorder(db: DbOrTx, organisationId: string, movedId: string | nul
 
 export async function createRule(db: DbOrTx, organisationId: string, input: AutomationRuleCreate, now: Date): Promise<Row> {
   const { position, ...rest } = input;
-  const values = await normalise(db, organisationId, rest as Fields);
+  const values = await normalise(db, organisationId, rest);
   const [row] = await db.insert(automationRules).values({ ...values, organisationId, position: 1_000_000, createdAt: now, updatedAt: now }).returning();
   await reorder(db, organisationId, row!.id, position ?? Number.MAX_SAFE_INTEGER, now);
   return findOwn(db, organisationId, row!.id);
@@ -100,7 +100,7 @@ export async function updateRule(db: DbOrTx, organisationId: string, id: string,
   const before = await findOwn(db, organisationId, id);
   const { position, ...rest } = input;
   const { id: _i, organisationId: _o, position: _p, createdAt: _c, updatedAt: _u, ...current } = before;
-  const values = await normalise(db, organisationId, { ...current, ...rest } as Fields);
+  const values = await normalise(db, organisationId, { ...current, ...rest });
   await db.update(automationRules).set({ ...values, updatedAt: now }).where(eq(automationRules.id, id));
   if (position !== undefined) await reorder(db, organisationId, id, position, now);
   return findOwn(db, organisationId, id);

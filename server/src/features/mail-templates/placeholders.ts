@@ -12,7 +12,7 @@ export const placeholders = {
   datum: 'De datum van de wijziging (dd-mm-jjjj)',
   coordinator: 'De naam van de coördinator (leeg als er geen is)',
 } as const;
-export type Placeholder = keyof typeof placeholders;
+type Placeholder = keyof typeof placeholders;
 export type PlaceholderValues = Record<Placeholder, string>;
 
 const PLACEHOLDER = /\{([^{}\s]{1,40})\}/g;

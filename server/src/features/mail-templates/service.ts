@@ -10,7 +10,7 @@ import type { MailTemplateCreate, MailTemplatePatch } from './schemas.ts';
 type Row = typeof mailTemplates.$inferSelect;
 
 /** 400 validation_failed when a field holds `{names}` that are not placeholders. */
-export function checkPlaceholders(fields: Record<string, string | undefined>) {
+function checkPlaceholders(fields: Record<string, string | undefined>) {
   const errors = Object.entries(fields).flatMap(([path, text]) => {
     const unknown = text ? unknownPlaceholders(text) : [];
     return unknown.length ? [{ path, message: `unknown placeholders ${unknown.map((u) => `{${u}}`).join(', ')}; use ${Object.keys(placeholders).map((p) => `{${p}}`).join(', ')}` }] : [];

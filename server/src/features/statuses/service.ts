@@ -29,7 +29,7 @@ export async function listStatuses(db: DbOrTx, organisationId: string): Promise<
 }
 
 /** One status of the organisation by name, or null. */
-export async function findStatus(db: DbOrTx, organisationId: string, name: string): Promise<Row | null> {
+async function findStatus(db: DbOrTx, organisationId: string, name: string): Promise<Row | null> {
   const [row] = await db.select().from(hulpvraagStatuses).where(and(eq(hulpvraagStatuses.organisationId, organisationId), eq(hulpvraagStatuses.name, name))).limit(1);
   return row ?? null;
 }
