@@ -25,7 +25,7 @@ export type InviteInput = InferRequestType<V1['users']['$post']>['json'];
 export type ParentMatch = InferResponseType<V1['parents']['$get'], 200>[number];
 export type ManagedNews = InferResponseType<V1['news']['manage']['$get'], 200>[number];
 export type HulpvraagStatus = InferResponseType<V1['hulpvraag-statuses']['$get'], 200>[number];
-export type UserAction = 'resend-invitation' | 'deactivate' | 'reactivate' | 'reset-2fa' | 'end-sessions';
+export type UserAction = 'resend-invitation' | 'deactivate' | 'reactivate' | 'reset-2fa' | 'end-sessions' | 'unlock';
 
 /** The three dossier tabs with dated items, by their path segment. */
 export type EntryKind = 'aanpak' | 'tlv' | 'overlegronden';
@@ -84,7 +84,7 @@ export const adminApi = {
     const arg = { param: { id } };
     const calls = {
       'resend-invitation': () => u['resend-invitation'].$post(arg), deactivate: () => u.deactivate.$post(arg), reactivate: () => u.reactivate.$post(arg),
-      'reset-2fa': () => u['reset-2fa'].$post(arg), 'end-sessions': () => u['end-sessions'].$post(arg),
+      'reset-2fa': () => u['reset-2fa'].$post(arg), 'end-sessions': () => u['end-sessions'].$post(arg), unlock: () => u.unlock.$post(arg),
     } satisfies Record<UserAction, unknown>;
     await calls[action]();
   },

@@ -11,10 +11,10 @@ import { recall, remember } from '../remembered';
 
 const roles = ['parent', 'school', 'coordinator', 'admin'] as const;
 const actionLabels: Record<UserAction, AdminKey> = {
-  'resend-invitation': 'act_resend', deactivate: 'act_deactivate', reactivate: 'act_reactivate', 'reset-2fa': 'act_reset2fa', 'end-sessions': 'act_endSessions',
+  'resend-invitation': 'act_resend', deactivate: 'act_deactivate', reactivate: 'act_reactivate', 'reset-2fa': 'act_reset2fa', 'end-sessions': 'act_endSessions', unlock: 'act_unlock',
 };
 const confirmTexts: Record<UserAction, AdminKey> = {
-  'resend-invitation': 'confirm_resend', deactivate: 'confirm_deactivate', reactivate: 'confirm_reactivate', 'reset-2fa': 'confirm_reset-2fa', 'end-sessions': 'confirm_end-sessions',
+  'resend-invitation': 'confirm_resend', deactivate: 'confirm_deactivate', reactivate: 'confirm_reactivate', 'reset-2fa': 'confirm_reset-2fa', 'end-sessions': 'confirm_end-sessions', unlock: 'confirm_unlock',
 };
 
 /** The actions that make sense for an account in its state. */
@@ -22,7 +22,8 @@ function actionsFor(u: UserItem, selfId: string): UserAction[] {
   if (u.id === selfId) return [];
   if (u.status === 'invited') return ['resend-invitation', 'deactivate'];
   if (u.status === 'deactivated') return ['reactivate'];
-  return ['end-sessions', 'reset-2fa', 'deactivate'];
+  // Unlock lifts a lock after too many wrong codes (for an account that is not locked it changes nothing).
+  return ['end-sessions', 'unlock', 'reset-2fa', 'deactivate'];
 }
 
 export function AccountsScreen({ userId, role }: { userId: string; role: string }) {
