@@ -6,6 +6,7 @@ import { errorMessage } from '../../lib/errors';
 import { formatDate } from '../../lib/format';
 import { adminApi, type DossierFilters, type DossierPage } from '../api';
 import { at } from '../i18n';
+import { Pager } from '../parts/pager';
 import { SchoolPicker } from '../parts/school-picker';
 import { recall, remember } from '../remembered';
 import { go, type Route } from '../router';
@@ -81,13 +82,7 @@ export function DossiersScreen({ route, user }: { route: Extract<Route, { name: 
                 ))}
               </ul>
             )}
-            {pages > 1 && (
-              <nav class="pager" aria-label={at('page', { page: pageNo, pages })}>
-                <button type="button" class="button button-small" disabled={pageNo <= 1} onClick={() => setPageNo(pageNo - 1)}>{at('previous')}</button>
-                <span>{at('page', { page: pageNo, pages })}</span>
-                <button type="button" class="button button-small" disabled={pageNo >= pages} onClick={() => setPageNo(pageNo + 1)}>{at('next')}</button>
-              </nav>
-            )}
+            <Pager page={pageNo} pages={pages} onPage={setPageNo} />
           </>
         )}
       </aside>

@@ -6,6 +6,7 @@ import { formatDate, formatStatus } from '../../lib/format';
 import { useLoad } from '../../components/use-load';
 import { adminApi } from '../api';
 import { at } from '../i18n';
+import { Pager } from '../parts/pager';
 import { statuses } from './hulpvraag-forms';
 
 export function HulpvragenScreen() {
@@ -42,13 +43,7 @@ export function HulpvragenScreen() {
           </tbody>
         </table>
       ))}
-      {pages > 1 && (
-        <nav class="pager" aria-label={at('page', { page: pageNo, pages })}>
-          <button type="button" class="button button-small" disabled={pageNo <= 1} onClick={() => setPageNo(pageNo - 1)}>{at('previous')}</button>
-          <span>{at('page', { page: pageNo, pages })}</span>
-          <button type="button" class="button button-small" disabled={pageNo >= pages} onClick={() => setPageNo(pageNo + 1)}>{at('next')}</button>
-        </nav>
-      )}
+      <Pager page={pageNo} pages={pages} onPage={setPageNo} />
     </main>
   );
 }
