@@ -13,10 +13,17 @@ export type Route =
   | { name: 'planning' }
   | { name: 'accounts' }
   | { name: 'news' }
-  | { name: 'statuses' };
+  | { name: 'statuses' }
+  | { name: 'automation' }
+  | { name: 'mail-templates' };
+
+/** Beheer → Automatisering and Mailsjablonen, by their path segment. */
+const workflowScreens: Record<string, 'automation' | 'mail-templates'> = { automatisering: 'automation', mailsjablonen: 'mail-templates' };
 
 export function parseHash(hash: string): Route {
   const [section, a, b, c] = hash.replace(/^#\/?/, '').split('/').map(decodeURIComponent);
+  const workflow = section === 'beheer' && b === undefined ? workflowScreens[a ?? ''] : undefined;
+  if (workflow) return { name: workflow };
   switch (section) {
     case 'hulpvragen': return { name: 'hulpvragen' };
     case 'kengetallen': return { name: 'kengetallen' };
@@ -37,6 +44,8 @@ function toHash(r: Route): string {
     case 'accounts': return '#/beheer/accounts';
     case 'news': return '#/beheer/nieuws';
     case 'statuses': return '#/beheer/statussen';
+    case 'automation': return '#/beheer/automatisering';
+    case 'mail-templates': return '#/beheer/mailsjablonen';
     default: return `#/${r.name}`;
   }
 }
