@@ -68,11 +68,12 @@ function TemplateForm({ template, settings, onDone, onCancel }: { template?: Mai
   const [body, setBody] = useState(template?.body ?? '');
   const [target, setTarget] = useState<Field>('body');
   const [problem, setProblem] = useState<string[]>([]);
-  const fields = { subject: useRef<HTMLInputElement>(null), body: useRef<HTMLTextAreaElement>(null) };
+  const subjectRef = useRef<HTMLInputElement>(null);
+  const bodyRef = useRef<HTMLTextAreaElement>(null);
 
   /** Puts `{name}` where the cursor was in the chosen field, and returns the focus there. */
   function insert(placeholder: string) {
-    const el = fields[target].current;
+    const el = target === 'subject' ? subjectRef.current : bodyRef.current;
     const text = `{${placeholder}}`;
     const value = target === 'subject' ? subject : body;
     const from = el?.selectionStart ?? value.length;
@@ -99,9 +100,9 @@ function TemplateForm({ template, settings, onDone, onCancel }: { template?: Mai
       <label for="tpl-name">{wt('templateName')}</label>
       <input id="tpl-name" required maxLength={100} value={name} onInput={(e) => setName(e.currentTarget.value)} />
       <label for="tpl-subject">{wt('subject')}</label>
-      <input id="tpl-subject" ref={fields.subject} required maxLength={200} value={subject} onFocus={() => setTarget('subject')} onInput={(e) => setSubject(e.currentTarget.value)} />
+      <input id="tpl-subject" ref={subjectRef} required maxLength={200} value={subject} onFocus={() => setTarget('subject')} onInput={(e) => setSubject(e.currentTarget.value)} />
       <label for="tpl-body">{wt('body')}</label>
-      <textarea id="tpl-body" ref={fields.body} rows={7} required maxLength={10000} value={body} onFocus={() => setTarget('body')} onInput={(e) => setBody(e.currentTarget.value)} />
+      <textarea id="tpl-body" ref={bodyRef} rows={7} required maxLength={10000} value={body} onFocus={() => setTarget('body')} onInput={(e) => setBody(e.currentTarget.value)} />
       <fieldset class="placeholders">
         <legend>{wt('placeholders')}</legend>
         <p class="muted small">{wt('placeholdersIntro')}</p>

@@ -47,6 +47,8 @@ export function RuleForm({ rule, choices, onDone, onCancel }: { rule?: Automatio
   const [d, setD] = useState<Draft>(() => draftOf(rule));
   const [problem, setProblem] = useState<string[]>([]);
   const [busy, setBusy] = useState(false);
+  // A rule keeps its coordinator even when that account is no longer active: shown, not lost.
+  const coordinators = rule?.coordinator && !choices.coordinators.some((c) => c.id === rule.coordinator!.id) ? [...choices.coordinators, rule.coordinator] : choices.coordinators;
   const set = <K extends keyof Draft>(k: K, v: Draft[K]) => setD((old) => ({ ...old, [k]: v }));
   async function save(e: Event) {
     e.preventDefault();
@@ -106,7 +108,7 @@ export function RuleForm({ rule, choices, onDone, onCancel }: { rule?: Automatio
             <label for="rule-coordinator">{wt('s_thenCoordinator')}</label>, ' ',
             <select id="rule-coordinator" value={d.coordinatorId} onChange={(e) => set('coordinatorId', e.currentTarget.value)}>
               <option value="">{wt('choose')}</option>
-              {choices.coordinators.map((c) => <option key={c.id} value={c.id}>{c.displayName}</option>)}
+              {coordinators.map((c) => <option key={c.id} value={c.id}>{c.displayName}</option>)}
             </select>,
           )}
           {d.kind === 'status_description' && when(<label for="rule-description">{wt('s_thenDescription')}</label>)}
@@ -125,7 +127,7 @@ export function RuleForm({ rule, choices, onDone, onCancel }: { rule?: Automatio
         )}
         {d.kind === 'status_mail' && <p class="muted small">{wt('guardiansNote')}</p>}
         {d.kind === 'status_mail' && choices.templates.length === 0 && <p class="muted small">{wt('noTemplates')}</p>}
-        {d.kind === 'status_coordinator' && choices.coordinators.length === 0 && <p class="muted small">{wt('noCoordinators')}</p>}
+        {d.kind === 'status_coordinator' && coordinators.length === 0 && <p class="muted small">{wt('noCoordinators')}</p>}
       </fieldset>
       <ProblemBox lines={problem} />
       <div class="row">
