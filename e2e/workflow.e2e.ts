@@ -210,7 +210,9 @@ describe('workflow: automation rules and mail templates in the panel', () => {
     const history = panel.getByTestId('status-history');
     await history.waitFor();
     const rows = await history.locator('tbody tr').allInnerTexts();
-    expect(rows[0]).toMatch(/Automatisch: Bijlage → in behandeling\s+Aanmelding → In behandeling/);
+    // The status change by the attachment rule, and the mail rule it started: both automatic, each naming its rule.
+    expect(rows.some((r) => /Automatisch: Bijlage → in behandeling\s+Aanmelding → In behandeling/.test(r)), rows.join('\n')).toBe(true);
+    expect(rows.some((r) => r.includes('Automatisch: Mail aan ouders bij in behandeling')), rows.join('\n')).toBe(true);
     await checkPanel('7-status-informatie-automatisch');
 
     // The guardian's mail: through the outbox, after commit, to the test's SMTP server.

@@ -113,7 +113,7 @@ const nl = {
   p_problem: 'Dit kon niet worden opgeslagen:',
 };
 
-export type WorkflowKey = keyof typeof nl;
+type WorkflowKey = keyof typeof nl;
 
 const en: Record<WorkflowKey, string> = {
   automation: 'Automation', automationIntro: 'Rules Kindkans carries out by itself when something changes, top to bottom. A change made by a rule can start another rule; after 5 steps Kindkans stops. Every automatic change is in the status history, naming the rule.',
@@ -153,10 +153,13 @@ export function wt(key: WorkflowKey, params: Record<string, string | number> = {
 const fieldKey = (path: string) => `f_${path}` as WorkflowKey;
 const allowed = '{kind}, {status}, {school}, {link}, {organisatie}, {datum}, {coordinator}';
 
+/** One field the server refused; `unknownPlaceholders` when braces held other names. */
+type FieldProblem = { path: string; message: string; unknownPlaceholders?: string[] };
+
 /** One server message about one field, in the panel's language when we know it; else as the server wrote it. */
-function fieldMessage(message: string): string {
-  const unknown = /unknown placeholders (.+?)(?:;|$)/.exec(message);
-  if (unknown) return wt('p_unknownPlaceholders', { names: unknown[1]!, allowed });
+function fieldMessage({ message, unknownPlaceholders }: FieldProblem): string {
+  const unknown = unknownPlaceholders?.map((p) => `{${p}}`).join(', ') ?? /unknown placeholders (.+?)(?:;|$)/.exec(message)?.[1];
+  if (unknown) return wt('p_unknownPlaceholders', { names: unknown, allowed });
   if (/needed for a rule/.test(message)) return wt('p_required');
   if (/unknown status|is not a status/.test(message)) return wt('p_unknownStatus');
   if (/not an active coordinator/.test(message)) return wt('p_notCoordinator');
@@ -173,12 +176,13 @@ function fieldMessage(message: string): string {
  */
 export function problemLines(err: unknown): string[] {
   if (!(err instanceof ApiError)) return [errorMessage(err)];
-  const errors = err.problem?.errors ?? [];
+  const errors: FieldProblem[] = err.problem?.errors ?? [];
   if (errors.length) {
     const seen = new Set<string>();
-    return errors.flatMap(({ path, message }) => {
+    return errors.flatMap((e) => {
+      const path = e.path;
       const label = wt(fieldKey(path)) === fieldKey(path) || !(fieldKey(path) in nl) ? path : wt(fieldKey(path));
-      const line = `${label}: ${fieldMessage(message)}`;
+      const line = `${label}: ${fieldMessage(e)}`;
       if (seen.has(line)) return [];
       seen.add(line);
       return [line];

@@ -196,8 +196,10 @@ describe('Beheer → Mailsjablonen', () => {
   });
 
   it('an unknown placeholder: the preview says so while typing, and saving shows the refusal in Dutch', async () => {
-    const refusal = problem('body: unknown placeholders {titel}; use {kind}, {status}', [{ path: 'body', message: 'unknown placeholders {titel}; use {kind}, {status}' }]);
-    workflowServer().route('POST /mail-templates/preview', refusal).route('PATCH /mail-templates/t1', refusal);
+    const message = 'unknown placeholders {titel}; use {kind}, {status}';
+    workflowServer()
+      .route('POST /mail-templates/preview', problem(`body: ${message}`, [{ path: 'body', message }]))
+      .route('PATCH /mail-templates/t1', problem(`body: ${message}`, [{ path: 'body', message, unknownPlaceholders: ['titel'] } as never]));
     await openPanel('#/beheer/mailsjablonen');
     fireEvent.click(await screen.findByRole('button', { name: 'Bewerken: Status gewijzigd' }));
     const form = await screen.findByRole('form', { name: 'Mailsjabloon bewerken' });

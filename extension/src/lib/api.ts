@@ -18,7 +18,7 @@ export class ApiError extends Error {
     /** Seconds to wait, from `Retry-After`, when throttled. */
     readonly retryAfter?: number,
     /** The problem's `detail` and per-field `errors`, when the server gave them (validation_failed, conflict). */
-    readonly problem?: { detail?: string; errors?: { path: string; message: string }[] },
+    readonly problem?: { detail?: string; errors?: { path: string; message: string; unknownPlaceholders?: string[] }[] },
   ) {
     super(code);
     this.name = 'ApiError';
@@ -62,7 +62,7 @@ async function toError(response: Response, auth: boolean): Promise<ApiError> {
     await sendToBackground({ type: 'logout', reason: 'expired' }).catch(() => undefined);
     return new ApiError('session_expired', 401);
   }
-  const errors = Array.isArray(problem.errors) ? (problem.errors as { path: string; message: string }[]) : undefined;
+  const errors = Array.isArray(problem.errors) ? (problem.errors as NonNullable<NonNullable<ApiError['problem']>['errors']>) : undefined;
   const details = { ...(typeof problem.detail === 'string' ? { detail: problem.detail } : {}), ...(errors ? { errors } : {}) };
   return new ApiError(code, response.status, Number.isFinite(retry) && retry > 0 ? retry : undefined, details);
 }

@@ -90,11 +90,13 @@ function parts(m: MailTemplate): Parts {
 /** Renders a template as a text and an HTML body (the HTML escapes every value). */
 export function renderMail(to: string, m: MailTemplate): MailMessage {
   const p = parts(m);
+  // A workflow mail with the organisation's own closing text (Afsluitende tekst) ends with that
+  // text, not with it and our sign-off twice over.
+  const signOff = !(m.template === 'workflow' && m.closing.trim());
   const text = [
     ...p.nl.flatMap((l) => [l, '']),
     ...(p.link ? [`${p.link.nl}: ${p.link.url}`, ''] : []),
-    'Met vriendelijke groet,',
-    `Kindkans — ${m.organisation}`,
+    ...(signOff ? ['Met vriendelijke groet,', `Kindkans — ${m.organisation}`] : []),
     ...(p.en.length ? ['', '— English —', '', ...p.en.flatMap((l) => [l, '']), ...(p.link ? [`${p.link.en}: ${p.link.url}`, ''] : [])] : []),
   ].join('\n');
   const button = (label: string, url: string) =>
@@ -103,7 +105,7 @@ export function renderMail(to: string, m: MailTemplate): MailMessage {
 <body style="font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;line-height:1.5;color:#1a1a1a;max-width:560px;margin:0 auto;padding:16px">
 ${p.nl.map((l) => html`<p>${l}</p>`)}
 ${p.link ? button(p.link.nl, p.link.url) : ''}
-<p>Met vriendelijke groet,<br>Kindkans — ${m.organisation}</p>
+${signOff ? html`<p>Met vriendelijke groet,<br>Kindkans — ${m.organisation}</p>` : ''}
 ${p.en.length ? html`<hr style="border:none;border-top:1px solid #ddd">
 <div lang="en" style="color:#444;font-size:14px">${p.en.map((l) => html`<p>${l}</p>`)}${p.link ? html`<p><a href="${p.link.url}">${p.link.en}</a></p>` : ''}</div>` : ''}
 </body></html>`;

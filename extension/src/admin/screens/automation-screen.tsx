@@ -18,7 +18,7 @@ async function loadAll(): Promise<{ rules: AutomationRule[]; choices: RuleChoice
 }
 
 /** The rule as one sentence for the list. */
-export function ruleSentence(r: AutomationRule): string {
+function ruleSentence(r: AutomationRule): string {
   const to = [r.mailToGuardians && wt('toGuardians'), r.mailToCoordinator && wt('toCoordinator')].filter(Boolean).join(` ${wt('r_and')} `);
   return wt(`r_${r.kind}`, {
     keyword: r.keyword ?? '', setStatus: formatStatus(r.setStatus ?? ''), whenStatus: formatStatus(r.whenStatus ?? ''),
