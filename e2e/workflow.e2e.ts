@@ -221,6 +221,7 @@ describe('workflow: automation rules and mail templates in the panel', () => {
     expect(mail.subject).toBe('Nieuws over de hulpvraag van Noor');
     expect(mail.text).toContain('De hulpvraag van Noor heeft nu de status in behandeling. Kijk in Kindkans: http://127.0.0.1:');
     expect(mail.text).toContain('Met vriendelijke groet, het ondersteuningsteam van PO2507 Stromenland.');
+    expect(mail.text.match(/Met vriendelijke groet/g)).toHaveLength(1); // the closing text is the sign-off
     // Nothing of the dossier beyond what the template says.
     for (const secret of [TITLE, DESCRIPTION, 'Vertrouwelijk', 'rekenen', PDF_NAME, 'Workflowsma', '06-05-2015', '2015-05-06']) {
       expect(mail.subject + mail.text + mail.html, `the mail must not contain ${secret}`).not.toContain(secret);

@@ -48,7 +48,7 @@ export function AutomationScreen() {
       <ProblemBox lines={loaded.error ? problemLines(loaded.error) : problem} />
       {loaded.data && rules.length === 0 && <p class="muted">{wt('noRules')}</p>}
       {rules.length > 0 && (
-        <table class="table" aria-labelledby="automation-title" data-testid="rules-table">
+        <table class="table workflow-table" aria-labelledby="automation-title" data-testid="rules-table">
           <thead><tr><th scope="col">{wt('order')}</th><th scope="col">{wt('enabled')}</th><th scope="col">{wt('ruleName')}</th><th scope="col">{wt('rule')}</th><th scope="col"><span class="sr-only">{wt('actions')}</span></th></tr></thead>
           <tbody>
             {rules.map((r, i) => (

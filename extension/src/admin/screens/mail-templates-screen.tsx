@@ -37,7 +37,7 @@ export function MailTemplatesScreen() {
       <ProblemBox lines={loaded.error ? problemLines(loaded.error) : problem} />
       {data && data.templates.length === 0 && <p class="muted">{wt('noTemplatesYet')}</p>}
       {data && data.templates.length > 0 && (
-        <table class="table" aria-labelledby="templates-title" data-testid="templates-table">
+        <table class="table workflow-table" aria-labelledby="templates-title" data-testid="templates-table">
           <thead><tr><th scope="col">{wt('templateName')}</th><th scope="col">{wt('subject')}</th><th scope="col">{wt('usedBy')}</th><th scope="col"><span class="sr-only">{wt('actions')}</span></th></tr></thead>
           <tbody>
             {data.templates.map((t) => (
