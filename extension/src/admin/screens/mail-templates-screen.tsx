@@ -179,9 +179,8 @@ function ClosingForm({ settings }: { settings: MailSettings }) {
   }
   return (
     <form class="form panel-form" onSubmit={(e) => void save(e)}>
-      <h3 id="closing-title">{wt('closing')}</h3>
+      <label for="mail-closing" class="form-title">{wt('closing')}</label>
       <p class="muted small" id="closing-hint">{wt('closingIntro')}</p>
-      <label for="mail-closing">{wt('closing')}</label>
       <textarea id="mail-closing" rows={3} maxLength={2000} aria-describedby="closing-hint" value={closing} onInput={(e) => { setClosing(e.currentTarget.value); setSaved(false); }} />
       <ProblemBox lines={problem} />
       <p role="status" class="small">{saved ? wt('closingSaved') : ''}</p>
