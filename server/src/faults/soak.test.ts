@@ -48,7 +48,7 @@ it(`soak (${onPostgres ? 'PostgreSQL, 20 s' : 'embedded PGlite, 10 s'}): zero er
     sampleEveryMs: 5000,
   });
   if (result.errors) console.log(describeSoak(result).join('\n'));
-  expect(result.errors).toBe(0);
+  expect(result.errors, describeSoak(result).join('\n')).toBe(0);
   expect(result.isolation.leaks).toBe(0);
   expect(result.isolation.checks).toBeGreaterThan(20);
   for (const kind of ['login', 'logout', 'dossiers', 'hulpvragen', 'hulpvraag', 'download', 'upload', 'staff-download', 'isolation']) {
