@@ -152,7 +152,7 @@ describe('Beheer → Mailsjablonen', () => {
     await openPanel('#/beheer/mailsjablonen');
     const table = await screen.findByTestId('templates-table');
     expect(within(table).getByText('Nieuws over {kind}')).toBeTruthy();
-    expect(within(table).getByText('1 regel(s)')).toBeTruthy();
+    expect(within(table).getByText('1 regel')).toBeTruthy();
     expect((screen.getByRole('button', { name: 'Verwijderen: Status gewijzigd' }) as HTMLButtonElement).disabled).toBe(true);
     fireEvent.click(screen.getByRole('button', { name: 'Verwijderen: Afgerond' }));
     const dialog = await screen.findByRole('alertdialog');

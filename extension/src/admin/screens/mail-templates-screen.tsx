@@ -44,7 +44,7 @@ export function MailTemplatesScreen() {
               <tr key={t.id}>
                 <th scope="row">{t.name}</th>
                 <td>{t.subject}</td>
-                <td>{t.usedBy > 0 ? wt('usedByRules', { n: t.usedBy }) : wt('notUsed')}</td>
+                <td>{t.usedBy === 0 ? wt('notUsed') : t.usedBy === 1 ? wt('usedByOne') : wt('usedByRules', { n: t.usedBy })}</td>
                 <td class="entry-actions">
                   <button type="button" class="button button-small" aria-label={wt('editNamed', { name: t.name })} onClick={() => setEditing(t)}>{wt('edit')}</button>
                   <button type="button" class="button button-small button-quiet" aria-label={wt('deleteNamed', { name: t.name })} disabled={t.usedBy > 0}
