@@ -160,15 +160,15 @@ describe('workflow: automation rules and mail templates in the panel', () => {
     // Keyboard: move the mail rule up and back down with the buttons, toggle it off and on.
     await panel.getByRole('button', { name: 'Omhoog: Mail aan ouders bij in behandeling' }).focus();
     await panel.keyboard.press('Enter');
-    await expect.poll(async () => (await table.locator('tbody th').allInnerTexts())[0]?.trim()).toBe('Mail aan ouders bij in behandeling');
+    await expect.poll(async () => (await table.locator('tbody th').allInnerTexts())[0]?.trim(), { timeout: 10_000 }).toBe('Mail aan ouders bij in behandeling');
     await panel.getByRole('button', { name: 'Omlaag: Mail aan ouders bij in behandeling' }).focus();
     await panel.keyboard.press('Enter');
-    await expect.poll(async () => (await table.locator('tbody th').allInnerTexts())[0]?.trim()).toBe('Bijlage → in behandeling');
+    await expect.poll(async () => (await table.locator('tbody th').allInnerTexts())[0]?.trim(), { timeout: 10_000 }).toBe('Bijlage → in behandeling');
     const toggle = panel.getByLabel('Regel aan: Mail aan ouders bij in behandeling');
     await toggle.uncheck();
     await table.locator('.tag', { hasText: 'uit' }).waitFor();
     await toggle.check();
-    await expect.poll(async () => table.locator('.tag', { hasText: 'uit' }).count()).toBe(0);
+    await expect.poll(async () => table.locator('.tag', { hasText: 'uit' }).count(), { timeout: 10_000 }).toBe(0);
     await checkPanel('4-automatisering');
     await panel.setViewportSize({ width: 1024, height: 768 });
     const overflow = await panel.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);

@@ -73,6 +73,16 @@ describe('Beheer → Automatisering', () => {
     await waitFor(() => expect(server.calls.filter((c) => c.path === '/automation-rules' && c.method === 'GET').length).toBeGreaterThan(2)); // reloaded
   });
 
+  it('a refused toggle goes back, with the reason', async () => {
+    workflowServer().problemRoute('PATCH /automation-rules/r2', 403, 'forbidden');
+    await openPanel('#/beheer/automatisering');
+    const box = (await screen.findByLabelText('Regel aan: Mail bij in behandeling')) as HTMLInputElement;
+    fireEvent.click(box);
+    expect(box.checked).toBe(true);
+    expect(await screen.findByRole('alert')).toBeTruthy();
+    await waitFor(() => expect(box.checked).toBe(false));
+  });
+
   it('a new rule is a sentence: statuses, coordinators and templates come from the server', async () => {
     const server = workflowServer().route('POST /automation-rules', (c) => ({ status: 201, body: { ...blank, id: 'r9', position: 4, enabled: true, ...(c.body as object) } }));
     await openPanel('#/beheer/automatisering');

@@ -35,6 +35,15 @@ export function AutomationScreen() {
     loaded.reload();
   };
   const rules = loaded.data?.rules ?? [];
+  // The box shows the choice at once (not the old value while the server answers); a refusal undoes it.
+  const [enabledNow, setEnabledNow] = useState<Record<string, boolean>>({});
+  const toggle = (r: AutomationRule, enabled: boolean) => {
+    setEnabledNow((m) => ({ ...m, [r.id]: enabled }));
+    void run(() => adminApi.updateRule(r.id, { enabled }).catch((err: unknown) => {
+      setEnabledNow(({ [r.id]: _, ...rest }) => rest);
+      throw err;
+    }));
+  };
   const remove = async (r: AutomationRule) => (await confirm(wt('confirmDeleteRule', { name: r.name }), wt('delete'))) && run(() => adminApi.deleteRule(r.id));
   const done = () => { setEditing(null); loaded.reload(); };
   return (
@@ -52,10 +61,10 @@ export function AutomationScreen() {
           <thead><tr><th scope="col">{wt('order')}</th><th scope="col">{wt('enabled')}</th><th scope="col">{wt('ruleName')}</th><th scope="col">{wt('rule')}</th><th scope="col"><span class="sr-only">{wt('actions')}</span></th></tr></thead>
           <tbody>
             {rules.map((r, i) => (
-              <tr key={r.id} class={r.enabled ? undefined : 'row-off'}>
+              <tr key={r.id} class={(enabledNow[r.id] ?? r.enabled) ? undefined : 'row-off'}>
                 <td>{r.position}</td>
-                <td><input type="checkbox" aria-label={wt('enabledRule', { name: r.name })} checked={r.enabled} onChange={(e) => void run(() => adminApi.updateRule(r.id, { enabled: e.currentTarget.checked }))} /></td>
-                <th scope="row">{r.name}{!r.enabled && <span class="tag tag-muted">{wt('off')}</span>}</th>
+                <td><input type="checkbox" aria-label={wt('enabledRule', { name: r.name })} checked={enabledNow[r.id] ?? r.enabled} onChange={(e) => toggle(r, e.currentTarget.checked)} /></td>
+                <th scope="row">{r.name}{!(enabledNow[r.id] ?? r.enabled) && <span class="tag tag-muted">{wt('off')}</span>}</th>
                 <td>{ruleSentence(r)}</td>
                 <td class="entry-actions">
                   <button type="button" class="button button-small" disabled={i === 0} aria-label={wt('moveUp', { name: r.name })} onClick={() => void run(() => adminApi.updateRule(r.id, { position: r.position - 1 }))}>↑</button>
