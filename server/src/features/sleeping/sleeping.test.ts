@@ -21,7 +21,7 @@ describe('slapende accounts: list, bulk deactivation, setting (API)', () => {
   let schoolToken: string;
   let coordinatorToken: string;
   let schoolBrin: string;
-  const ids: Record<string, string> = {};
+  const ids = {} as Record<'parentOld' | 'parentNever' | 'parentOtherSchool' | 'coordinatorOld' | 'parentRecent' | 'parentFresh' | 'deactivated' | 'otherOrg', string>;
 
   beforeAll(async () => {
     t = await createTestApp();
@@ -147,7 +147,7 @@ describe('slapende accounts: the daily job, with the test clock and a real SMTP 
   let mailer: Mailer;
   let orgA: Awaited<ReturnType<typeof makeOrganisation>>;
   let orgB: Awaited<ReturnType<typeof makeOrganisation>>;
-  const u: Record<string, { id: string; email: string }> = {};
+  const u = {} as Record<'sleeper' | 'keeper' | 'invited' | 'awake' | 'admin' | 'otherOrg', { id: string; email: string }>;
   let keeper: Awaited<ReturnType<typeof makeLoginUser>>;
   let sleeperSession: string;
 
@@ -239,7 +239,7 @@ describe('slapende accounts: the daily job, with the test clock and a real SMTP 
     expect(await status(u.otherOrg!.id)).toBe('active');
     expect(await t.db.select().from(mailOutbox).where(eq(mailOutbox.organisationId, orgB.id))).toEqual([]);
     // One warning each, in all: nobody was mailed twice.
-    for (const who of ['sleeper', 'keeper', 'invited', 'admin']) expect([who, mailsTo(u[who]!.email).length]).toEqual([who, 1]);
+    for (const who of ['sleeper', 'keeper', 'invited', 'admin'] as const) expect([who, mailsTo(u[who].email).length]).toEqual([who, 1]);
   });
 
   it('the setting off: nothing at all', async () => {
