@@ -1,4 +1,4 @@
-import { and, asc, count, eq, inArray, notInArray, sql } from 'drizzle-orm';
+import { and, asc, count, eq, notInArray, sql } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../../db/client.ts';
 import { jobRuns, organisations, sleepingSettings, sleepingWarnings, users } from '../../db/schema/index.ts';
 import type { Clock } from '../../lib/clock.ts';
@@ -9,13 +9,13 @@ import { recordAudit } from '../audit/service.ts';
 import { deactivateAccount } from '../users/service.ts';
 import { awake, inactiveSince, sleepingAt } from './service.ts';
 
-export const SLEEPING_JOB = 'sleeping-accounts';
+const SLEEPING_JOB = 'sleeping-accounts';
 /** The warning goes out at least this long before the deactivation. */
-export const WARNING_MS = 7 * 86_400_000;
+const WARNING_MS = 7 * 86_400_000;
 const DAY_MS = 86_400_000;
 
 /** The day of `at` (UTC): one run per organisation per day. */
-export const dayOf = (at: Date) => at.toISOString().slice(0, 10);
+const dayOf = (at: Date) => at.toISOString().slice(0, 10);
 /** The next midnight (UTC) after `at`: deactivation happens on a whole day, the day the mail names. */
 const nextMidnight = (at: Date) => new Date(Math.floor(at.getTime() / DAY_MS) * DAY_MS + DAY_MS);
 const formatDate = (at: Date, locale: string) => new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }).format(at);
