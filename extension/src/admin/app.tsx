@@ -9,12 +9,13 @@ import { DossiersScreen } from './screens/dossiers-screen';
 import { HulpvragenScreen } from './screens/hulpvragen-screen';
 import { NewsScreen } from './screens/news-screen';
 import { StatusesScreen } from './screens/statuses-screen';
+import { SleepingScreen } from './screens/sleeping-screen';
 import { AutomationScreen } from './screens/automation-screen';
 import { MailTemplatesScreen } from './screens/mail-templates-screen';
 import { wt } from './i18n-workflow';
 
-type BeheerRoute = 'accounts' | 'news' | 'statuses' | 'automation' | 'mail-templates';
-const beheerRoutes: string[] = ['accounts', 'news', 'statuses', 'automation', 'mail-templates'] satisfies BeheerRoute[];
+type BeheerRoute = 'accounts' | 'news' | 'statuses' | 'sleeping' | 'automation' | 'mail-templates';
+const beheerRoutes: string[] = ['accounts', 'news', 'statuses', 'sleeping', 'automation', 'mail-templates'] satisfies BeheerRoute[];
 
 const menu: { key: AdminKey; href: string; active: (r: Route) => boolean }[] = [
   { key: 'menu_hulpvragen', href: '#/hulpvragen', active: (r) => r.name === 'hulpvragen' },
@@ -79,13 +80,14 @@ function BeheerScreen({ current, role, userId }: { current: BeheerRoute; role: s
       <h1 class="sr-only">{at('menu_beheer')}</h1>
       <nav class="subnav" aria-label={at('menu_beheer')}>
         <a href="#/beheer/accounts" aria-current={current === 'accounts' ? 'page' : undefined}>{at('accounts')}</a>
+        {(role === 'admin' || role === 'school') && <a href="#/beheer/slapend" aria-current={current === 'sleeping' ? 'page' : undefined}>{at('sleeping')}</a>}
         {role === 'admin' && <a href="#/beheer/nieuws" aria-current={current === 'news' ? 'page' : undefined}>{at('news')}</a>}
         {role === 'admin' && <a href="#/beheer/statussen" aria-current={current === 'statuses' ? 'page' : undefined}>{at('statuses')}</a>}
         {role === 'admin' && <a href="#/beheer/automatisering" aria-current={current === 'automation' ? 'page' : undefined}>{wt('automation')}</a>}
         {role === 'admin' && <a href="#/beheer/mailsjablonen" aria-current={current === 'mail-templates' ? 'page' : undefined}>{wt('mailTemplates')}</a>}
       </nav>
       {current === 'automation' ? <AutomationScreen /> : current === 'mail-templates' ? <MailTemplatesScreen /> :
-        current === 'accounts' ? <AccountsScreen userId={userId} role={role} /> : current === 'news' ? <NewsScreen /> : <StatusesScreen />}
+        current === 'sleeping' ? <SleepingScreen role={role} /> : current === 'accounts' ? <AccountsScreen userId={userId} role={role} /> : current === 'news' ? <NewsScreen /> : <StatusesScreen />}
     </main>
   );
 }
