@@ -15,7 +15,7 @@ import './kengetallen.css';
 
 type Figures = InferResponseType<ServerClient['api']['v1']['kengetallen']['$get'], 200>;
 type Table = 'byStatus' | 'bySchool' | 'perMonth' | 'doorlooptijd' | 'tlvExpiring';
-export interface KengetallenFilters { school: string; from: string; to: string }
+interface KengetallenFilters { school: string; from: string; to: string }
 
 // The screen's words, Dutch first (kept here: only this screen uses them).
 const nl = {
@@ -57,7 +57,7 @@ const en: Record<Key, string> = {
   csv: 'Download CSV', csvOf: 'Download {table} as CSV', downloading: 'Working…', loading: 'One moment…',
   tlv_sbo: 'SBO', 'tlv_so-laag': 'SO low', 'tlv_so-midden': 'SO middle', 'tlv_so-hoog': 'SO high',
 };
-export function kt(key: Key, params: Record<string, string | number> = {}): string {
+function kt(key: Key, params: Record<string, string | number> = {}): string {
   const text = (currentLanguage() === 'en' ? en : nl)[key];
   return text.replace(/\{(\w+)\}/g, (_, k: string) => String(params[k] ?? `{${k}}`));
 }

@@ -15,9 +15,9 @@ export function csvField(value: string | number | null | undefined): string {
   return NEEDS_QUOTES.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-export const csvRecord = (fields: readonly (string | number | null | undefined)[]) => `${fields.map(csvField).join(',')}\r\n`;
+const csvRecord = (fields: readonly (string | number | null | undefined)[]) => `${fields.map(csvField).join(',')}\r\n`;
 
-export const BOM = '\uFEFF';
+const BOM = '\uFEFF';
 
 export function toCsv(header: readonly string[], rows: readonly (readonly (string | number | null | undefined)[])[]): string {
   return BOM + csvRecord(header) + rows.map(csvRecord).join('');

@@ -11,7 +11,7 @@ export const KengetallenQuery = z.object({
 });
 export type KengetallenQuery = z.infer<typeof KengetallenQuery>;
 
-export const kengetallenTables = ['byStatus', 'bySchool', 'perMonth', 'doorlooptijd', 'tlvExpiring'] as const;
+const kengetallenTables = ['byStatus', 'bySchool', 'perMonth', 'doorlooptijd', 'tlvExpiring'] as const;
 export type KengetallenTable = (typeof kengetallenTables)[number];
 export const TableParam = z.object({
   table: z.enum(kengetallenTables).openapi({ param: { name: 'table', in: 'path' }, description: 'Which table of the Kengetallen' }),

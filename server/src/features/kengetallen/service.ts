@@ -23,9 +23,9 @@ export interface Filters {
 }
 
 /** The longest period: ten years of months. */
-export const MAX_MONTHS = 120;
+const MAX_MONTHS = 120;
 /** TLVs in the JSON answer (the CSV has all). */
-export const TLV_LIST_LIMIT = 500;
+const TLV_LIST_LIMIT = 500;
 
 const ZONE = 'Europe/Amsterdam';
 const todayIn = (now: Date) => now.toLocaleDateString('sv-SE', { timeZone: ZONE });
