@@ -172,13 +172,16 @@ function Figures() {
             <Figure id="doorlooptijd" title={kt('doorlooptijd')} note={kt('doorlooptijdNote')} filters={filters}
               chart={<p class="kg-big">{data.doorlooptijd.medianDays === null ? '—' : kt('medianDays', { n: fmt(data.doorlooptijd.medianDays) })}</p>}
               table={(
+                <>
+                {data.doorlooptijd.medianDays === null && <p class="muted">{kt('noneClosed')}</p>}
                 <table class="table">
                   <caption class="sr-only">{kt('doorlooptijd')}</caption>
                   <tbody>
-                    <tr><th scope="row">{kt('median')}</th><td class="num">{data.doorlooptijd.medianDays === null ? kt('noneClosed') : fmt(data.doorlooptijd.medianDays)}</td></tr>
+                    <tr><th scope="row">{kt('median')}</th><td class="num">{data.doorlooptijd.medianDays === null ? '—' : fmt(data.doorlooptijd.medianDays)}</td></tr>
                     <tr><th scope="row">{kt('closedCount')}</th><td class="num">{fmt(data.doorlooptijd.count)}</td></tr>
                   </tbody>
                 </table>
+                </>
               )} />
           </div>
           <Figure id="tlvExpiring" wide title={kt('tlv')} note={kt('tlvNote', { today: formatDate(data.today), until: formatDate(data.tlvExpiring.until) })} filters={filters}
@@ -240,9 +243,9 @@ function Figure({ id, title, note, chart, table, filters, wide = false }: { id: 
 }
 
 interface Datum { label: string; value: number }
-const BAR_H = 22;
-const LABEL_W = 130;
-const CHART_W = 420;
+const BAR_H = 20;
+const LABEL_W = 110;
+const CHART_W = 320;
 
 /** Horizontal bars with their labels and values (SVG, scaled to the largest value). */
 function Bars({ rows }: { rows: Datum[] }) {
@@ -256,7 +259,7 @@ function Bars({ rows }: { rows: Datum[] }) {
         const w = (r.value / max) * plot;
         return (
           <g key={`${r.label}-${i}`}>
-            <text x={LABEL_W - 6} y={y + BAR_H / 2} class="kg-label" text-anchor="end" dominant-baseline="middle">{r.label.length > 20 ? `${r.label.slice(0, 19)}…` : r.label}</text>
+            <text x={LABEL_W - 6} y={y + BAR_H / 2} class="kg-label" text-anchor="end" dominant-baseline="middle">{r.label.length > 16 ? `${r.label.slice(0, 15)}…` : r.label}</text>
             <rect x={LABEL_W} y={y} width={Math.max(w, r.value > 0 ? 2 : 0)} height={BAR_H} rx="3" class="kg-bar" />
             <text x={LABEL_W + w + 6} y={y + BAR_H / 2} class="kg-value" dominant-baseline="middle">{fmt(r.value)}</text>
           </g>
@@ -274,7 +277,7 @@ function Columns({ rows }: { rows: Datum[] }) {
   const bottom = 24;
   const step = CHART_W / Math.max(1, rows.length);
   const colW = Math.max(2, Math.min(28, step * 0.7));
-  const every = Math.ceil(rows.length / 12);
+  const every = Math.ceil(rows.length / 6);
   return (
     <svg class="kg-svg" viewBox={`0 0 ${CHART_W} ${height}`} width="100%" focusable="false">
       <line x1="0" x2={CHART_W} y1={height - bottom} y2={height - bottom} class="kg-axis" />
