@@ -288,7 +288,7 @@ function Columns({ rows }: { rows: Datum[] }) {
           <g key={`${r.label}-${i}`}>
             <rect x={x} y={height - bottom - h} width={colW} height={h} rx="2" class="kg-bar" />
             {rows.length <= 24 && <text x={x + colW / 2} y={height - bottom - h - 4} class="kg-value" text-anchor="middle">{fmt(r.value)}</text>}
-            {i % every === 0 && <text x={x + colW / 2} y={height - 8} class="kg-label" text-anchor="middle">{r.label}</text>}
+            {i % every === 0 && <text x={i === 0 ? x : x + colW / 2} y={height - 8} class="kg-label" text-anchor={i === 0 ? 'start' : 'middle'}>{r.label}</text>}
           </g>
         );
       })}
