@@ -14,6 +14,7 @@ import { noteRoutes } from './features/notes/routes.ts';
 import { hulpvraagRoutes } from './features/hulpvragen/routes.ts';
 import { newsRoutes } from './features/news/routes.ts';
 import { schoolRoutes } from './features/schools/routes.ts';
+import { kengetallenRoutes } from './features/kengetallen/routes.ts';
 import { statusRoutes } from './features/statuses/routes.ts';
 import { automationRoutes } from './features/automation/routes.ts';
 import { mailTemplateRoutes } from './features/mail-templates/routes.ts';
@@ -67,6 +68,7 @@ const openApiConfig = (publicUrl: string) => ({
     { name: 'Hulpvragen', description: "A dossier's help requests" },
     { name: 'Attachments', description: 'Bijlagen: metadata, download and upload' },
     { name: 'Staff', description: 'Schools and accounts (school staff, coordinators, admins; API tokens with users:* scopes)' },
+    { name: 'Kengetallen', description: "The organisation's figures and their CSV (coordinators, admins; API tokens with dossiers:read)" },
     { name: 'API tokens', description: "An organisation's tokens for integrations (admins with a session only)" },
   ],
 });
@@ -117,6 +119,7 @@ export function createApp(options: CreateAppOptions) {
     .route('/api/v1', automationRoutes)
     .route('/api/v1', mailTemplateRoutes)
     .route('/api/v1', accessLogRoutes)
+    .route('/api/v1', kengetallenRoutes)
     .route('/api/v1', authRoutes)
     .route('/api/v1', passwordResetRoutes)
     .route('/api/v1', activationRoutes)

@@ -7,6 +7,7 @@ import { session, sessionLoaded } from './session';
 import { AccountsScreen } from './screens/accounts-screen';
 import { DossiersScreen } from './screens/dossiers-screen';
 import { HulpvragenScreen } from './screens/hulpvragen-screen';
+import { KengetallenScreen } from './screens/kengetallen-screen';
 import { NewsScreen } from './screens/news-screen';
 import { StatusesScreen } from './screens/statuses-screen';
 import { SleepingScreen } from './screens/sleeping-screen';
@@ -64,7 +65,8 @@ export function AdminApp() {
       <div class="panel-body">
         {r.name === 'hulpvragen' && <HulpvragenScreen />}
         {(r.name === 'dossiers' || r.name === 'dossier-new') && <DossiersScreen route={r} user={s.user} />}
-        {(r.name === 'kengetallen' || r.name === 'planning') && (
+        {r.name === 'kengetallen' && <KengetallenScreen role={s.user.role} />}
+        {r.name === 'planning' && (
           <main class="panel-main soon"><h1>{at(`menu_${r.name}`)}</h1><p>{at('soon')}</p></main>
         )}
         {beheerRoutes.includes(r.name) && <BeheerScreen current={r.name as BeheerRoute} role={s.user.role} userId={s.user.id} />}

@@ -141,6 +141,10 @@ const matrix: Record<string, Row> = {
   'POST /api/v1/mail-templates/preview': { action: 'workflow.manage', sessions: adminsOnly(all(200)), token: null },
   'GET /api/v1/mail-settings': { action: 'workflow.manage', sessions: adminsOnly(all(200)), token: null },
   'PUT /api/v1/mail-settings': { action: 'workflow.manage', sessions: adminsOnly(all(200)), token: null },
+  // Kengetallen: the organisation's figures, for coordinators and admins (not school staff). The
+  // target is the school filter: another organisation's BRIN is unknown here (400).
+  'GET /api/v1/kengetallen': { action: 'kengetallen.read', sessions: { ...adminsOnly([200, 200, 400, 200]), coordinator: [200, 200, 400, 200] }, token: { scope: 'dossiers:read', cells: [200, 200, 400, 200] } },
+  'GET /api/v1/kengetallen/{table}/csv': { action: 'kengetallen.read', sessions: { ...adminsOnly([200, 200, 400, 200]), coordinator: [200, 200, 400, 200] }, token: { scope: 'dossiers:read', cells: [200, 200, 400, 200] } },
   'GET /api/v1/parents': { action: 'parent.search', sessions: { ...staffOnly(200), coordinator: all(403) }, token: { scope: 'users:read', cells: all(200) } },
   'POST /api/v1/users/{id}/end-sessions': { action: 'user.endSessions', sessions: accounts(204), token: { scope: 'users:write', cells: orgWide(204) } },
   // Slapende accounts: listed like the accounts; deactivated in one step by those who manage them (the target: a sleeping parent of the target's dossier), never by a token; the setting is the admins'.
@@ -301,6 +305,8 @@ async function requestFor(route: string, target: Target, actor: Actor | Scope): 
     case 'POST /api/v1/news/{id}/publish': return [`/api/v1/news/${await newsOf(target)}/publish`, { method: 'POST' }];
     case 'POST /api/v1/news/{id}/withdraw': return [`/api/v1/news/${await newsOf(target, true)}/withdraw`, { method: 'POST' }];
     case 'GET /api/v1/parents': return ['/api/v1/parents?q=parent', {}];
+    case 'GET /api/v1/kengetallen': return [`/api/v1/kengetallen?school=${w.brin[target]}`, {}];
+    case 'GET /api/v1/kengetallen/{table}/csv': return [`/api/v1/kengetallen/tlvExpiring/csv?school=${w.brin[target]}`, {}];
     case 'POST /api/v1/users/{id}/end-sessions': return [`/api/v1/users/${await parentOf(target, 'active')}/end-sessions`, { method: 'POST' }];
     case 'GET /api/v1/sleeping-accounts': return ['/api/v1/sleeping-accounts', {}];
     case 'POST /api/v1/sleeping-accounts/deactivate': return ['/api/v1/sleeping-accounts/deactivate', jsonRequest('POST', { ids: [await sleepingParentOf(target)] })];

@@ -63,6 +63,8 @@ const rules = {
   'status.read': { roles: staff, scope: null },
   /** Beheer → Statussen, Automatisering, Mailsjablonen. */
   'workflow.manage': { roles: ['admin'], scope: null },
+  /** Kengetallen: the organisation's figures (DESIGN: the partnership's staff; not school staff). */
+  'kengetallen.read': { roles: ['coordinator', 'admin'], scope: 'dossiers:read' },
   'parent.search': { roles: dossierEditors, scope: 'users:read' },
   'user.endSessions': { roles: accountManagers, scope: 'users:write' },
   'accessLog.read': { roles: everyone, scope: 'audit:read' },
