@@ -1,0 +1,3 @@
+DROP INDEX "hulpvragen_org_status_idx";--> statement-breakpoint
+CREATE INDEX "hulpvragen_org_status_date_idx" ON "hulpvragen" USING btree ("organisation_id","status","date" DESC NULLS LAST,"created_at" DESC NULLS LAST,"id" DESC NULLS LAST);--> statement-breakpoint
+CREATE INDEX "hulpvragen_org_date_idx" ON "hulpvragen" USING btree ("organisation_id","date" DESC NULLS LAST,"created_at" DESC NULLS LAST,"id" DESC NULLS LAST);
