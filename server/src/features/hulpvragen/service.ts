@@ -165,26 +165,39 @@ export async function listStatusHistory(db: DbOrTx, hulpvraagId: string) {
  * (`organisation_id` is the dossier's, so the join adds nothing); school staff count through
  * their dossiers.
  */
-export async function searchHulpvragen(db: DbOrTx, user: Principal, query: PageQuery & { status?: string | undefined; mine?: boolean | undefined }) {
+type StaffListQuery = PageQuery & { status?: string | undefined; mine?: boolean | undefined };
+
+function staffListWhere(user: Principal, query: StaffListQuery) {
   const own = and(
     eq(hulpvragen.organisationId, user.organisationId),
     query.status ? eq(hulpvragen.status, query.status) : undefined,
     query.mine ? eq(hulpvragen.coordinatorId, user.user.id) : undefined,
   );
-  const where = and(own, visibleDossiers(user));
+  return { own, visible: and(own, visibleDossiers(user)) };
+}
+
+/** One page of the staff list (exported for the plan check). */
+export function staffListPageQuery(db: DbOrTx, user: Principal, query: StaffListQuery) {
+  return db.select({
+    id: hulpvragen.id, date: hulpvragen.date, title: hulpvragen.title, status: hulpvragen.status,
+    dossier: { id: dossiers.id, firstName: dossiers.firstName, lastName: dossiers.lastName }, coordinatorId: users.id, coordinatorName: users.displayName,
+  })
+    .from(hulpvragen).innerJoin(dossiers, eq(dossiers.id, hulpvragen.dossierId)).leftJoin(users, eq(users.id, hulpvragen.coordinatorId))
+    .where(staffListWhere(user, query).visible).orderBy(...newestFirst)
+    .limit(query.pageSize).offset((query.page - 1) * query.pageSize);
+}
+
+/** The staff list's total (exported for the plan check). */
+export function staffListCountQuery(db: DbOrTx, user: Principal, query: StaffListQuery) {
+  const { own, visible } = staffListWhere(user, query);
   const wholeOrganisation = user.role === 'coordinator' || user.role === 'admin' || user.role === 'service';
-  const [rows, [total]] = await Promise.all([
-    db.select({
-      id: hulpvragen.id, date: hulpvragen.date, title: hulpvragen.title, status: hulpvragen.status,
-      dossier: { id: dossiers.id, firstName: dossiers.firstName, lastName: dossiers.lastName }, coordinatorId: users.id, coordinatorName: users.displayName,
-    })
-      .from(hulpvragen).innerJoin(dossiers, eq(dossiers.id, hulpvragen.dossierId)).leftJoin(users, eq(users.id, hulpvragen.coordinatorId))
-      .where(where).orderBy(...newestFirst)
-      .limit(query.pageSize).offset((query.page - 1) * query.pageSize),
-    wholeOrganisation
-      ? db.select({ n: count() }).from(hulpvragen).where(own)
-      : db.select({ n: count() }).from(hulpvragen).innerJoin(dossiers, eq(dossiers.id, hulpvragen.dossierId)).where(where),
-  ]);
+  return wholeOrganisation
+    ? db.select({ n: count() }).from(hulpvragen).where(own)
+    : db.select({ n: count() }).from(hulpvragen).innerJoin(dossiers, eq(dossiers.id, hulpvragen.dossierId)).where(visible);
+}
+
+export async function searchHulpvragen(db: DbOrTx, user: Principal, query: StaffListQuery) {
+  const [rows, [total]] = await Promise.all([staffListPageQuery(db, user, query), staffListCountQuery(db, user, query)]);
   const items = rows.map(({ coordinatorId, coordinatorName, ...r }) => ({ ...r, coordinator: coordinatorId ? { id: coordinatorId, displayName: coordinatorName! } : null }));
   return { items, page: query.page, pageSize: query.pageSize, total: total?.n ?? 0 };
 }
