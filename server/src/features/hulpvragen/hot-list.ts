@@ -1,7 +1,6 @@
 import type { Context } from 'hono';
 import { depsOf, type AppEnv } from '../../app-env.ts';
 import { preparedStatement } from '../../db/prepared.ts';
-import type { Role } from '../../db/schema/users.ts';
 import { isUuid, PageQuery } from '../../lib/openapi.ts';
 import { sessionPrincipal } from '../../authz/principal.ts';
 import { combinedRead, type CombinedRead } from '../../authz/authenticate.ts';
