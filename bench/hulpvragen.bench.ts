@@ -4,7 +4,9 @@
 // one with 10 000 (a missing index or a sort shows there, not at 20); at 20 thousand and at
 // 1 million hulpvragen in the database. The route is measured with the parent's session and with
 // an API token (dossiers:read; the per-token limit is raised for the run so that it counts every
-// request but refuses none). Prints the goal of issue 12 next to each ratio and exits non-zero
+// request but refuses none). Then the staff list (GET /hulpvragen?status=…, a coordinator's session)
+// over every hulpvraag of the organisation against a bare prepared query with page and total.
+// Prints the goal of issue 12 next to each ratio and exits non-zero
 // when one is missed.
 // Run: DATABASE_URL=postgres://postgres@127.0.0.1:5432/test npx tsx bench/hulpvragen.bench.ts
 // (without DATABASE_URL: embedded PGlite, 10 thousand only). Servers run as child processes on
