@@ -4,7 +4,9 @@
 // one with 10 000 (a missing index or a sort shows there, not at 20); at 20 thousand and at
 // 1 million hulpvragen in the database. The route is measured with the parent's session and with
 // an API token (dossiers:read; the per-token limit is raised for the run so that it counts every
-// request but refuses none). Prints the goal of issue 12 next to each ratio and exits non-zero
+// request but refuses none). Then the staff list (GET /hulpvragen?status=…, a coordinator's session)
+// over every hulpvraag of the organisation against a bare prepared query with page and total.
+// Prints the goal of issue 12 next to each ratio and exits non-zero
 // when one is missed.
 // Run: DATABASE_URL=postgres://postgres@127.0.0.1:5432/test npx tsx bench/hulpvragen.bench.ts
 // (without DATABASE_URL: embedded PGlite, 10 thousand only). Servers run as child processes on
@@ -64,7 +66,30 @@ async function serveChild(kind: 'app' | 'baseline', target: Target) {
       const pg = (database.db as unknown as { $client: { query: (q: string, p: unknown[]) => Promise<{ rows: Row[] }> } }).$client;
       run = async (params) => (await pg.query(query, params)).rows;
     }
+    // The staff list (GET /hulpvragen?status=…, a coordinator): page and total in one prepared query.
+    const staffQuery = `select h.id, to_char(h.date, 'YYYY-MM-DD') as date, h.title, h.status,
+        json_build_object('id', d.id, 'firstName', d.first_name, 'lastName', d.last_name) as dossier,
+        case when u.id is null then null else json_build_object('id', u.id, 'displayName', u.display_name) end as coordinator,
+        (select count(*)::int from hulpvragen c where c.organisation_id = $1 and c.status = $2) as total
+      from hulpvragen h join dossiers d on d.id = h.dossier_id left join users u on u.id = h.coordinator_id
+      where h.organisation_id = $1 and h.status = $2
+      order by h.date desc nulls last, h.created_at desc nulls last, h.id desc nulls last limit $3 offset $4`;
+    const runStaff = target.url
+      ? (() => { const client = postgres(target.url, { max: 10, onnotice: () => {} }); return (params: unknown[]) => client.unsafe(staffQuery, params as string[], { prepare: true }) as unknown as Promise<Row[]>; })()
+      : async (params: unknown[]) => (await (database.db as unknown as { $client: { query: (q: string, p: unknown[]) => Promise<{ rows: Row[] }> } }).$client.query(staffQuery, params)).rows;
+    const orgRows = await runStaffOrg(database);
     handler = (req, res) => {
+      const staff = /^\/api\/v1\/hulpvragen\?status=([^&]+)/.exec(req.url ?? '');
+      if (staff) {
+        runStaff([orgRows, decodeURIComponent(staff[1]!), 20, 0]).then(
+          (rows) => {
+            const body = JSON.stringify({ items: rows.map(({ total: _, ...r }) => r), page: 1, pageSize: 20, total: rows[0]?.total ?? 0 });
+            res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(body);
+          },
+          () => res.writeHead(500).end(),
+        );
+        return;
+      }
       const m = /^\/api\/v1\/dossiers\/([0-9a-f-]{36})\/hulpvragen/.exec(req.url ?? '');
       if (!m) {
         res.writeHead(404).end();
@@ -83,6 +108,12 @@ async function serveChild(kind: 'app' | 'baseline', target: Target) {
     process.stdout.write(`PORT ${(server.address() as AddressInfo).port}\n`);
   });
   process.on('SIGTERM', () => server.close(() => database.close().then(() => process.exit(0))));
+}
+
+/** The bench organisation's id (the baseline's staff list is for it). */
+async function runStaffOrg(database: { db: { execute(q: ReturnType<typeof sql>): Promise<unknown> } }): Promise<string> {
+  const result = (await database.db.execute(sql`select id from organisations where code = 'BENCH'`)) as { id: string }[] | { rows: { id: string }[] };
+  return (Array.isArray(result) ? result : result.rows)[0]!.id;
 }
 
 // ---------- parent: database, seeding, load ----------
@@ -145,6 +176,8 @@ async function main() {
     rows = 10_000 + BIG_DOSSIER;
     const seedSeconds = (performance.now() - t0) / 1000;
     const { token } = await createSession(db, user.id, new Date(), { idleMinutes: 24 * 60, maxHours: 24 });
+    const coordinator = await one<{ id: string }>(sql`insert into users (organisation_id, username, email, display_name, role, status) values (${org.id}, 'coord', 'coord@example.org', 'Bench Coördinator', 'coordinator', 'active') returning id`);
+    const staffToken = (await createSession(db, coordinator.id, new Date(), { idleMinutes: 24 * 60, maxHours: 24 })).token;
     const apiToken = (await createApiToken(db, org.id, { name: 'Bench', scopes: ['dossiers:read'], expiresInDays: 1 }, { now: new Date(), createdBy: { id: null, displayName: 'bench' }, audit: {} })).token;
     await database.close();
 
@@ -206,9 +239,34 @@ async function main() {
         atLeast(`${name} API token req/s ÷ baseline`, row.tokenRpsRatio, GOAL_TOKEN_RPS);
         if (app.errors) atMost(`${name} route errors`, app.errors, 0, '');
       }
+      {
+        // The staff list over every hulpvraag of the organisation, filtered by status (a quarter of them).
+        const path = '/api/v1/hulpvragen?status=in%20behandeling&page=1&pageSize=20';
+        const expected = size / 4; // statuses cycle over four per hulpvraag number
+        const measured: Record<string, LoadResult> = {};
+        for (const kind of ['baseline', 'app'] as const) {
+          const { child, port } = await startChild(kind, target);
+          const meter = cpuMeter(child.pid!, target.url);
+          try {
+            if (kind === 'app') await load(port, path, staffToken, expected, meter); // JIT warm-up, as the session/token rounds above
+            measured[kind] = await load(port, path, staffToken, expected, meter);
+          } finally {
+            await meter.close();
+            await stopChild(child);
+          }
+        }
+        const { app, baseline } = measured as Record<'app' | 'baseline', LoadResult>;
+        const row = { case: 'staff list by status', hulpvragen: size, database: target.url ? 'postgresql' : 'pglite', connections: CONNECTIONS, seconds: MEASURE_MS / 1000, app, baseline, rpsRatio: app.rps / baseline.rps, p99Ratio: app.p99 / baseline.p99 };
+        results.push(row);
+        const name = `${label} hulpvragen, staff list by status (${row.database})`;
+        const cpu = (r: LoadResult) => `CPU/req node ${r.nodeCpuMs.toFixed(2)} ms${r.pgCpuMs === null ? '' : ` + pg ${r.pgCpuMs.toFixed(2)} ms`}`;
+        console.log(`${name}: route ${app.rps.toFixed(0)} req/s p99 ${app.p99.toFixed(1)} ms, ${cpu(app)} | baseline ${baseline.rps.toFixed(0)} req/s p99 ${baseline.p99.toFixed(1)} ms, ${cpu(baseline)}` + (app.errors + baseline.errors ? ` | errors ${app.errors}/${baseline.errors}` : ''));
+        atLeast(`${name} req/s ÷ baseline`, row.rpsRatio, GOAL_RPS);
+        atMost(`${name} p99 ÷ baseline`, row.p99Ratio, GOAL_P99);
+        if (app.errors) atMost(`${name} route errors`, app.errors, 0, '');
+      }
     }
     if (scales.length === 1) console.log('1M case skipped: set DATABASE_URL (PostgreSQL) to run it, without BENCH_1M=0.');
-    console.log('staff list over 1M hulpvragen filtered by status: no such route yet (not measured).');
   } finally {
     await scratch?.drop();
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });

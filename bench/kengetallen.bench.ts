@@ -20,7 +20,7 @@ const HULPVRAGEN = Number(process.env.BENCH_HULPVRAGEN ?? 1_000_000);
 const DOSSIERS = Math.max(1, Math.round(HULPVRAGEN / 4));
 const SCHOOLS = 200;
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
-const INDEXES = ['hulpvragen_org_date_idx', 'hulpvraag_status_history_to_status_idx', 'dossier_entries_tlv_end_idx'];
+const INDEXES = ['hulpvragen_org_period_idx', 'hulpvraag_status_history_to_status_idx', 'dossier_entries_tlv_end_idx'];
 const NOW = new Date('2026-01-15T09:00:00Z');
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;

@@ -29,14 +29,16 @@ const unauthorized = (detail: string) => new AppError('unauthorized', detail, {}
  * `{ sessionOnly: true }`: a route for people only (`/auth/*`, `/api-tokens`): a token is
  * refused with 403 and audited; the handler's `principal` is then a `SessionPrincipal`.
  */
-export function authenticate(): MiddlewareHandler<AuthEnv>;
+export function authenticate(options?: { combined?: CombinedRead<unknown> }): MiddlewareHandler<AuthEnv>;
 export function authenticate(options: { sessionOnly: true }): MiddlewareHandler<AuthEnv<SessionPrincipal>>;
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the overloads above are the types
-export function authenticate(options: { sessionOnly?: boolean } = {}): MiddlewareHandler<any> {
+export function authenticate(options: { sessionOnly?: boolean; combined?: CombinedRead<unknown> } = {}): MiddlewareHandler<any> {
   return createMiddleware<AuthEnv>(async (c, next) => {
     const match = BEARER.exec(c.req.header('authorization') ?? '');
     if (!match) throw unauthorized('Sign in, or send an API token: Authorization: Bearer <token>.');
-    const principal = match[1]!.startsWith(API_TOKEN_PREFIX) ? await tokenPrincipal(c, match[1]!) : await sessionPrincipalOf(c, match[1]!);
+    const bearer = match[1]!;
+    const principal = bearer.startsWith(API_TOKEN_PREFIX) ? await tokenPrincipal(c, bearer)
+      : ((await options.combined?.run(c, bearer)) ?? (await sessionPrincipalOf(c, bearer)));
     c.set('principal', principal);
     if (options.sessionOnly && principal.kind !== 'session') {
       await recordRefusal(c, null, { reason: 'token' });
@@ -44,6 +46,30 @@ export function authenticate(options: { sessionOnly?: boolean } = {}): Middlewar
     }
     await next();
   });
+}
+
+/**
+ * A hot read answered together with the session check, in one statement (one round trip):
+ * `authenticate({ combined })` runs it for a session token; it gives the principal when the
+ * session is live (else null: the ordinary check runs and answers), and its result, when it has
+ * one, is kept for the handler (`resultOf(c)`; undefined → the handler reads the ordinary way).
+ * The route's `authorize()` still runs after it, so a refused role never sees the result.
+ */
+export interface CombinedRead<T> {
+  run<E extends AppEnv>(c: Context<E>, bearer: string): Promise<SessionPrincipal | null>;
+  resultOf<E extends AppEnv>(c: Context<E>): T | undefined;
+}
+
+export function combinedRead<T>(read: <E extends AppEnv>(c: Context<E>, bearer: string) => Promise<{ principal: SessionPrincipal; result: T | null } | null>): CombinedRead<T> {
+  const results = new WeakMap<object, T>();
+  return {
+    async run(c, bearer) {
+      const found = await read(c, bearer);
+      if (found?.result) results.set(c, found.result);
+      return found?.principal ?? null;
+    },
+    resultOf: (c) => results.get(c),
+  };
 }
 
 async function sessionPrincipalOf<E extends AppEnv>(c: Context<E>, token: string): Promise<SessionPrincipal> {

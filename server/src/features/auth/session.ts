@@ -3,6 +3,7 @@ import { PgTransaction } from 'drizzle-orm/pg-core';
 import type { AuthSession, AuthUser } from '../../app-env.ts';
 import type { DbOrTx } from '../../db/client.ts';
 import { isPersonRole, organisations, sessions, users } from '../../db/schema/index.ts';
+import type { Role } from '../../db/schema/users.ts';
 import { generateSessionToken, hashToken } from '../../lib/crypto.ts';
 
 export interface SessionPolicy {
@@ -55,18 +56,61 @@ export async function validateSessionToken(
     await db.update(sessions).set({ lastSeenAt: now }).where(and(eq(sessions.id, row.id), lt(sessions.lastSeenAt, stale)));
     lastSeenAt = now;
   }
+  return toUserAndSession(row, lastSeenAt, policy);
+}
+
+type LookupRow = Awaited<ReturnType<SessionLookup['execute']>>[number];
+
+function toUserAndSession(row: LookupRow, lastSeenAt: Date, policy: SessionPolicy): { user: AuthUser; session: AuthSession } {
   return {
     user: {
       id: row.userId,
       username: row.username,
       displayName: row.displayName,
       email: row.email,
-      role: row.role,
+      role: row.role as Role, // a person: both callers have checked it (isPersonRole, or `u.role <> 'service'` in SQL)
       organisationId: row.organisationId,
       organisation: { code: row.organisationCode, name: row.organisationName },
     },
     session: toAuthSession({ id: row.id, createdAt: row.createdAt, lastSeenAt, expiresAt: row.expiresAt }, policy),
   };
+}
+
+/**
+ * The same check as `validateSessionToken`, as SQL for a hot read that answers in one statement
+ * (features/hulpvragen/hot-list.ts): CTE `live` is the session and its user when the session is
+ * live (not expired, idle or of an inactive account or a service account), CTE `touched` records
+ * the activity at most every 15 s. Placeholders: `$1` token hash, `$2` now, `$3` now − idle time,
+ * `$4` now − 15 s (all timestamptz). A token that finds no row goes the ordinary way
+ * (`validateSessionToken`), which deletes an expired session and answers 401.
+ */
+const iso = (column: string) => `to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+export const liveSessionSql = `
+  live as (
+    select s.id, ${iso('s.created_at')} as "createdAt", ${iso('s.last_seen_at')} as "lastSeenAt", ${iso('s.expires_at')} as "expiresAt",
+      u.id as "userId", u.username, u.display_name as "displayName", u.email, u.role, u.organisation_id as "organisationId",
+      u.status, o.code as "organisationCode", o.name as "organisationName"
+    from sessions s join users u on u.id = s.user_id join organisations o on o.id = u.organisation_id
+    where s.token_hash = $1 and s.expires_at > $2::timestamptz and s.last_seen_at > $3::timestamptz
+      and u.status = 'active' and u.role <> 'service'
+  ),
+  touched as (
+    update sessions set last_seen_at = $2::timestamptz
+    where id = (select id from live) and last_seen_at < $4::timestamptz
+  )`;
+
+/** The parameters `$1`–`$4` of `liveSessionSql`. */
+export function liveSessionParams(token: string, now: Date, policy: SessionPolicy): [string, string, string, string] {
+  return [hashToken(token), now.toISOString(), new Date(now.getTime() - policy.idleMinutes * 60_000).toISOString(), new Date(now.getTime() - TOUCH_EVERY_MS).toISOString()];
+}
+
+/** A row of `live`: timestamps as ISO text (the drivers behind drizzle give timestamps as text in their own formats). */
+export type LiveSessionRow = Omit<LookupRow, 'createdAt' | 'lastSeenAt' | 'expiresAt'> & { createdAt: string; lastSeenAt: string; expiresAt: string };
+
+/** The user and session from a `live` row, with the activity `touched` recorded (as `validateSessionToken`). */
+export function liveSession(live: LiveSessionRow, now: Date, policy: SessionPolicy): { user: AuthUser; session: AuthSession } {
+  const row = { ...live, createdAt: new Date(live.createdAt), lastSeenAt: new Date(live.lastSeenAt), expiresAt: new Date(live.expiresAt) };
+  return toUserAndSession(row, now.getTime() - row.lastSeenAt.getTime() > TOUCH_EVERY_MS ? now : row.lastSeenAt, policy);
 }
 
 /**

@@ -4,8 +4,9 @@ import { sessionPrincipal, type Principal } from '../../authz/index.ts';
 import type { Database } from '../../db/client.ts';
 import { createTestDatabase } from '../../../test/db.ts';
 import { explain } from '../../../test/explain.ts';
+import { seedStatuses } from '../statuses/service.ts';
 import { linkGuardian, makeDossier, makeOrganisation, makeSchool, makeUser } from '../../../test/fixtures.ts';
-import { visibleHulpvragenPageQuery } from './service.ts';
+import { staffListCountQuery, staffListPageQuery, visibleHulpvragenPageQuery } from './service.ts';
 
 /**
  * The parents' hulpvragen list must read one page of `hulpvragen_dossier_date_idx` and never sort
@@ -16,6 +17,7 @@ import { visibleHulpvragenPageQuery } from './service.ts';
 let database: Database;
 const testSession = { id: '00000000-0000-4000-8000-000000000000', createdAt: new Date(), lastSeenAt: new Date(), expiresAt: new Date(), idleExpiresAt: new Date() };
 let parent: Principal;
+let coordinator: Principal;
 let dossierId: string;
 
 beforeAll(async () => {
@@ -29,12 +31,16 @@ beforeAll(async () => {
   await linkGuardian(db, dossier.id, user.id);
   dossierId = dossier.id;
   parent = sessionPrincipal({ id: user.id, username: user.username, displayName: user.displayName, email: user.email, role: 'parent', organisationId: org.id, organisation: { code: org.code, name: org.name } }, testSession);
+  const staff = await makeUser(db, org.id, 'coordinator');
+  coordinator = sessionPrincipal({ id: staff.id, username: staff.username, displayName: staff.displayName, email: staff.email, role: 'coordinator', organisationId: org.id, organisation: { code: org.code, name: org.name } }, testSession);
+  await seedStatuses(db, org.id);
   for (const [id, n] of [[dossier.id, 5000], [other.id, 5000]] as const) {
-    await db.execute(sql`insert into hulpvragen (organisation_id, dossier_id, date, title)
-      select ${org.id}, ${id}, date '2020-01-01' + (g % 1500), 'Hulpvraag ' || g from generate_series(1, ${n}) g`);
+    await db.execute(sql`insert into hulpvragen (organisation_id, dossier_id, date, title, status)
+      select ${org.id}, ${id}, date '2020-01-01' + (g % 1500), 'Hulpvraag ' || g, (array['aanmelding','in behandeling','advies','afgerond'])[1 + g % 4]
+      from generate_series(1, ${n}) g`);
   }
-  await db.execute(sql`analyze`);
-});
+  await db.execute(sql`vacuum analyze`);
+}, 180_000);
 
 afterAll(() => database?.close());
 
@@ -46,5 +52,19 @@ describe('hulpvragen list query plan', () => {
     expect(text).toContain('hulpvragen_dossier_date_idx');
     expect(text).not.toMatch(/\bSort\b/);
     expect(text).not.toMatch(/WindowAgg/);
+  });
+});
+
+describe('staff list query plan (GET /hulpvragen)', () => {
+  it.each([['in behandeling'], [undefined]])('status %s: one page in index order, no sort; the total does not join the dossiers', async (status) => {
+    const query = { page: 3, pageSize: 20, status };
+    const page = await explain(database, staffListPageQuery(database.db, coordinator, query));
+    expect(page).toContain(status ? 'hulpvragen_org_status_date_idx' : 'hulpvragen_org_date_idx');
+    expect(page).not.toMatch(/\bSort\b/);
+    const total = await explain(database, staffListCountQuery(database.db, coordinator, query));
+    // With a status: an index-only count; without, the whole organisation (here the whole table,
+    // so a sequential scan is right). Never the join with every dossier.
+    if (status) expect(total).toContain('Index Only Scan using hulpvragen_org_status_date_idx');
+    expect(total).not.toContain('dossiers');
   });
 });

@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, count, eq, inArray, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.ts';
 import { attachments, dossiers, hulpvraagStatusHistory, hulpvragen, users } from '../../db/schema/index.ts';
 import { isUuid } from '../../lib/openapi.ts';
@@ -35,7 +35,10 @@ export function visibleHulpvragenPageQuery(db: DbOrTx, user: Principal, dossierI
       attachmentCount: sql<number>`(select count(*)::int from attachments a where a.hulpvraag_id = "hulpvragen"."id")`,
       // An uncorrelated subquery (one index-only count), not `count(*) over ()`, which would read
       // and join every row of the dossier before the LIMIT.
-      total: sql<number>`(select count(*)::int from hulpvragen c where c.dossier_id = ${dossierId})`,
+      // Parents count only what they may see (as the fallback below and the one-statement list do).
+      total: user.role === 'parent'
+        ? sql<number>`(select count(*)::int from hulpvragen c where c.dossier_id = ${dossierId} and c.visible_to_parents)`
+        : sql<number>`(select count(*)::int from hulpvragen c where c.dossier_id = ${dossierId})`,
       organisationId: dossiers.organisationId, schoolId: dossiers.schoolId, firstName: dossiers.firstName, lastName: dossiers.lastName,
     })
     .from(hulpvragen)
@@ -154,23 +157,47 @@ export async function listStatusHistory(db: DbOrTx, hulpvraagId: string) {
   }));
 }
 
-/** Hulpvragen across the dossiers a staff member may see (the panel's Hulpvragen list), newest first. */
-export async function searchHulpvragen(db: DbOrTx, user: Principal, query: PageQuery & { status?: string | undefined; mine?: boolean | undefined }) {
-  const where = and(
-    eq(hulpvragen.organisationId, user.organisationId), visibleDossiers(user),
+/**
+ * Hulpvragen across the dossiers a staff member may see (the panel's Hulpvragen list), newest
+ * first. The page reads `hulpvragen_org_status_date_idx` (with a status) or
+ * `hulpvragen_org_date_idx` in order and stops after one page, at a million rows too. The total:
+ * for roles that see the whole organisation it is an index-only count of hulpvragen alone
+ * (`organisation_id` is the dossier's, so the join adds nothing); school staff count through
+ * their dossiers.
+ */
+type StaffListQuery = PageQuery & { status?: string | undefined; mine?: boolean | undefined };
+
+function staffListWhere(user: Principal, query: StaffListQuery) {
+  const own = and(
+    eq(hulpvragen.organisationId, user.organisationId),
     query.status ? eq(hulpvragen.status, query.status) : undefined,
     query.mine ? eq(hulpvragen.coordinatorId, user.user.id) : undefined,
   );
-  const [rows, [total]] = await Promise.all([
-    db.select({
-      id: hulpvragen.id, date: hulpvragen.date, title: hulpvragen.title, status: hulpvragen.status,
-      dossier: { id: dossiers.id, firstName: dossiers.firstName, lastName: dossiers.lastName }, coordinatorId: users.id, coordinatorName: users.displayName,
-    })
-      .from(hulpvragen).innerJoin(dossiers, eq(dossiers.id, hulpvragen.dossierId)).leftJoin(users, eq(users.id, hulpvragen.coordinatorId))
-      .where(where).orderBy(desc(hulpvragen.date), desc(hulpvragen.createdAt), desc(hulpvragen.id))
-      .limit(query.pageSize).offset((query.page - 1) * query.pageSize),
-    db.select({ n: count() }).from(hulpvragen).innerJoin(dossiers, eq(dossiers.id, hulpvragen.dossierId)).where(where),
-  ]);
+  return { own, visible: and(own, visibleDossiers(user)) };
+}
+
+/** One page of the staff list (exported for the plan check). */
+export function staffListPageQuery(db: DbOrTx, user: Principal, query: StaffListQuery) {
+  return db.select({
+    id: hulpvragen.id, date: hulpvragen.date, title: hulpvragen.title, status: hulpvragen.status,
+    dossier: { id: dossiers.id, firstName: dossiers.firstName, lastName: dossiers.lastName }, coordinatorId: users.id, coordinatorName: users.displayName,
+  })
+    .from(hulpvragen).innerJoin(dossiers, eq(dossiers.id, hulpvragen.dossierId)).leftJoin(users, eq(users.id, hulpvragen.coordinatorId))
+    .where(staffListWhere(user, query).visible).orderBy(...newestFirst)
+    .limit(query.pageSize).offset((query.page - 1) * query.pageSize);
+}
+
+/** The staff list's total (exported for the plan check). */
+export function staffListCountQuery(db: DbOrTx, user: Principal, query: StaffListQuery) {
+  const { own, visible } = staffListWhere(user, query);
+  const wholeOrganisation = user.role === 'coordinator' || user.role === 'admin' || user.role === 'service';
+  return wholeOrganisation
+    ? db.select({ n: count() }).from(hulpvragen).where(own)
+    : db.select({ n: count() }).from(hulpvragen).innerJoin(dossiers, eq(dossiers.id, hulpvragen.dossierId)).where(visible);
+}
+
+export async function searchHulpvragen(db: DbOrTx, user: Principal, query: StaffListQuery) {
+  const [rows, [total]] = await Promise.all([staffListPageQuery(db, user, query), staffListCountQuery(db, user, query)]);
   const items = rows.map(({ coordinatorId, coordinatorName, ...r }) => ({ ...r, coordinator: coordinatorId ? { id: coordinatorId, displayName: coordinatorName! } : null }));
   return { items, page: query.page, pageSize: query.pageSize, total: total?.n ?? 0 };
 }
