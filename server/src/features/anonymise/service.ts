@@ -37,9 +37,10 @@ export interface AnonymiseCounts { hulpvragen: number; attachments: number; entr
  */
 async function scrubAudit(tx: DbOrTx, organisationId: string, subjectIds: string[], dossierId: string | null): Promise<number> {
   let n = 0;
+  // By subject id alone: ids are UUIDs, and an entry written outside a request may lack the organisation.
   if (subjectIds.length) {
     n += (await tx.update(auditLog).set({ subjectLabel: ANONYMISED })
-      .where(and(eq(auditLog.organisationId, organisationId), inArray(auditLog.subjectId, subjectIds), sql`${auditLog.subjectLabel} is distinct from ${ANONYMISED}`))
+      .where(and(inArray(auditLog.subjectId, subjectIds), sql`${auditLog.subjectLabel} is distinct from ${ANONYMISED}`))
       .returning({ id: auditLog.id })).length;
   }
   if (dossierId) {
