@@ -5,7 +5,7 @@ import { errorMessage } from '../../lib/errors';
 import { at } from '../i18n';
 
 /** The name as a person types it: spaces collapsed, any case (the server compares the same way). */
-export const sameName = (a: string, b: string) => {
+const sameName = (a: string, b: string) => {
   const n = (s: string) => s.trim().replace(/\s+/g, ' ').toLocaleLowerCase('nl');
   return n(a) !== '' && n(a) === n(b);
 };

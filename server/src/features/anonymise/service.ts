@@ -5,7 +5,7 @@ import { AppError } from '../../lib/errors.ts';
 
 /** What an anonymised dossier and hulpvraag are called from then on (lists, audit labels). */
 export const ANONYMISED = 'Geanonimiseerd';
-export const ANONYMISED_BIRTH_DATE = '1900-01-01';
+const ANONYMISED_BIRTH_DATE = '1900-01-01';
 
 /** The name as a person types it: spaces collapsed, any case. */
 const normalise = (s: string) => s.trim().replace(/\s+/g, ' ').toLocaleLowerCase('nl');
