@@ -72,7 +72,7 @@ describe('staff panel: anonymising, TLV archiveren, besloten overleg', () => {
     expect(screen.getByText('Dit dossier is geanonimiseerd en kan niet meer worden gewijzigd.')).toBeTruthy();
     expect(screen.queryByRole('dialog')).toBeNull();
     expect(screen.queryByRole('button', { name: 'Dossier anonimiseren' })).toBeNull();
-  });
+  }, 30_000);
 
   it('Escape closes the dialog without a call; school staff do not get the button', async () => {
     const server = fakeServer().route('GET /dossiers', page([dossier])).route('GET /schools', page([])).route('GET /dossiers/d1', { body: dossier });
@@ -85,7 +85,7 @@ describe('staff panel: anonymising, TLV archiveren, besloten overleg', () => {
     await openPanel(school, '#/dossiers/d1/basisgegevens');
     expect(await screen.findByRole('heading', { name: /Sam Jansen/ })).toBeTruthy();
     expect(screen.queryByRole('button', { name: 'Dossier anonimiseren' })).toBeNull();
-  });
+  }, 30_000);
 
   it('TLV: a coordinator archives after a confirmation; an admin shows archived ones and restores them', async () => {
     const server = fakeServer()
@@ -110,7 +110,7 @@ describe('staff panel: anonymising, TLV archiveren, besloten overleg', () => {
     await expectAccessible(panel);
     fireEvent.click(within(panel).getByRole('button', { name: /^Terugzetten:/ }));
     await waitFor(() => expect(server.calls.some((c) => c.method === 'POST' && c.path === '/tlv/t1/unarchive')).toBe(true));
-  });
+  }, 30_000);
 
   it('Overlegronde: closing a meeting lists staff and guardians to invite, and sends who was chosen', async () => {
     const server = fakeServer()
@@ -131,5 +131,5 @@ describe('staff panel: anonymising, TLV archiveren, besloten overleg', () => {
     await expectAccessible(form);
     fireEvent.click(within(form).getByRole('button', { name: 'Opslaan' }));
     await waitFor(() => expect(server.calls.find((c) => c.method === 'POST')?.body).toMatchObject({ date: '2025-03-01', title: 'Besloten overleg', closed: true, invitedIds: ['p1'] }));
-  });
+  }, 30_000);
 });
