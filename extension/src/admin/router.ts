@@ -13,7 +13,8 @@ export type Route =
   | { name: 'planning' }
   | { name: 'accounts' }
   | { name: 'news' }
-  | { name: 'statuses' };
+  | { name: 'statuses' }
+  | { name: 'sleeping' };
 
 export function parseHash(hash: string): Route {
   const [section, a, b, c] = hash.replace(/^#\/?/, '').split('/').map(decodeURIComponent);
@@ -21,7 +22,7 @@ export function parseHash(hash: string): Route {
     case 'hulpvragen': return { name: 'hulpvragen' };
     case 'kengetallen': return { name: 'kengetallen' };
     case 'planning': return { name: 'planning' };
-    case 'beheer': return b !== undefined ? { name: 'accounts' } : a === 'nieuws' ? { name: 'news' } : a === 'statussen' ? { name: 'statuses' } : { name: 'accounts' };
+    case 'beheer': return b !== undefined ? { name: 'accounts' } : a === 'nieuws' ? { name: 'news' } : a === 'statussen' ? { name: 'statuses' } : a === 'slapend' ? { name: 'sleeping' } : { name: 'accounts' };
     case 'dossiers':
       if (a === 'nieuw') return { name: 'dossier-new' };
       if (!a) return { name: 'dossiers' };
@@ -37,6 +38,7 @@ function toHash(r: Route): string {
     case 'accounts': return '#/beheer/accounts';
     case 'news': return '#/beheer/nieuws';
     case 'statuses': return '#/beheer/statussen';
+    case 'sleeping': return '#/beheer/slapend';
     default: return `#/${r.name}`;
   }
 }
