@@ -11,6 +11,8 @@ import { attachmentRoutes } from './features/attachments/routes.ts';
 import { dossierRoutes } from './features/dossiers/routes.ts';
 import { aanpakRoutes, overlegRoutes, tlvRoutes } from './features/dossier-entries/routes.ts';
 import { noteRoutes } from './features/notes/routes.ts';
+import { anonymiseRoutes } from './features/anonymise/routes.ts';
+import { entryExtraRoutes } from './features/dossier-entries/extra-routes.ts';
 import { hulpvraagRoutes } from './features/hulpvragen/routes.ts';
 import { newsRoutes } from './features/news/routes.ts';
 import { schoolRoutes } from './features/schools/routes.ts';
@@ -115,6 +117,8 @@ export function createApp(options: CreateAppOptions) {
     .route('/api/v1', tlvRoutes)
     .route('/api/v1', overlegRoutes)
     .route('/api/v1', noteRoutes)
+    .route('/api/v1', anonymiseRoutes)
+    .route('/api/v1', entryExtraRoutes)
     .route('/api/v1', statusRoutes)
     .route('/api/v1', automationRoutes)
     .route('/api/v1', mailTemplateRoutes)

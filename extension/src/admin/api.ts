@@ -58,9 +58,9 @@ export const adminApi = {
   updateHulpvraag: async (id: string, json: HulpvraagInput) => success((await v1()).hulpvragen[':id'].$patch({ param: { id }, json })),
   statusHistory: async (id: string) => success((await v1()).hulpvragen[':id']['status-history'].$get({ param: { id } })),
   allHulpvragen: async (query: { status?: string; mine?: 'true' }, n = 1) => success((await v1()).hulpvragen.$get({ query: { ...present(query), ...page(n, 25) } })),
-  entries: async <K extends EntryKind>(kind: K, dossierId: string) => {
+  entries: async <K extends EntryKind>(kind: K, dossierId: string, includeArchived = false) => {
     const c = (await v1()).dossiers[':id'];
-    const arg = { param: { id: dossierId }, query: page(1, 100) };
+    const arg = { param: { id: dossierId }, query: { ...page(1, 100), ...(includeArchived ? { includeArchived: 'true' as const } : {}) } };
     const call = kind === 'aanpak' ? c.aanpak.$get(arg) : kind === 'tlv' ? c.tlv.$get(arg) : c.overlegronden.$get(arg);
     return (await success(call)).items as unknown as EntryOf<K>[];
   },
@@ -79,6 +79,11 @@ export const adminApi = {
     const arg = { param: { id } };
     await (kind === 'aanpak' ? c.aanpak[':id'].$delete(arg) : kind === 'tlv' ? c.tlv[':id'].$delete(arg) : c.overlegronden[':id'].$delete(arg));
   },
+  anonymiseDossier: async (id: string, confirm: string) => success((await v1()).dossiers[':id'].anonymise.$post({ param: { id }, json: { confirm } })),
+  anonymiseHulpvraag: async (id: string, confirm: string) => success((await v1()).hulpvragen[':id'].anonymise.$post({ param: { id }, json: { confirm } })),
+  archiveTlv: async (id: string) => success((await v1()).tlv[':id'].archive.$post({ param: { id } })),
+  unarchiveTlv: async (id: string) => success((await v1()).tlv[':id'].unarchive.$post({ param: { id } })),
+  overlegCandidates: async (dossierId: string) => success((await v1()).dossiers[':id'].overlegronden.candidates.$get({ param: { id: dossierId } })),
   notes: async (dossierId: string) => success((await v1()).dossiers[':id'].notes.$get({ param: { id: dossierId } })),
   createNote: async (dossierId: string, body: string) => success((await v1()).dossiers[':id'].notes.$post({ param: { id: dossierId }, json: { body } })),
   updateNote: async (id: string, body: string) => success((await v1()).notes[':id'].$patch({ param: { id }, json: { body } })),

@@ -218,6 +218,25 @@ const nl = {
   next: 'Volgende',
   loading: 'Even geduld…',
   signOut: 'Uitloggen',
+  // anonymiseren, TLV archiveren, besloten overleg (issue 11)
+  anonymiseDossier: 'Dossier anonimiseren',
+  anonymiseHulpvraag: 'Hulpvraag anonimiseren',
+  anonymiseDossierText: 'Naam, geboortedatum en schoolgegevens van het kind worden vervangen. Alle bijlagen, Mijn notities en de inhoud van hulpvragen, Aanpak, TLV en Overlegronden worden verwijderd en de ouders/verzorgers worden ontkoppeld. Status informatie en het logboek blijven, zonder persoonsgegevens.',
+  anonymiseHulpvraagText: 'Titel en omschrijving worden vervangen; labels, bijlagen en de notities bij Status informatie worden verwijderd. De statussen en het logboek blijven, zonder persoonsgegevens.',
+  anonymiseIrreversible: 'Dit kan niet ongedaan worden gemaakt.',
+  anonymiseTypeName: 'Typ ter bevestiging de naam van het kind: {name}',
+  anonymiseFinal: 'Definitief anonimiseren',
+  anonymised: 'Geanonimiseerd',
+  anonymisedText: 'Dit dossier is geanonimiseerd en kan niet meer worden gewijzigd.',
+  anonymisedHulpvraag: 'Deze hulpvraag is geanonimiseerd en kan niet meer worden gewijzigd.',
+  archive: 'Archiveren',
+  unarchive: 'Terugzetten',
+  archived: 'Gearchiveerd',
+  showArchived: 'Gearchiveerd tonen',
+  archiveConfirm: 'TLV “{title}” archiveren? De TLV verdwijnt uit de lijsten; alleen beheerders vinden hem nog terug en kunnen hem terugzetten.',
+  closedMeeting: 'Besloten deelname',
+  closedMeetingHint: 'Alleen de genodigden zien deze overlegronde, ook de ouders/verzorgers die u uitnodigt. U staat zelf altijd op de lijst.',
+  invitedLabel: 'Genodigden',
 };
 
 export type AdminKey = keyof typeof nl;
@@ -276,6 +295,14 @@ const en: Record<AdminKey, string> = {
   news_published: 'published', news_withdrawn: 'withdrawn', noNewsItems: 'No messages yet.',
   confirm_publish: 'Publish “{title}”? Every parent then sees it on the start page.', confirm_withdraw: 'Withdraw “{title}”? Parents no longer see it.',
   page: 'Page {page} of {pages}', previous: 'Previous', next: 'Next', loading: 'One moment…', signOut: 'Sign out',
+  anonymiseDossier: 'Anonymise dossier', anonymiseHulpvraag: 'Anonymise hulpvraag',
+  anonymiseDossierText: "The child's name, birth date and school details are replaced. Every attachment, My notes and the content of hulpvragen, Aanpak, TLV and Overlegronden are deleted and the parents are unlinked. The status history and the audit log stay, without personal data.",
+  anonymiseHulpvraagText: 'Title and description are replaced; labels, attachments and the notes in the status history are deleted. The statuses and the audit log stay, without personal data.',
+  anonymiseIrreversible: 'This cannot be undone.', anonymiseTypeName: "Type the child's name to confirm: {name}", anonymiseFinal: 'Anonymise for good',
+  anonymised: 'Anonymised', anonymisedText: 'This dossier is anonymised and can no longer be changed.', anonymisedHulpvraag: 'This hulpvraag is anonymised and can no longer be changed.',
+  archive: 'Archive', unarchive: 'Restore', archived: 'Archived', showArchived: 'Show archived',
+  archiveConfirm: 'Archive TLV “{title}”? It leaves the lists; only administrators can still find and restore it.',
+  closedMeeting: 'Closed meeting', closedMeetingHint: 'Only the invited see this meeting, including parents you invite. You are always on the list yourself.', invitedLabel: 'Invited',
 };
 
 export function at(key: AdminKey, params: Record<string, string | number> = {}): string {

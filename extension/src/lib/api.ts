@@ -103,6 +103,8 @@ export const api = {
   /** The Aanpak and TLV items staff shared with parents (read-only; the reads are in the access log). */
   sharedAanpak: async (id: string) => success((await clients()).dossiers[':id'].aanpak.$get({ param: { id }, query: page(1, 50) })),
   sharedTlv: async (id: string) => success((await clients()).dossiers[':id'].tlv.$get({ param: { id }, query: page(1, 50) })),
+  /** Closed Overlegronden this parent is invited to (the server shows parents no other). */
+  invitedOverleg: async (id: string) => success((await clients()).dossiers[':id'].overlegronden.$get({ param: { id }, query: page(1, 50) })),
   accessLog: async (id: string, n = 1, size = 10): Promise<AccessLogPage> =>
     success((await clients()).dossiers[':id']['access-log'].$get({ param: { id }, query: page(n, size) })),
 };

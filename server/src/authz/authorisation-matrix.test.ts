@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, createTestApp, jsonRequest, type TestContext } from '../../test/app.ts';
-import { linkGuardian, makeUser } from '../../test/fixtures.ts';
-import { automationRules, dossierEntries, guardians, hulpvraagStatuses, mailTemplates, news, privateNotes, type EntryKind, type UserStatus } from '../db/schema/index.ts';
+import { linkGuardian, makeDossier, makeUser } from '../../test/fixtures.ts';
+import { eq } from 'drizzle-orm';
+import { automationRules, dossierEntries, guardians, hulpvraagStatuses, hulpvragen, mailTemplates, news, privateNotes, type EntryKind, type UserStatus } from '../db/schema/index.ts';
 import { createApiToken } from '../features/api-tokens/service.ts';
 import { createSession, sessionPolicy } from '../features/auth/session.ts';
 import { scopes, type Scope } from './principal.ts';
@@ -108,7 +109,8 @@ const matrix: Record<string, Row> = {
   'PATCH /api/v1/tlv/{id}': { action: 'entry.write', sessions: write(200), token: { scope: 'dossiers:write', cells: orgWide(200) } },
   'DELETE /api/v1/tlv/{id}': { action: 'entry.write', sessions: write(204), token: { scope: 'dossiers:write', cells: orgWide(204) } },
   'POST /api/v1/tlv/{id}/attachments': { action: 'entry.write', sessions: write(201), token: { scope: 'dossiers:write', cells: orgWide(201) } },
-  'GET /api/v1/dossiers/{id}/overlegronden': { action: 'overleg.read', sessions: write(200), token: { scope: 'dossiers:read', cells: orgWide(200) } },
+  // Parents reach the list too, but see only a closed meeting they are invited to (visibleEntries).
+  'GET /api/v1/dossiers/{id}/overlegronden': { action: 'overleg.read', sessions: read, token: { scope: 'dossiers:read', cells: orgWide(200) } },
   'POST /api/v1/dossiers/{id}/overlegronden': { action: 'entry.write', sessions: write(201), token: { scope: 'dossiers:write', cells: orgWide(201) } },
   'PATCH /api/v1/overlegronden/{id}': { action: 'entry.write', sessions: write(200), token: { scope: 'dossiers:write', cells: orgWide(200) } },
   'DELETE /api/v1/overlegronden/{id}': { action: 'entry.write', sessions: write(204), token: { scope: 'dossiers:write', cells: orgWide(204) } },
@@ -145,6 +147,12 @@ const matrix: Record<string, Row> = {
   // target is the school filter: another organisation's BRIN is unknown here (400).
   'GET /api/v1/kengetallen': { action: 'kengetallen.read', sessions: { ...adminsOnly([200, 200, 400, 200]), coordinator: [200, 200, 400, 200] }, token: { scope: 'dossiers:read', cells: [200, 200, 400, 200] } },
   'GET /api/v1/kengetallen/{table}/csv': { action: 'kengetallen.read', sessions: { ...adminsOnly([200, 200, 400, 200]), coordinator: [200, 200, 400, 200] }, token: { scope: 'dossiers:read', cells: [200, 200, 400, 200] } },
+  // Issue 11: anonymising (admins, never a token), TLV archiveren, closed Overlegronden.
+  'POST /api/v1/dossiers/{id}/anonymise': { action: 'dossier.anonymise', sessions: adminsOnly(orgWide(200)), token: null },
+  'POST /api/v1/hulpvragen/{id}/anonymise': { action: 'dossier.anonymise', sessions: adminsOnly(orgWide(200)), token: null },
+  'POST /api/v1/tlv/{id}/archive': { action: 'tlv.archive', sessions: { ...adminsOnly(orgWide(200)), coordinator: orgWide(200) }, token: null },
+  'POST /api/v1/tlv/{id}/unarchive': { action: 'tlv.unarchive', sessions: adminsOnly(orgWide(200)), token: null },
+  'GET /api/v1/dossiers/{id}/overlegronden/candidates': { action: 'entry.write', sessions: write(200), token: { scope: 'dossiers:write', cells: orgWide(200) } },
   'GET /api/v1/parents': { action: 'parent.search', sessions: { ...staffOnly(200), coordinator: all(403) }, token: { scope: 'users:read', cells: all(200) } },
   'POST /api/v1/users/{id}/end-sessions': { action: 'user.endSessions', sessions: accounts(204), token: { scope: 'users:write', cells: orgWide(204) } },
   // Slapende accounts: listed like the accounts; deactivated in one step by those who manage them (the target: a sleeping parent of the target's dossier), never by a token; the setting is the admins'.
@@ -162,6 +170,14 @@ async function entryOf(target: Target, kind: EntryKind) {
     ...(kind === 'tlv' ? { tlvType: 'sbo' as const, tlvStatus: 'toegekend' as const } : {}),
   }).returning();
   return row!.id;
+}
+
+/** A fresh dossier seen exactly like the target's (same school; the target's guardian linked), to be anonymised. */
+async function freshDossierLike(target: Target) {
+  const like = w.dossiers[target];
+  const fresh = await makeDossier(t.db, like.organisationId, like.schoolId, { firstName: 'Anoniem', lastName: `Kind ${randomUUID().slice(0, 6)}` });
+  await linkGuardian(t.db, fresh.id, w.guardianOf[target].id);
+  return fresh;
 }
 
 /** A fresh private note on the target's dossier, written by the admin (otherOrg: by coordinatorB). */
@@ -307,6 +323,22 @@ async function requestFor(route: string, target: Target, actor: Actor | Scope): 
     case 'GET /api/v1/parents': return ['/api/v1/parents?q=parent', {}];
     case 'GET /api/v1/kengetallen': return [`/api/v1/kengetallen?school=${w.brin[target]}`, {}];
     case 'GET /api/v1/kengetallen/{table}/csv': return [`/api/v1/kengetallen/tlvExpiring/csv?school=${w.brin[target]}`, {}];
+    case 'POST /api/v1/dossiers/{id}/anonymise': {
+      const fresh = await freshDossierLike(target);
+      return [`/api/v1/dossiers/${fresh.id}/anonymise`, jsonRequest('POST', { confirm: `${fresh.firstName} ${fresh.lastName}` })];
+    }
+    case 'POST /api/v1/hulpvragen/{id}/anonymise': {
+      const fresh = await freshDossierLike(target);
+      const [row] = await t.db.insert(hulpvragen).values({ organisationId: fresh.organisationId, dossierId: fresh.id, date: '2024-01-15', title: 'Weg ermee' }).returning();
+      return [`/api/v1/hulpvragen/${row!.id}/anonymise`, jsonRequest('POST', { confirm: `${fresh.firstName} ${fresh.lastName}` })];
+    }
+    case 'POST /api/v1/tlv/{id}/archive': return [`/api/v1/tlv/${await entryOf(target, 'tlv')}/archive`, { method: 'POST' }];
+    case 'POST /api/v1/tlv/{id}/unarchive': {
+      const e = await entryOf(target, 'tlv');
+      await t.db.update(dossierEntries).set({ archivedAt: new Date() }).where(eq(dossierEntries.id, e));
+      return [`/api/v1/tlv/${e}/unarchive`, { method: 'POST' }];
+    }
+    case 'GET /api/v1/dossiers/{id}/overlegronden/candidates': return [`/api/v1/dossiers/${d}/overlegronden/candidates`, {}];
     case 'POST /api/v1/users/{id}/end-sessions': return [`/api/v1/users/${await parentOf(target, 'active')}/end-sessions`, { method: 'POST' }];
     case 'GET /api/v1/sleeping-accounts': return ['/api/v1/sleeping-accounts', {}];
     case 'POST /api/v1/sleeping-accounts/deactivate': return ['/api/v1/sleeping-accounts/deactivate', jsonRequest('POST', { ids: [await sleepingParentOf(target)] })];

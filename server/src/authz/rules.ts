@@ -53,12 +53,22 @@ const rules = {
   'hulpvraag.history.read': { roles: staff, scope: 'dossiers:read' },
   /** Aanpak and TLV: parents read the items staff shared (the visibility filter decides which). */
   'entry.read': { roles: everyone, scope: 'dossiers:read' },
-  /** Overlegronden are for staff only. */
-  'overleg.read': { roles: staff, scope: 'dossiers:read' },
+  /** Overlegronden: staff; a closed one only the invited, parents included (visibleEntries decides which). */
+  'overleg.read': { roles: everyone, scope: 'dossiers:read' },
   'entry.write': { roles: staff, scope: 'dossiers:write' },
   /** Mijn notities: a person's own; never an integration's. */
   'note.manage': { roles: staff, scope: null },
   'news.manage': { roles: ['admin'], scope: null },
+  /**
+   * Anonymise a dossier or a hulpvraag: irreversible destruction of a child's data, for the
+   * organisation's beheerder only (DESIGN: admins may change everything in the organisation), and
+   * always a person who typed the child's name, never an integration.
+   */
+  'dossier.anonymise': { roles: ['admin'], scope: null },
+  /** TLV archiveren: a TLV is the partnership's decision, so its staff (coordinators, admins) archive it. */
+  'tlv.archive': { roles: ['coordinator', 'admin'], scope: null },
+  /** Only admins still see archived TLVs (the filter *gearchiveerd tonen*) and bring one back. */
+  'tlv.unarchive': { roles: ['admin'], scope: null },
   /** The organisation's hulpvraag statuses (the panel's status lists). */
   'status.read': { roles: staff, scope: null },
   /** Beheer → Statussen, Automatisering, Mailsjablonen. */

@@ -89,9 +89,30 @@ export async function mayLinkParent(db: DbOrTx, principal: Principal, parentId: 
   return links.length === 0 || links.some((l) => own.has(l.schoolId));
 }
 
-export interface VisibleDossier { id: string; organisationId: string; schoolId: string; label: string }
-export interface VisibleHulpvraag { id: string; dossierId: string; organisationId: string; title: string }
+export interface VisibleDossier { id: string; organisationId: string; schoolId: string; label: string; anonymised?: boolean }
+export interface VisibleHulpvraag { id: string; dossierId: string; organisationId: string; title: string; anonymised?: boolean }
 export interface VisibleAttachment { id: string; hulpvraagId: string | null; entryId: string | null; dossierId: string; filename: string }
+
+/**
+ * Which items of the dossier tabs (Aanpak, TLV, Overlegronde) a principal sees, on top of
+ * `visibleDossiers` — the one place that decides it, for lists, single items, their attachments
+ * and anything else that shows them (search, exports):
+ * - an archived TLV (TLV archiveren) leaves every list; only an admin who asks for it
+ *   (`includeArchived`) sees it;
+ * - a closed Overlegronde (besloten deelname) is seen only by the staff and guardians invited to it
+ *   (`entry_participants`) — not by other staff, not by an admin who is not invited, never by a token;
+ * - parents see the Aanpak and TLV items staff shared, and a closed Overlegronde they are invited
+ *   to; an open Overlegronde stays with staff.
+ */
+export function visibleEntries(principal: Principal, options: { includeArchived?: boolean } = {}): SQL {
+  const e = sql.raw('"dossier_entries"');
+  const invited = sql`exists (select 1 from entry_participants ep where ep.entry_id = ${e}."id" and ep.user_id = ${principal.user.id})`;
+  const archived = options.includeArchived && principal.role === 'admin' ? sql`true` : sql`${e}."archived_at" is null`;
+  const byRole = principal.role === 'parent'
+    ? sql`((${e}."kind" <> 'overleg' and ${e}."visible_to_parents") or (${e}."kind" = 'overleg' and ${e}."closed" and ${invited}))`
+    : sql`(${e}."kind" <> 'overleg' or not ${e}."closed" or ${invited})`;
+  return sql`(${archived} and ${byRole})`;
+}
 
 /** Parents see only what staff marked *zichtbaar voor ouders*; staff and tokens see everything they may see. */
 export function parentsSeeOnlyShared(principal: Principal, visibleToParents: AnyPgColumn): SQL | undefined {
@@ -101,17 +122,17 @@ export function parentsSeeOnlyShared(principal: Principal, visibleToParents: Any
 export async function findVisibleDossier(db: DbOrTx, principal: Principal, id: string): Promise<VisibleDossier | null> {
   if (!isUuid(id)) return null;
   const [row] = await db
-    .select({ id: dossiers.id, organisationId: dossiers.organisationId, schoolId: dossiers.schoolId, firstName: dossiers.firstName, lastName: dossiers.lastName })
+    .select({ id: dossiers.id, organisationId: dossiers.organisationId, schoolId: dossiers.schoolId, firstName: dossiers.firstName, lastName: dossiers.lastName, anonymisedAt: dossiers.anonymisedAt })
     .from(dossiers)
     .where(and(eq(dossiers.id, id), visibleDossiers(principal)))
     .limit(1);
-  return row ? { id: row.id, organisationId: row.organisationId, schoolId: row.schoolId, label: `${row.firstName} ${row.lastName}` } : null;
+  return row ? { id: row.id, organisationId: row.organisationId, schoolId: row.schoolId, label: `${row.firstName} ${row.lastName}`.trim(), anonymised: row.anonymisedAt !== null } : null;
 }
 
 export async function findVisibleHulpvraag(db: DbOrTx, principal: Principal, id: string): Promise<VisibleHulpvraag | null> {
   if (!isUuid(id)) return null;
   const [row] = await db
-    .select({ id: hulpvragen.id, dossierId: hulpvragen.dossierId, organisationId: hulpvragen.organisationId, title: hulpvragen.title })
+    .select({ id: hulpvragen.id, dossierId: hulpvragen.dossierId, organisationId: hulpvragen.organisationId, title: hulpvragen.title, anonymised: sql<boolean>`(${hulpvragen.anonymisedAt} is not null or ${dossiers.anonymisedAt} is not null)` })
     .from(hulpvragen)
     .innerJoin(dossiers, eq(dossiers.id, hulpvragen.dossierId))
     .where(and(eq(hulpvragen.id, id), eq(hulpvragen.organisationId, principal.organisationId), visibleDossiers(principal), parentsSeeOnlyShared(principal, hulpvragen.visibleToParents)))
@@ -130,7 +151,9 @@ export async function findVisibleAttachment(db: DbOrTx, principal: Principal, id
     .innerJoin(dossiers, sql`"dossiers"."id" = coalesce(${hulpvragen.dossierId}, ${dossierEntries.dossierId})`)
     .where(and(
       eq(attachments.id, id), eq(attachments.organisationId, principal.organisationId), visibleDossiers(principal),
-      principal.role === 'parent' ? sql`coalesce(${hulpvragen.visibleToParents}, ${dossierEntries.visibleToParents}) = true` : undefined,
+      principal.role === 'parent'
+        ? sql`(${hulpvragen.visibleToParents} = true or (${attachments.entryId} is not null and ${visibleEntries(principal, { includeArchived: true })}))`
+        : sql`(${attachments.entryId} is null or ${visibleEntries(principal, { includeArchived: true })})`,
     ))
     .limit(1);
   return row ?? null;
@@ -145,6 +168,16 @@ type Finder<T> = (db: DbOrTx, principal: Principal, id: string) => Promise<T | n
 export async function loadVisible<T>(c: Context<AuthEnv>, find: Finder<T>, id: string, audit: { action: string; subjectType: string }): Promise<T> {
   const found = await find(c.var.deps.db, c.var.principal, id);
   return found ?? denyInvisible(c, id, audit);
+}
+
+/**
+ * An anonymised dossier or hulpvraag is read-only for good: every change answers 409 (the
+ * refusal is audited). `subject` is what `findVisibleDossier`/`findVisibleHulpvraag` returned.
+ */
+export async function refuseIfAnonymised(c: Context<AuthEnv>, subject: { id: string; anonymised?: boolean }, action: string): Promise<void> {
+  if (!subject.anonymised) return;
+  await recordAudit(c.var.deps.db, { ...auditContext(c), action, outcome: 'denied', subjectType: 'anonymised', subjectId: subject.id, detail: { reason: 'anonymised' } });
+  throw new AppError('conflict', 'This dossier or hulpvraag is anonymised and can no longer be changed.');
 }
 
 /** Records a refused read of something invisible (or nonexistent) and answers 404. */

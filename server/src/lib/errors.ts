@@ -15,6 +15,7 @@ const errorCodes = {
   method_not_allowed: [405, 'Method not allowed'],
   conflict: [409, 'Conflict'],
   already_exists: [409, 'Already exists'],
+  confirmation_mismatch: [422, 'The confirmation does not match'],
   token_expired: [410, 'The link has expired or was already used'],
   precondition_failed: [412, 'Precondition failed'],
   payload_too_large: [413, 'The request body is too large'],

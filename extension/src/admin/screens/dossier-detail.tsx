@@ -1,6 +1,6 @@
 // One dossier: its name above, the seven tabs of the partnership's screens below. The tabs are a
 // WAI-ARIA tablist (arrow keys move between them); the tab is part of the address (#/dossiers/<id>/<tab>).
-import { useCallback, useRef } from 'preact/hooks';
+import { useCallback, useRef, useState } from 'preact/hooks';
 import type { User } from '../../lib/server-routes';
 import { errorMessage } from '../../lib/errors';
 import { formatDate } from '../../lib/format';
@@ -13,14 +13,17 @@ import { EntriesTab } from './entries-tab';
 import { GuardiansBlock } from './guardians-block';
 import { HulpvraagTab } from './hulpvraag-tab';
 import { NotesTab } from './notes-tab';
+import { AnonymiseDialog } from '../parts/anonymise-dialog';
 
 export function DossierDetail({ id, tab, hulpvraagId, user, onChanged }: { id: string; tab: Tab; hulpvraagId?: string | undefined; user: User; onChanged: () => void }) {
   const loaded = useLoad(useCallback(() => adminApi.dossier(id), [id]));
   const tabRefs = useRef<(HTMLButtonElement | null)[]>([]);
+  const [anonymising, setAnonymising] = useState(false);
   const d = loaded.data;
   if (loaded.error) return <p class="alert alert-error" role="alert">{errorMessage(loaded.error)}</p>;
   if (!d) return <p class="muted">{at('loading')}</p>;
-  const mayEdit = user.role === 'school' || user.role === 'admin';
+  const mayEdit = (user.role === 'school' || user.role === 'admin') && !d.anonymised;
+  const childName = `${d.firstName} ${d.lastName}`.trim();
   const open = (t: Tab) => go({ name: 'dossiers', id, tab: t });
   const onKey = (e: KeyboardEvent, i: number) => {
     const next = e.key === 'ArrowRight' ? i + 1 : e.key === 'ArrowLeft' ? i - 1 : e.key === 'Home' ? 0 : e.key === 'End' ? tabs.length - 1 : null;
@@ -35,9 +38,20 @@ export function DossierDetail({ id, tab, hulpvraagId, user, onChanged }: { id: s
   return (
     <article class="dossier" aria-labelledby="dossier-name">
       <header class="dossier-head">
-        <h1 id="dossier-name">{at('dossierOf', { name: `${d.firstName} ${d.lastName}` })}</h1>
-        <p class="muted">{at('born', { date: formatDate(d.birthDate) })} · {d.school.name} ({d.school.brin}){d.schoolGroup ? ` · ${d.schoolGroup}` : ''}</p>
+        <h1 id="dossier-name">{at('dossierOf', { name: d.anonymised ? at('anonymised') : childName })}</h1>
+        {d.anonymised
+          ? <p class="alert" role="status">{at('anonymisedText')}</p>
+          : <p class="muted">{at('born', { date: formatDate(d.birthDate) })} · {d.school.name} ({d.school.brin}){d.schoolGroup ? ` · ${d.schoolGroup}` : ''}</p>}
+        {user.role === 'admin' && !d.anonymised && (
+          <button type="button" class="button button-danger button-small" onClick={() => setAnonymising(true)}>{at('anonymiseDossier')}</button>
+        )}
       </header>
+      {anonymising && (
+        <AnonymiseDialog
+          what="dossier" childName={childName} onClose={() => setAnonymising(false)}
+          onConfirm={async (confirm) => { await adminApi.anonymiseDossier(d.id, confirm); setAnonymising(false); saved(); }}
+        />
+      )}
       <div role="tablist" aria-label={at('tabs')} class="tabs">
         {tabs.map((t, i) => (
           <button
@@ -56,10 +70,10 @@ export function DossierDetail({ id, tab, hulpvraagId, user, onChanged }: { id: s
           </>
         )}
         {tab === 'schoolgegevens' && <DossierForm key={`s-${d.id}`} dossier={d} part="school" mayEdit={mayEdit} onSaved={saved} />}
-        {tab === 'hulpvraag' && <HulpvraagTab dossierId={d.id} hulpvraagId={hulpvraagId} />}
-        {tab === 'aanpak' && <EntriesTab kind="aanpak" dossierId={d.id} />}
-        {tab === 'tlv' && <EntriesTab kind="tlv" dossierId={d.id} />}
-        {tab === 'overlegronden' && <EntriesTab kind="overlegronden" dossierId={d.id} />}
+        {tab === 'hulpvraag' && <HulpvraagTab dossierId={d.id} hulpvraagId={hulpvraagId} role={user.role} childName={d.anonymised ? undefined : childName} />}
+        {tab === 'aanpak' && <EntriesTab kind="aanpak" dossierId={d.id} role={user.role} readOnly={d.anonymised} />}
+        {tab === 'tlv' && <EntriesTab kind="tlv" dossierId={d.id} role={user.role} readOnly={d.anonymised} />}
+        {tab === 'overlegronden' && <EntriesTab kind="overlegronden" dossierId={d.id} role={user.role} readOnly={d.anonymised} />}
         {tab === 'notes' && <NotesTab dossierId={d.id} />}
       </section>
     </article>

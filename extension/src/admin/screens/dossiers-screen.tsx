@@ -75,8 +75,8 @@ export function DossiersScreen({ route, user }: { route: Extract<Route, { name: 
                 {result.items.map((d) => (
                   <li key={d.id}>
                     <a href={`#/dossiers/${d.id}/basisgegevens`} aria-current={d.id === chosen ? 'true' : undefined}>
-                      <strong>{d.lastName}, {d.firstName}</strong>
-                      <span class="muted">{formatDate(d.birthDate)} · {d.school.name}</span>
+                      <strong>{d.anonymised ? at('anonymised') : `${d.lastName}, ${d.firstName}`}</strong>
+                      <span class="muted">{d.anonymised ? '—' : formatDate(d.birthDate)} · {d.school.name}</span>
                     </a>
                   </li>
                 ))}

@@ -1,5 +1,7 @@
 // Aanpak, TLV and Overlegronde: dated items, newest first, each with its own Bijlagen, a switch
-// "Zichtbaar voor ouders" (off by default) and edit/delete. An expired TLV is marked.
+// "Zichtbaar voor ouders" (off by default) and edit/delete. An expired TLV is marked. A TLV can be
+// archived (coordinators, admins; admins see archived ones with "Gearchiveerd tonen" and restore
+// them); an Overlegronde can be closed to the staff and guardians invited to it.
 import { useCallback, useState } from 'preact/hooks';
 import { errorMessage } from '../../lib/errors';
 import { formatDate } from '../../lib/format';
@@ -13,8 +15,10 @@ type Item = AanpakItem & Partial<Omit<TlvItem, keyof AanpakItem>> & Partial<Omit
 const tlvTypes = ['sbo', 'so-laag', 'so-midden', 'so-hoog'] as const;
 const tlvStatuses = ['aangevraagd', 'toegekend', 'afgewezen', 'ingetrokken'] as const;
 
-export function EntriesTab({ kind, dossierId }: { kind: EntryKind; dossierId: string }) {
-  const loaded = useLoad(useCallback(() => adminApi.entries(kind, dossierId) as Promise<Item[]>, [kind, dossierId]));
+export function EntriesTab({ kind, dossierId, role, readOnly = false }: { kind: EntryKind; dossierId: string; role?: string; readOnly?: boolean }) {
+  const [showArchived, setShowArchived] = useState(false);
+  const loaded = useLoad(useCallback(() => adminApi.entries(kind, dossierId, showArchived) as Promise<Item[]>, [kind, dossierId, showArchived]));
+  const mayArchive = kind === 'tlv' && !readOnly && (role === 'coordinator' || role === 'admin');
   const [editing, setEditing] = useState<Item | 'new' | null>(null);
   const [error, setError] = useState('');
 
@@ -24,10 +28,22 @@ export function EntriesTab({ kind, dossierId }: { kind: EntryKind; dossierId: st
     try { await adminApi.deleteEntry(kind, item.id); loaded.reload(); } catch (err) { setError(errorMessage(err)); }
   }
 
+  async function archive(item: Item, back: boolean) {
+    if (!back && !(await confirm(at('archiveConfirm', { title: entryTitle(kind, item) }), at('archive')))) return;
+    try {
+      if (back) await adminApi.unarchiveTlv(item.id);
+      else await adminApi.archiveTlv(item.id);
+      loaded.reload();
+    } catch (err) { setError(errorMessage(err)); }
+  }
+
   return (
     <div>
       <div class="toolbar">
-        <button type="button" class="button" onClick={() => setEditing('new')}>+ {at('newItem')}</button>
+        {!readOnly && <button type="button" class="button" onClick={() => setEditing('new')}>+ {at('newItem')}</button>}
+        {kind === 'tlv' && role === 'admin' && (
+          <label class="check"><input type="checkbox" checked={showArchived} onChange={(e) => setShowArchived(e.currentTarget.checked)} /> {at('showArchived')}</label>
+        )}
       </div>
       {editing && <EntryForm kind={kind} dossierId={dossierId} item={editing === 'new' ? undefined : editing} onDone={() => { setEditing(null); loaded.reload(); }} />}
       {(error || loaded.error) && <p class="alert alert-error" role="alert">{error || errorMessage(loaded.error)}</p>}
@@ -38,12 +54,18 @@ export function EntriesTab({ kind, dossierId }: { kind: EntryKind; dossierId: st
             <h3 id={`entry-${item.id}`}>
               <span class="entry-date">{formatDate(item.date)}</span> {entryTitle(kind, item)}
               {item.expired && <span class="tag tag-warn">{at('expired')}</span>}
-              {item.visibleToParents ? <span class="tag">{at('visibleToParents')}</span> : <span class="tag tag-muted">{at('hiddenFromParents')}</span>}
+              {item.archivedAt && <span class="tag tag-warn">{at('archived')}</span>}
+              {item.closed && <span class="tag tag-warn">{at('closedMeeting')}</span>}
+              {kind !== 'overlegronden' && (item.visibleToParents ? <span class="tag">{at('visibleToParents')}</span> : <span class="tag tag-muted">{at('hiddenFromParents')}</span>)}
             </h3>
-            <span class="entry-actions">
-              <button type="button" class="button button-small" onClick={() => setEditing(item)} aria-label={`${at('edit')}: ${entryTitle(kind, item)}`}>{at('edit')}</button>
-              <button type="button" class="button button-small button-quiet" onClick={() => void remove(item)} aria-label={`${at('delete')}: ${entryTitle(kind, item)}`}>{at('delete')}</button>
-            </span>
+            {!readOnly && (
+              <span class="entry-actions">
+                {!item.archivedAt && <button type="button" class="button button-small" onClick={() => setEditing(item)} aria-label={`${at('edit')}: ${entryTitle(kind, item)}`}>{at('edit')}</button>}
+                {mayArchive && !item.archivedAt && <button type="button" class="button button-small" onClick={() => void archive(item, false)} aria-label={`${at('archive')}: ${entryTitle(kind, item)}`}>{at('archive')}</button>}
+                {mayArchive && item.archivedAt && role === 'admin' && <button type="button" class="button button-small" onClick={() => void archive(item, true)} aria-label={`${at('unarchive')}: ${entryTitle(kind, item)}`}>{at('unarchive')}</button>}
+                <button type="button" class="button button-small button-quiet" onClick={() => void remove(item)} aria-label={`${at('delete')}: ${entryTitle(kind, item)}`}>{at('delete')}</button>
+              </span>
+            )}
           </header>
           {kind === 'tlv' && (
             <dl class="details details-inline">
@@ -54,6 +76,7 @@ export function EntriesTab({ kind, dossierId }: { kind: EntryKind; dossierId: st
             </dl>
           )}
           {kind === 'overlegronden' && item.participants && item.participants.length > 0 && <p><strong>{at('participants')}:</strong> {item.participants.join(', ')}</p>}
+          {item.closed && item.invited && <p><strong>{at('invitedLabel')}:</strong> {item.invited.map((p) => `${p.displayName} (${at(`role_${p.role}`)})`).join(', ')}</p>}
           {item.body && <p class="pre">{item.body}</p>}
           <p class="muted small">{at('author')}: {item.author?.displayName ?? '—'}</p>
           <Attachments files={item.attachments} target={{ kind, id: item.id }} onChange={loaded.reload} />
@@ -73,7 +96,10 @@ function EntryForm({ kind, dossierId, item, onDone }: { kind: EntryKind; dossier
     date: item?.date ?? new Date().toLocaleDateString('sv-SE'), title: item?.title ?? '', body: item?.body ?? '', visibleToParents: item?.visibleToParents ?? false,
     type: item?.type ?? 'sbo', status: item?.status ?? 'aangevraagd', startDate: item?.startDate ?? '', endDate: item?.endDate ?? '', decisionDate: item?.decisionDate ?? '',
     participants: item?.participants?.join(', ') ?? '',
+    closed: item?.closed ?? false,
   });
+  const [invited, setInvited] = useState<string[]>(item?.invited?.map((p) => p.id) ?? []);
+  const candidates = useLoad(useCallback(() => (kind === 'overlegronden' ? adminApi.overlegCandidates(dossierId) : Promise.resolve([])), [kind, dossierId]));
   const [error, setError] = useState('');
   const set = (k: keyof typeof v) => (e: Event) => setV({ ...v, [k]: (e.currentTarget as HTMLInputElement).value });
   async function submit(e: Event) {
@@ -81,7 +107,7 @@ function EntryForm({ kind, dossierId, item, onDone }: { kind: EntryKind; dossier
     const common = { date: v.date, title: v.title, body: v.body, visibleToParents: v.visibleToParents };
     const body =
       kind === 'tlv' ? { ...common, type: v.type, status: v.status, startDate: v.startDate || null, endDate: v.endDate || null, decisionDate: v.decisionDate || null }
-      : kind === 'overlegronden' ? { ...common, participants: v.participants.split(',').map((p) => p.trim()).filter(Boolean) }
+      : kind === 'overlegronden' ? { ...common, participants: v.participants.split(',').map((p) => p.trim()).filter(Boolean), closed: v.closed, ...(v.closed ? { invitedIds: invited } : {}) }
       : common;
     try {
       if (item) await adminApi.updateEntry(kind, item.id, body);
@@ -114,13 +140,26 @@ function EntryForm({ kind, dossierId, item, onDone }: { kind: EntryKind; dossier
         <>
           <label for={id('participants')}>{at('participants')}</label>
           <input id={id('participants')} value={v.participants} onInput={set('participants')} placeholder={at('participantsHint')} />
+          <label class="check"><input type="checkbox" checked={v.closed} onChange={(e) => setV({ ...v, closed: e.currentTarget.checked })} aria-describedby={id('closed-hint')} /> {at('closedMeeting')}</label>
+          <p id={id('closed-hint')} class="muted small">{at('closedMeetingHint')}</p>
+          {v.closed && (
+            <fieldset class="invitees" data-testid="invitees">
+              <legend>{at('invitedLabel')}</legend>
+              {candidates.data?.map((c) => (
+                <label key={c.id} class="check">
+                  <input type="checkbox" checked={invited.includes(c.id)} onChange={(e) => setInvited(e.currentTarget.checked ? [...invited, c.id] : invited.filter((x) => x !== c.id))} />
+                  {' '}{c.displayName} ({at(`role_${c.role}`)})
+                </label>
+              ))}
+            </fieldset>
+          )}
         </>
       )}
       <label for={id('title')}>{at('title')}</label>
       <input id={id('title')} required={kind === 'aanpak'} maxLength={200} value={v.title} onInput={set('title')} />
       <label for={id('body')}>{kind === 'overlegronden' ? at('meetingNotes') : at('text')}</label>
       <textarea id={id('body')} rows={4} maxLength={20000} value={v.body} onInput={set('body')} />
-      <label class="check"><input type="checkbox" checked={v.visibleToParents} onChange={(e) => setV({ ...v, visibleToParents: e.currentTarget.checked })} /> {at('visibleToParents')}</label>
+      {kind !== 'overlegronden' && <label class="check"><input type="checkbox" checked={v.visibleToParents} onChange={(e) => setV({ ...v, visibleToParents: e.currentTarget.checked })} /> {at('visibleToParents')}</label>}
       {error && <p class="alert alert-error" role="alert">{error}</p>}
       <div class="row">
         <button type="submit" class="button button-primary">{at('save')}</button>

@@ -9,10 +9,12 @@ import { at } from '../i18n';
 import { Attachments } from '../parts/attachments';
 import { go } from '../router';
 import { HulpvraagForm, StatusForm } from './hulpvraag-forms';
+import { AnonymiseDialog } from '../parts/anonymise-dialog';
 
 type Mode = 'view' | 'status' | 'history' | 'edit' | 'new';
 
-export function HulpvraagTab({ dossierId, hulpvraagId }: { dossierId: string; hulpvraagId?: string | undefined }) {
+/** `role`: admins may anonymise a hulpvraag (typing `childName`); no `childName`: the dossier is anonymised, nothing to add. */
+export function HulpvraagTab({ dossierId, hulpvraagId, role, childName }: { dossierId: string; hulpvraagId?: string | undefined; role?: string; childName?: string | undefined }) {
   const list = useLoad(useCallback(() => adminApi.hulpvragen(dossierId), [dossierId]));
   const [mode, setMode] = useState<Mode>('view');
   const openId = hulpvraagId ?? list.data?.items[0]?.id;
@@ -20,9 +22,11 @@ export function HulpvraagTab({ dossierId, hulpvraagId }: { dossierId: string; hu
 
   return (
     <div class="hulpvraag-tab">
-      <div class="toolbar">
-        <button type="button" class="button" aria-pressed={mode === 'new'} onClick={() => setMode('new')}>+ {at('newHulpvraag')}</button>
-      </div>
+      {childName !== undefined && (
+        <div class="toolbar">
+          <button type="button" class="button" aria-pressed={mode === 'new'} onClick={() => setMode('new')}>+ {at('newHulpvraag')}</button>
+        </div>
+      )}
       {list.error ? <p class="alert alert-error" role="alert">{errorMessage(list.error)}</p> : null}
       {list.data && (list.data.items.length === 0 ? <p class="muted">{at('noHulpvragen')}</p> : (
         <table class="table" data-testid="hulpvragen-table">
@@ -45,13 +49,14 @@ export function HulpvraagTab({ dossierId, hulpvraagId }: { dossierId: string; hu
       {mode === 'new' && (
         <HulpvraagForm dossierId={dossierId} onCancel={() => setMode('view')} onSaved={(h) => { list.reload(); open(h.id); }} />
       )}
-      {openId && mode !== 'new' && <HulpvraagDetail key={openId} id={openId} mode={mode} setMode={setMode} onChanged={list.reload} />}
+      {openId && mode !== 'new' && <HulpvraagDetail key={openId} id={openId} mode={mode} setMode={setMode} onChanged={list.reload} anonymiseAs={role === 'admin' ? childName : undefined} />}
     </div>
   );
 }
 
-function HulpvraagDetail({ id, mode, setMode, onChanged }: { id: string; mode: Mode; setMode: (m: Mode) => void; onChanged: () => void }) {
+function HulpvraagDetail({ id, mode, setMode, onChanged, anonymiseAs }: { id: string; mode: Mode; setMode: (m: Mode) => void; onChanged: () => void; anonymiseAs?: string | undefined }) {
   const loaded = useLoad(useCallback(() => adminApi.hulpvraag(id), [id]));
+  const [anonymising, setAnonymising] = useState(false);
   const h = loaded.data;
   if (loaded.error) return <p class="alert alert-error" role="alert">{errorMessage(loaded.error)}</p>;
   if (!h) return <p class="muted">{at('loading')}</p>;
@@ -62,11 +67,19 @@ function HulpvraagDetail({ id, mode, setMode, onChanged }: { id: string; mode: M
   return (
     <section class="block hulpvraag-detail" aria-labelledby="hv-title">
       <h2 id="hv-title">{h.title}</h2>
+      {h.anonymised && <p class="alert" role="status">{at('anonymisedHulpvraag')}</p>}
       <div class="toolbar" role="group" aria-label={at('actions')}>
-        {action('status', at('changeStatus'))}
+        {!h.anonymised && action('status', at('changeStatus'))}
         {action('history', at('statusInfo'))}
-        {action('edit', at('editHulpvraag'))}
+        {!h.anonymised && action('edit', at('editHulpvraag'))}
+        {!h.anonymised && anonymiseAs && <button type="button" class="button button-danger" onClick={() => setAnonymising(true)}>{at('anonymiseHulpvraag')}</button>}
       </div>
+      {anonymising && anonymiseAs && (
+        <AnonymiseDialog
+          what="hulpvraag" childName={anonymiseAs} onClose={() => setAnonymising(false)}
+          onConfirm={async (confirm) => { await adminApi.anonymiseHulpvraag(h.id, confirm); setAnonymising(false); loaded.reload(); onChanged(); }}
+        />
+      )}
       {mode === 'status' && <StatusForm hulpvraag={h} onCancel={() => setMode('view')} onSaved={changed} />}
       {mode === 'history' && <StatusHistory id={h.id} />}
       {mode === 'edit' && <HulpvraagForm dossierId={h.dossierId} hulpvraag={h} onCancel={() => setMode('view')} onSaved={changed} />}

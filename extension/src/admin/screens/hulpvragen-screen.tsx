@@ -35,7 +35,7 @@ export function HulpvragenScreen() {
               <tr key={h.id}>
                 <td>{formatDate(h.date)}</td>
                 <td><a href={`#/dossiers/${h.dossier.id}/hulpvraag/${h.id}`}>{h.title}</a></td>
-                <td>{h.dossier.lastName}, {h.dossier.firstName}</td>
+                <td>{h.dossier.lastName ? `${h.dossier.lastName}, ${h.dossier.firstName}` : h.dossier.firstName}</td>
                 <td>{formatStatus(h.status)}</td>
                 <td>{h.coordinator?.displayName ?? '—'}</td>
               </tr>

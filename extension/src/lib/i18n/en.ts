@@ -46,6 +46,7 @@ export const en: Record<MessageKey, string> = {
   aanpak: 'Approach (Aanpak)',
   tlv: 'Admissibility statement (TLV)',
   tlvExpired: 'expired',
+  overleg: 'Meeting (closed, you are invited)',
   tlv_sbo: 'SBO',
   'tlv_so-laag': 'SO category low',
   'tlv_so-midden': 'SO category middle',

@@ -47,6 +47,7 @@ export const nl = {
   aanpak: 'Aanpak',
   tlv: 'Toelaatbaarheidsverklaring (TLV)',
   tlvExpired: 'verlopen',
+  overleg: 'Overlegronde (besloten, u bent uitgenodigd)',
   tlv_sbo: 'SBO',
   'tlv_so-laag': 'SO categorie laag',
   'tlv_so-midden': 'SO categorie midden',

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { date, index, pgTable, primaryKey, text, uuid } from 'drizzle-orm/pg-core';
-import { createdAt, updatedAt, id } from './columns.ts';
+import { createdAt, updatedAt, id, instant } from './columns.ts';
 import { organisations } from './organisations.ts';
 import { schools } from './schools.ts';
 import { users } from './users.ts';
@@ -19,6 +19,8 @@ export const dossiers = pgTable(
     schoolGroup: text('school_group').notNull().default(''),
     contactName: text('contact_name').notNull().default(''),
     contactEmail: text('contact_email').notNull().default(''),
+    /** Set when an admin anonymised the dossier: personal fields replaced, nothing can be changed any more. */
+    anonymisedAt: instant('anonymised_at'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },

@@ -23,6 +23,8 @@ export const hulpvragen = pgTable(
     /** Guardians see the hulpvraag in the popup (on unless staff switch it off). */
     visibleToParents: boolean('visible_to_parents').notNull().default(true),
     createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
+    /** Set when an admin anonymised this hulpvraag (or its dossier): title and text replaced, attachments gone, read-only. */
+    anonymisedAt: instant('anonymised_at'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -101,6 +103,10 @@ export const dossierEntries = pgTable(
     endDate: date('end_date', { mode: 'string' }),
     decisionDate: date('decision_date', { mode: 'string' }),
     participants: text('participants').array().notNull().default(sql`'{}'::text[]`),
+    /** TLV archiveren: an archived TLV leaves every list; admins still find it. */
+    archivedAt: instant('archived_at'),
+    /** Overlegronde met besloten deelname: only the invited (entry_participants) see it. */
+    closed: boolean('closed').notNull().default(false),
     createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
@@ -112,6 +118,16 @@ export const dossierEntries = pgTable(
     check('dossier_entries_kind_check', sql`${t.kind} in ('aanpak', 'tlv', 'overleg')`),
     check('dossier_entries_tlv_check', sql`(${t.kind} = 'tlv') = (${t.tlvType} is not null and ${t.tlvStatus} is not null)`),
   ],
+);
+
+/** Who is invited to a closed Overlegronde: staff who may see the dossier and its guardians. */
+export const entryParticipants = pgTable(
+  'entry_participants',
+  {
+    entryId: uuid('entry_id').notNull().references(() => dossierEntries.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+  },
+  (t) => [primaryKey({ columns: [t.entryId, t.userId] }), index('entry_participants_user_idx').on(t.userId)],
 );
 
 /** Mijn notities: a staff member's private notes on a dossier. Only the author ever reads them. */

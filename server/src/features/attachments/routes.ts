@@ -7,7 +7,7 @@ import { createRouter } from '../../lib/router.ts';
 import { auditContext, completeAuditDetail, recordAudit } from '../audit/service.ts';
 import { Attachment } from '../hulpvragen/schemas.ts';
 import { attachmentColumns, toAttachmentView } from '../hulpvragen/service.ts';
-import { authenticate, authorize, findVisibleAttachment, findVisibleHulpvraag, loadVisible, type AuthEnv } from '../../authz/index.ts';
+import { authenticate, authorize, findVisibleAttachment, findVisibleHulpvraag, loadVisible, refuseIfAnonymised, type AuthEnv } from '../../authz/index.ts';
 import { etagMatches, parseRange, streamChunks } from './download.ts';
 import { contentDisposition } from './filename.ts';
 import { boundaryOf } from './multipart.ts';
@@ -33,6 +33,7 @@ export const uploadResponses = {
   415: problem('Not an accepted type (decided on the bytes)'),
   ...authResponses,
   404: problem('No such item, or not visible to you'),
+  409: problem('conflict: the dossier is anonymised'),
 };
 
 /** Streams the multipart body of the request into an attachment of `owner` (one pipeline for every owner). */
@@ -141,6 +142,7 @@ export const attachmentRoutes = createRouter()
     }),
     async (c) => {
       const hulpvraag = await loadVisible(c, findVisibleHulpvraag, c.req.valid('param').id, { action: 'attachment.create', subjectType: 'hulpvraag' });
+      await refuseIfAnonymised(c, hulpvraag, 'attachment.create');
       const stored = await receiveUpload(c, { hulpvraagId: hulpvraag.id }, hulpvraag.dossierId);
       return c.json(toAttachmentView(stored), 201, { 'Cache-Control': 'no-store', Location: `/api/v1/attachments/${stored.id}` });
     },

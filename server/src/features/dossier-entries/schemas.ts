@@ -26,9 +26,19 @@ export const TlvItem = z
     endDate: z.string().nullable(),
     decisionDate: z.string().nullable(),
     expired: z.boolean().openapi({ description: 'The end date has passed' }),
+    archivedAt: z.string().nullable().openapi({ format: 'date-time', description: 'TLV archiveren: set when archived (only admins still see it)' }),
   })
   .openapi('TlvItem');
-export const OverlegItem = z.object({ ...base, participants: z.array(z.string()) }).openapi('OverlegItem');
+const Invitee = z.object({ id: z.uuid(), displayName: z.string(), role: z.enum(['parent', 'school', 'coordinator', 'admin']) }).openapi('OverlegInvitee');
+export const OverlegItem = z
+  .object({
+    ...base,
+    participants: z.array(z.string()),
+    closed: z.boolean().openapi({ description: 'Besloten deelname: only the invited see this meeting' }),
+    invited: z.array(Invitee).openapi({ description: 'Who is invited (closed meetings)' }),
+  })
+  .openapi('OverlegItem');
+export const OverlegCandidates = z.array(Invitee).openapi('OverlegCandidates');
 
 const common = {
   date: isoDate.optional(),
@@ -60,7 +70,11 @@ export const TlvPatch = z
   .refine(datesInOrder, { message: 'endDate must not be before startDate', path: ['endDate'] })
   .openapi('TlvPatch');
 
-const overlegFields = { ...common, title: common.title.optional(), body: common.body.optional(), participants: z.array(singleLine(120).min(1)).max(50).optional() };
+const overlegFields = {
+  ...common, title: common.title.optional(), body: common.body.optional(), participants: z.array(singleLine(120).min(1)).max(50).optional(),
+  closed: z.boolean().optional().openapi({ description: 'Besloten deelname: only the invited see it (whoever closes it is invited too)' }),
+  invitedIds: z.array(z.uuid()).max(100).optional().openapi({ description: 'Staff who may see the dossier and its guardians (GET …/overlegronden/candidates)' }),
+};
 export const OverlegCreate = z.object({ ...overlegFields, date: isoDate }).openapi('OverlegCreate');
 export const OverlegPatch = z.object(overlegFields).partial().refine(atLeastOne, 'give at least one field').openapi('OverlegPatch');
 
@@ -69,4 +83,5 @@ export type EntryInput = {
   type?: (typeof tlvTypes)[number] | undefined; status?: (typeof tlvStatuses)[number] | undefined;
   startDate?: string | null | undefined; endDate?: string | null | undefined; decisionDate?: string | null | undefined;
   participants?: string[] | undefined;
+  closed?: boolean | undefined; invitedIds?: string[] | undefined;
 };

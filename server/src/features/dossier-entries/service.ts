@@ -1,15 +1,15 @@
-import { and, asc, count, desc, eq, inArray } from 'drizzle-orm';
+import { and, asc, count, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.ts';
-import { attachments, dossierEntries, dossiers, users, type EntryKind } from '../../db/schema/index.ts';
+import { attachments, dossierEntries, dossiers, entryParticipants, users, type EntryKind } from '../../db/schema/index.ts';
 import { AppError } from '../../lib/errors.ts';
 import { isUuid, type Page, type PageQuery } from '../../lib/openapi.ts';
 import type { Attachment as AttachmentView } from '../hulpvragen/schemas.ts';
 import { attachmentColumns, toAttachmentView } from '../hulpvragen/service.ts';
-import { parentsSeeOnlyShared, visibleDossiers, type Principal } from '../../authz/index.ts';
+import { visibleDossiers, visibleEntries, type Principal } from '../../authz/index.ts';
 import type { EntryInput } from './schemas.ts';
 
 type Row = typeof dossierEntries.$inferSelect;
-export interface VisibleEntry { id: string; dossierId: string; organisationId: string; title: string; kind: EntryKind }
+export interface VisibleEntry { id: string; dossierId: string; organisationId: string; title: string; kind: EntryKind; anonymised: boolean; archived: boolean }
 
 /** Today in the Netherlands, as YYYY-MM-DD. */
 const today = (now: Date) => now.toLocaleDateString('sv-SE', { timeZone: 'Europe/Amsterdam' });
@@ -18,15 +18,21 @@ const today = (now: Date) => now.toLocaleDateString('sv-SE', { timeZone: 'Europe
 export async function findVisibleEntry(db: DbOrTx, user: Principal, kind: EntryKind, id: string): Promise<VisibleEntry | null> {
   if (!isUuid(id)) return null;
   const [row] = await db
-    .select({ id: dossierEntries.id, dossierId: dossierEntries.dossierId, organisationId: dossierEntries.organisationId, title: dossierEntries.title, kind: dossierEntries.kind })
+    .select({
+      id: dossierEntries.id, dossierId: dossierEntries.dossierId, organisationId: dossierEntries.organisationId, title: dossierEntries.title, kind: dossierEntries.kind,
+      anonymised: sql<boolean>`${dossiers.anonymisedAt} is not null`, archived: sql<boolean>`${dossierEntries.archivedAt} is not null`,
+    })
     .from(dossierEntries)
     .innerJoin(dossiers, eq(dossiers.id, dossierEntries.dossierId))
-    .where(and(eq(dossierEntries.id, id), eq(dossierEntries.kind, kind), eq(dossierEntries.organisationId, user.organisationId), visibleDossiers(user), parentsSeeOnlyShared(user, dossierEntries.visibleToParents)))
+    // An admin finds an archived TLV by its id (to see, edit or unarchive it); nobody else does.
+    .where(and(eq(dossierEntries.id, id), eq(dossierEntries.kind, kind), eq(dossierEntries.organisationId, user.organisationId), visibleDossiers(user), visibleEntries(user, { includeArchived: true })))
     .limit(1);
   return row ?? null;
 }
 
-function toView(row: Row & { authorName: string | null }, files: AttachmentView[], now: Date) {
+export interface Invitee { id: string; displayName: string; role: 'parent' | 'school' | 'coordinator' | 'admin' }
+
+function toView(row: Row & { authorName: string | null }, files: AttachmentView[], invited: Invitee[], now: Date) {
   const base = {
     id: row.id, dossierId: row.dossierId, date: row.date, title: row.title, body: row.body, visibleToParents: row.visibleToParents,
     author: row.createdBy ? { id: row.createdBy, displayName: row.authorName ?? '' } : null,
@@ -37,6 +43,9 @@ function toView(row: Row & { authorName: string | null }, files: AttachmentView[
     type: row.tlvType!, status: row.tlvStatus!, startDate: row.startDate, endDate: row.endDate, decisionDate: row.decisionDate,
     expired: row.endDate !== null && row.endDate < today(now),
     participants: row.participants,
+    archivedAt: row.archivedAt?.toISOString() ?? null,
+    closed: row.closed,
+    invited,
   };
 }
 export type EntryView = ReturnType<typeof toView>;
@@ -44,14 +53,22 @@ export type EntryView = ReturnType<typeof toView>;
 async function withAttachments(db: DbOrTx, rows: (Row & { authorName: string | null })[], now: Date): Promise<EntryView[]> {
   const ids = rows.map((r) => r.id);
   const files = ids.length ? await db.select(attachmentColumns).from(attachments).where(inArray(attachments.entryId, ids)).orderBy(asc(attachments.createdAt), asc(attachments.id)) : [];
-  return rows.map((r) => toView(r, files.filter((f) => f.entryId === r.id).map(toAttachmentView), now));
+  const closed = rows.filter((r) => r.closed).map((r) => r.id);
+  const invited = closed.length
+    ? await db.select({ entryId: entryParticipants.entryId, id: users.id, displayName: users.displayName, role: users.role }).from(entryParticipants).innerJoin(users, eq(users.id, entryParticipants.userId))
+      .where(inArray(entryParticipants.entryId, closed)).orderBy(asc(users.displayName), asc(users.id))
+    : [];
+  return rows.map((r) => toView(
+    r, files.filter((f) => f.entryId === r.id).map(toAttachmentView),
+    invited.filter((p) => p.entryId === r.id).map(({ id, displayName, role }) => ({ id, displayName, role: role as Invitee['role'] })), now,
+  ));
 }
 
 const selectRows = (db: DbOrTx) => db.select({ entry: dossierEntries, authorName: users.displayName }).from(dossierEntries).leftJoin(users, eq(users.id, dossierEntries.createdBy));
 
 /** The items of one kind in a dossier the caller may see, newest first (parents: only shared ones). */
-export async function listEntries(db: DbOrTx, user: Principal, dossierId: string, kind: EntryKind, page: PageQuery, now: Date): Promise<Page<EntryView>> {
-  const where = and(eq(dossierEntries.dossierId, dossierId), eq(dossierEntries.kind, kind), parentsSeeOnlyShared(user, dossierEntries.visibleToParents));
+export async function listEntries(db: DbOrTx, user: Principal, dossierId: string, kind: EntryKind, page: PageQuery, now: Date, includeArchived = false): Promise<Page<EntryView>> {
+  const where = and(eq(dossierEntries.dossierId, dossierId), eq(dossierEntries.kind, kind), visibleEntries(user, { includeArchived }));
   const [rows, [total]] = await Promise.all([
     selectRows(db).where(where).orderBy(desc(dossierEntries.date), desc(dossierEntries.createdAt), desc(dossierEntries.id)).limit(page.pageSize).offset((page.page - 1) * page.pageSize),
     db.select({ n: count() }).from(dossierEntries).where(where),
@@ -79,6 +96,7 @@ function columns(input: EntryInput) {
   if (input.endDate !== undefined) set.endDate = input.endDate;
   if (input.decisionDate !== undefined) set.decisionDate = input.decisionDate;
   if (input.participants !== undefined) set.participants = input.participants;
+  if (input.closed !== undefined) set.closed = input.closed;
   return set;
 }
 
@@ -105,4 +123,45 @@ export async function updateEntry(db: DbOrTx, id: string, input: EntryInput, now
 
 export async function deleteEntry(db: DbOrTx, id: string): Promise<void> {
   await db.delete(dossierEntries).where(eq(dossierEntries.id, id));
+}
+
+/**
+ * Who may be invited to a closed Overlegronde of this dossier: the staff who may see the dossier
+ * (school staff of its school, the organisation's coordinators and admins; active or invited
+ * accounts) and the dossier's guardians.
+ */
+export async function listInviteCandidates(db: DbOrTx, organisationId: string, dossierId: string): Promise<Invitee[]> {
+  const rows = await db
+    .select({ id: users.id, displayName: users.displayName, role: users.role })
+    .from(users)
+    .where(and(
+      eq(users.organisationId, organisationId), sql`${users.status} <> 'deactivated'`,
+      sql`(
+        ${users.role} in ('coordinator', 'admin')
+        or (${users.role} = 'school' and exists (select 1 from staff_schools ss join dossiers d on d.school_id = ss.school_id where ss.user_id = ${users.id} and d.id = ${dossierId}))
+        or (${users.role} = 'parent' and exists (select 1 from guardians g where g.user_id = ${users.id} and g.dossier_id = ${dossierId}))
+      )`,
+    ))
+    .orderBy(asc(users.role), asc(users.displayName), asc(users.id));
+  return rows.map((r) => ({ ...r, role: r.role as Invitee['role'] }));
+}
+
+/**
+ * Sets who is invited to an Overlegronde: every id must be a candidate (else 400, nothing changed);
+ * whoever closes a meeting is always among the invited, so nobody shuts themselves out.
+ */
+export async function setInvited(db: DbOrTx, principal: Principal, entry: { id: string; organisationId: string; dossierId: string }, ids: string[] | undefined): Promise<void> {
+  if (ids === undefined) return;
+  const candidates = new Set((await listInviteCandidates(db, entry.organisationId, entry.dossierId)).map((c) => c.id));
+  const wanted = new Set(ids);
+  if (principal.kind === 'session') wanted.add(principal.user.id);
+  const unknown = [...wanted].filter((id) => !candidates.has(id));
+  if (unknown.length) throw new AppError('validation_failed', 'invitedIds: invite only staff who may see this dossier and its guardians.', { errors: [{ path: 'invitedIds', message: `not a candidate: ${unknown.join(', ')}` }] });
+  await db.delete(entryParticipants).where(eq(entryParticipants.entryId, entry.id));
+  if (wanted.size) await db.insert(entryParticipants).values([...wanted].map((userId) => ({ entryId: entry.id, userId })));
+}
+
+/** TLV archiveren: archived (now) or back in the lists (null). */
+export async function setArchived(db: DbOrTx, id: string, at: Date | null, now: Date): Promise<void> {
+  await db.update(dossierEntries).set({ archivedAt: at, updatedAt: now }).where(eq(dossierEntries.id, id));
 }

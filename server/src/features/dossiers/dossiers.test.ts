@@ -32,7 +32,7 @@ describe('dossiers, news and schools', () => {
   it('GET /dossiers: only visible dossiers, searchable, paginated', async () => {
     const parent = await (await t.app.request('/api/v1/dossiers', w.as('parent'))).json();
     expect(parent).toEqual({
-      items: [{ id: w.dossiers.own.id, firstName: 'Sam', lastName: 'Eigen', birthDate: '2014-05-06', school: { brin: w.schoolA1.brin, name: w.schoolA1.name } }],
+      items: [{ id: w.dossiers.own.id, firstName: 'Sam', lastName: 'Eigen', birthDate: '2014-05-06', school: { brin: w.schoolA1.brin, name: w.schoolA1.name }, anonymised: false }],
       page: 1, pageSize: 20, total: 1,
     });
     const school = await (await t.app.request('/api/v1/dossiers', w.as('school'))).json();
@@ -53,7 +53,7 @@ describe('dossiers, news and schools', () => {
     expect(await res.json()).toEqual({
       id: w.dossiers.own.id, firstName: 'Sam', lastName: 'Eigen', birthDate: '2014-05-06',
       school: { brin: w.schoolA1.brin, name: w.schoolA1.name }, schoolGroup: '', contactName: '', contactEmail: '',
-      guardians: [{ id: w.users.parent.id, displayName: w.users.parent.displayName }],
+      guardians: [{ id: w.users.parent.id, displayName: w.users.parent.displayName }], anonymised: false,
     });
   });
 

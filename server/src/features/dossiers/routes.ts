@@ -4,14 +4,14 @@ import { AppError } from '../../lib/errors.ts';
 import { IdParam, PageQuery, authResponses, bearerSecurity, isUuid, json, jsonBody, pageOf, problem, bodyResponses, queryResponses } from '../../lib/openapi.ts';
 import { createRouter } from '../../lib/router.ts';
 import { auditContext, recordAudit } from '../audit/service.ts';
-import { authenticate, authorize, findVisibleDossier, loadVisible, mayUseSchool, refuse, type AuthEnv } from '../../authz/index.ts';
+import { authenticate, authorize, findVisibleDossier, loadVisible, mayUseSchool, refuse, refuseIfAnonymised, type AuthEnv } from '../../authz/index.ts';
 import { Dossier, DossierCreate, DossierPatch, DossierQuery, DossierSummary, GuardianLink } from './schemas.ts';
 import { createDossier, findSchoolByBrin, getDossier, linkGuardian, listDossiers, unlinkGuardian, updateDossier } from './service.ts';
 
 const noStore = { 'Cache-Control': 'no-store' };
 const GuardianParams = IdParam.extend({ userId: z.string().openapi({ param: { name: 'userId', in: 'path' }, format: 'uuid' }) });
 const readResponses = { ...authResponses, 404: problem('No such dossier, or not visible to you') };
-const writeResponses = { ...readResponses, 400: problem('Invalid input') };
+const writeResponses = { ...readResponses, 400: problem('Invalid input'), 409: problem('conflict: the dossier is anonymised') };
 
 /** Audit entry of a successful action on a dossier, in the transaction `db` of that action. */
 const audited = (c: Context<AuthEnv>, action: string, dossier: { id: string; label: string }) => ({
@@ -85,6 +85,7 @@ export const dossierRoutes = createRouter()
     }),
     async (c) => {
       const found = await loadVisible(c, findVisibleDossier, c.req.valid('param').id, { action: 'dossier.update', subjectType: 'dossier' });
+      await refuseIfAnonymised(c, found, 'dossier.update');
       const input = c.req.valid('json');
       const { db, clock } = c.var.deps;
       let schoolId: string | undefined;
@@ -110,6 +111,7 @@ export const dossierRoutes = createRouter()
     }),
     async (c) => {
       const found = await loadVisible(c, findVisibleDossier, c.req.valid('param').id, { action: 'guardian.link', subjectType: 'dossier' });
+      await refuseIfAnonymised(c, found, 'guardian.link');
       const { userId } = c.req.valid('json');
       await c.var.deps.db
         .transaction(async (tx) => {

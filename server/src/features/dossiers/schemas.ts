@@ -11,7 +11,10 @@ export const multiLine = (max: number) => z.string().max(max).regex(/^[^\u0000-\
 const SchoolRef = z.object({ brin: z.string().openapi({ example: '12AB00' }), name: z.string() }).openapi('SchoolRef');
 
 export const DossierSummary = z
-  .object({ id: z.uuid(), firstName: z.string(), lastName: z.string(), birthDate: isoDate, school: SchoolRef })
+  .object({
+    id: z.uuid(), firstName: z.string(), lastName: z.string(), birthDate: isoDate, school: SchoolRef,
+    anonymised: z.boolean().openapi({ description: 'Geanonimiseerd: the name reads "Geanonimiseerd", the birth date means nothing, nothing can be changed' }),
+  })
   .openapi('DossierSummary');
 
 export const Dossier = DossierSummary.extend({

@@ -17,6 +17,7 @@ const summaryColumns = {
   lastName: dossiers.lastName,
   birthDate: dossiers.birthDate,
   school: { brin: schools.brin, name: schools.name },
+  anonymised: sql<boolean>`${dossiers.anonymisedAt} is not null`,
 };
 
 export async function listDossiers(db: DbOrTx, user: Principal, filters: DossierFilters, page: PageQuery): Promise<Page<DossierSummary>> {

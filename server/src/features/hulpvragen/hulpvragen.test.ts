@@ -19,7 +19,7 @@ describe('hulpvragen', () => {
     const res = await t.app.request(`/api/v1/dossiers/${w.dossiers.own.id}/hulpvragen`, w.as('school', jsonRequest('POST', { title: 'Leesproblemen' })));
     expect(res.status).toBe(201);
     const h = await res.json();
-    expect(h).toEqual({ id: expect.any(String), dossierId: w.dossiers.own.id, date: '2025-03-02', title: 'Leesproblemen', status: 'aanmelding', description: '', coordinator: null, labels: [], visibleToParents: true, attachments: [] });
+    expect(h).toEqual({ id: expect.any(String), dossierId: w.dossiers.own.id, date: '2025-03-02', title: 'Leesproblemen', status: 'aanmelding', description: '', coordinator: null, labels: [], visibleToParents: true, attachments: [], anonymised: false });
     const history = await t.db.select().from(hulpvraagStatusHistory).where(eq(hulpvraagStatusHistory.hulpvraagId, h.id));
     expect(history).toMatchObject([{ fromStatus: null, toStatus: 'aanmelding', changedBy: w.users.school.id, note: null }]);
   });
@@ -65,7 +65,7 @@ describe('hulpvragen', () => {
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({
       id: created.id, dossierId: w.dossiers.own.id, date: '2024-02-02', title: 'Gedrag', status: 'in behandeling', description: 'Onrustig in de klas.',
-      coordinator: { id: w.users.coordinator.id, displayName: w.users.coordinator.displayName }, labels: ['gedrag', 'klas'], visibleToParents: true, attachments: [],
+      coordinator: { id: w.users.coordinator.id, displayName: w.users.coordinator.displayName }, labels: ['gedrag', 'klas'], visibleToParents: true, attachments: [], anonymised: false,
     });
     const withFile = await (await t.app.request(`/api/v1/hulpvragen/${w.hulpvraag.own}`, w.as('parent'))).json();
     expect(withFile.attachments).toEqual([{ id: w.attachment.own, hulpvraagId: w.hulpvraag.own, entryId: null, filename: 'verslag.txt', contentType: 'text/plain; charset=utf-8', size: 25, sha256: expect.stringMatching(/^[0-9a-f]{64}$/), createdAt: expect.any(String) }]);

@@ -6,14 +6,14 @@ import { eq } from 'drizzle-orm';
 import { hulpvragen } from '../../db/schema/index.ts';
 import { afterCommit, automate } from '../automation/hooks.ts';
 import { auditContext, recordAudit } from '../audit/service.ts';
-import { authenticate, authorize, denyInvisible, findVisibleDossier, findVisibleHulpvraag, loadVisible, type AuthEnv } from '../../authz/index.ts';
+import { authenticate, authorize, denyInvisible, findVisibleDossier, findVisibleHulpvraag, loadVisible, refuseIfAnonymised, type AuthEnv } from '../../authz/index.ts';
 import { hotHulpvragenPage } from './hot-list.ts';
 import { Hulpvraag, HulpvraagCreate, HulpvraagListItem, HulpvraagPatch, HulpvraagSummary, StatusChange } from './schemas.ts';
 import { createHulpvraag, getHulpvraag, listStatusHistory, listVisibleHulpvragen, searchHulpvragen, updateHulpvraag } from './service.ts';
 
 const noStore = { 'Cache-Control': 'no-store' };
 const readResponses = { ...authResponses, 404: problem('Not found, or not visible to you') };
-const writeResponses = { ...readResponses, 400: problem('Invalid input') };
+const writeResponses = { ...readResponses, 400: problem('Invalid input'), 409: problem('conflict: the dossier is anonymised') };
 
 const audited = (c: Context<AuthEnv>, action: string, subject: { type: string; id: string; label: string; dossierId: string }, detail?: Record<string, unknown>) => ({
   ...auditContext(c), action, outcome: 'success' as const,
@@ -68,6 +68,7 @@ export const hulpvraagRoutes = createRouter()
     }),
     async (c) => {
       const dossier = await loadVisible(c, findVisibleDossier, c.req.valid('param').id, { action: 'hulpvraag.create', subjectType: 'dossier' });
+      await refuseIfAnonymised(c, dossier, 'hulpvraag.create');
       const input = c.req.valid('json');
       const { db, clock } = c.var.deps;
       const { hulpvraag, automation } = await db.transaction(async (tx) => {
@@ -91,6 +92,7 @@ export const hulpvraagRoutes = createRouter()
     }),
     async (c) => {
       const found = await loadVisible(c, findVisibleHulpvraag, c.req.valid('param').id, { action: 'hulpvraag.update', subjectType: 'hulpvraag' });
+      await refuseIfAnonymised(c, found, 'hulpvraag.update');
       const input = c.req.valid('json');
       const { db, clock } = c.var.deps;
       const { hulpvraag, automation } = await db.transaction(async (tx) => {

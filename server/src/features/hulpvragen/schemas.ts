@@ -30,6 +30,7 @@ export const Hulpvraag = z
     labels: z.array(z.string()),
     visibleToParents: z.boolean(),
     attachments: z.array(Attachment),
+    anonymised: z.boolean().openapi({ description: 'Geanonimiseerd (itself or with its dossier): read-only for good' }),
   })
   .openapi('Hulpvraag');
 

@@ -90,8 +90,10 @@ export async function getHulpvraag(db: DbOrTx, id: string): Promise<Hulpvraag> {
     .select({
       id: hulpvragen.id, dossierId: hulpvragen.dossierId, date: hulpvragen.date, title: hulpvragen.title, status: hulpvragen.status,
       description: hulpvragen.description, labels: hulpvragen.labels, visibleToParents: hulpvragen.visibleToParents, coordinatorId: users.id, coordinatorName: users.displayName,
+      anonymised: sql<boolean>`(${hulpvragen.anonymisedAt} is not null or ${dossiers.anonymisedAt} is not null)`,
     })
     .from(hulpvragen)
+    .innerJoin(dossiers, eq(dossiers.id, hulpvragen.dossierId))
     .leftJoin(users, eq(users.id, hulpvragen.coordinatorId))
     .where(eq(hulpvragen.id, id));
   if (!row) throw new AppError('not_found', 'No hulpvraag with this id.');

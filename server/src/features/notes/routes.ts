@@ -8,7 +8,7 @@ import { IdParam, authResponses, bearerSecurity, isUuid, json, jsonBody, problem
 import { createRouter } from '../../lib/router.ts';
 import { auditContext, recordAudit } from '../audit/service.ts';
 import { multiLine } from '../dossiers/schemas.ts';
-import { authenticate, authorize, findVisibleDossier, loadVisible, type AuthEnv } from '../../authz/index.ts';
+import { authenticate, authorize, findVisibleDossier, loadVisible, refuseIfAnonymised, type AuthEnv } from '../../authz/index.ts';
 
 // Mijn notities: a staff member's private notes on a dossier. Only the author ever reads or
 // changes them — not other staff, not admins, not parents, not the access log or any export.
@@ -55,10 +55,11 @@ export const noteRoutes = createRouter()
       method: 'post', path: '/dossiers/{id}/notes', tags: ['Dossier tabs'], summary: 'Mijn notities: write a private note (staff)', operationId: 'createNote',
       middleware: [authenticate(), authorize('note.manage')] as const, security: bearerSecurity,
       request: { params: IdParam, body: jsonBody(NoteBody) },
-      responses: { 201: json(Note, 'The note'), 400: problem('Invalid input'), ...errors },
+      responses: { 201: json(Note, 'The note'), 400: problem('Invalid input'), 409: problem('conflict: the dossier is anonymised'), ...errors },
     }),
     async (c) => {
       const dossier = await loadVisible(c, findVisibleDossier, c.req.valid('param').id, { action: 'note.create', subjectType: 'dossier' });
+      await refuseIfAnonymised(c, dossier, 'note.create');
       const { db, clock } = c.var.deps;
       const now = clock.now();
       const note = await db.transaction(async (tx) => {
