@@ -34,8 +34,9 @@ export const auditLog = pgTable(
     detail: jsonb('detail'),
   },
   (t) => [
-    index('audit_log_dossier_idx').on(t.dossierId, t.at.desc()),
-    index('audit_log_org_idx').on(t.organisationId, t.at.desc()),
-    index('audit_log_actor_idx').on(t.actorUserId, t.at.desc()),
+    // Each ends in `id`: the audit log screen pages by keyset on (at, id), newest first (issue 11).
+    index('audit_log_dossier_idx').on(t.dossierId, t.at.desc(), t.id.desc()),
+    index('audit_log_org_idx').on(t.organisationId, t.at.desc(), t.id.desc()),
+    index('audit_log_actor_idx').on(t.actorUserId, t.at.desc(), t.id.desc()),
   ],
 );
