@@ -143,6 +143,15 @@ const matrix: Record<string, Row> = {
   'PUT /api/v1/mail-settings': { action: 'workflow.manage', sessions: adminsOnly(all(200)), token: null },
   'GET /api/v1/parents': { action: 'parent.search', sessions: { ...staffOnly(200), coordinator: all(403) }, token: { scope: 'users:read', cells: all(200) } },
   'POST /api/v1/users/{id}/end-sessions': { action: 'user.endSessions', sessions: accounts(204), token: { scope: 'users:write', cells: orgWide(204) } },
+  // Beheer → Auditlog and Rechten (issue 11): admins and audit:read tokens, within their
+  // organisation. The account routes' target is the guardian of the target's dossier (a token
+  // sees no admins, but a parent is a person it sees).
+  'GET /api/v1/audit-log': { action: 'audit.read', sessions: adminsOnly(all(200)), token: { scope: 'audit:read', cells: all(200) } },
+  'GET /api/v1/audit-log/export': { action: 'audit.read', sessions: adminsOnly(all(200)), token: { scope: 'audit:read', cells: all(200) } },
+  'GET /api/v1/dossiers/{id}/rights': { action: 'audit.read', sessions: adminsOnly(orgWide(200)), token: { scope: 'audit:read', cells: orgWide(200) } },
+  'GET /api/v1/dossiers/{id}/rights/export': { action: 'audit.read', sessions: adminsOnly(orgWide(200)), token: { scope: 'audit:read', cells: orgWide(200) } },
+  'GET /api/v1/users/{id}/rights': { action: 'audit.read', sessions: adminsOnly(orgWide(200)), token: { scope: 'audit:read', cells: orgWide(200) } },
+  'GET /api/v1/users/{id}/rights/export': { action: 'audit.read', sessions: adminsOnly(orgWide(200)), token: { scope: 'audit:read', cells: orgWide(200) } },
 };
 
 /** A fresh item of a dossier tab for the target (fresh, so that a DELETE has something to delete). */
@@ -290,6 +299,12 @@ async function requestFor(route: string, target: Target, actor: Actor | Scope): 
     case 'POST /api/v1/news/{id}/withdraw': return [`/api/v1/news/${await newsOf(target, true)}/withdraw`, { method: 'POST' }];
     case 'GET /api/v1/parents': return ['/api/v1/parents?q=parent', {}];
     case 'POST /api/v1/users/{id}/end-sessions': return [`/api/v1/users/${await parentOf(target, 'active')}/end-sessions`, { method: 'POST' }];
+    case 'GET /api/v1/audit-log': return ['/api/v1/audit-log?outcome=denied&pageSize=5', {}];
+    case 'GET /api/v1/audit-log/export': return ['/api/v1/audit-log/export?action=dossier.*', {}];
+    case 'GET /api/v1/dossiers/{id}/rights': return [`/api/v1/dossiers/${d}/rights`, {}];
+    case 'GET /api/v1/dossiers/{id}/rights/export': return [`/api/v1/dossiers/${d}/rights/export`, {}];
+    case 'GET /api/v1/users/{id}/rights': return [`/api/v1/users/${w.guardianOf[target].id}/rights`, {}];
+    case 'GET /api/v1/users/{id}/rights/export': return [`/api/v1/users/${w.guardianOf[target].id}/rights/export`, {}];
   }
   const tab = /^(GET|POST|PATCH|DELETE) \/api\/v1\/(?:dossiers\/\{id\}\/)?(aanpak|tlv|overlegronden)(\/\{id\})?(\/attachments)?$/.exec(route);
   if (tab) {
