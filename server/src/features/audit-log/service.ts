@@ -1,4 +1,4 @@
-import { and, desc, eq, gte, like, lt, sql, type SQL } from 'drizzle-orm';
+import { and, eq, gte, like, lt, sql, type SQL } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../../db/client.ts';
 import { auditLog, type AccountRole } from '../../db/schema/index.ts';
 import { AppError } from '../../lib/errors.ts';
@@ -12,12 +12,15 @@ import type { AuditFilters, AuditLogItem } from './schemas.ts';
  */
 interface Cursor { at: string; id: number }
 
+/** PostgreSQL's text of a timestamptz (`2031-03-01 12:00:00.123456+00`), the only `at` a cursor may carry. */
+const PG_TIMESTAMP = /^\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(\.\d{1,6})?([+-]\d\d(:?\d\d){0,2}|Z)?$/;
+
 export const encodeCursor = (c: Cursor) => Buffer.from(JSON.stringify([c.at, c.id])).toString('base64url');
 
 export function decodeCursor(text: string): Cursor {
   try {
     const [at, id] = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as unknown[];
-    if (typeof at === 'string' && at.length < 60 && !Number.isNaN(Date.parse(at.replace(' ', 'T'))) && Number.isSafeInteger(id)) return { at, id: id as number };
+    if (typeof at === 'string' && PG_TIMESTAMP.test(at) && Number.isSafeInteger(id)) return { at, id: id as number };
   } catch {
     // falls through to the error below
   }
@@ -46,7 +49,8 @@ export function auditPageQuery(db: DbOrTx, organisationId: string, filters: Audi
     .select({ row: auditLog, atText: sql<string>`${auditLog.at}::text` })
     .from(auditLog)
     .where(whereOf(organisationId, filters, after))
-    .orderBy(desc(auditLog.at), desc(auditLog.id))
+    // `nulls last` as the indexes have it (drizzle-kit writes DESC NULLS LAST): a plain DESC would sort.
+    .orderBy(sql`${auditLog.at} desc nulls last`, sql`${auditLog.id} desc nulls last`)
     .limit(limit);
 }
 
