@@ -1,3 +1,4 @@
+import type { ComponentChildren } from 'preact';
 import { sendToBackground } from '../lib/messages';
 import { lang } from '../stores/settings';
 import { at, type AdminKey } from './i18n';
@@ -5,6 +6,8 @@ import { ConfirmDialog } from './parts/confirm';
 import { route, type Route } from './router';
 import { session, sessionLoaded } from './session';
 import { AccountsScreen } from './screens/accounts-screen';
+import { AuditScreen } from './screens/audit-screen';
+import { RightsScreen } from './screens/rights-screen';
 import { DossiersScreen } from './screens/dossiers-screen';
 import { HulpvragenScreen } from './screens/hulpvragen-screen';
 import { NewsScreen } from './screens/news-screen';
@@ -15,7 +18,7 @@ const menu: { key: AdminKey; href: string; active: (r: Route) => boolean }[] = [
   { key: 'menu_dossiers', href: '#/dossiers', active: (r) => r.name === 'dossiers' || r.name === 'dossier-new' },
   { key: 'menu_kengetallen', href: '#/kengetallen', active: (r) => r.name === 'kengetallen' },
   { key: 'menu_planning', href: '#/planning', active: (r) => r.name === 'planning' },
-  { key: 'menu_beheer', href: '#/beheer/accounts', active: (r) => r.name === 'accounts' || r.name === 'news' || r.name === 'statuses' },
+  { key: 'menu_beheer', href: '#/beheer/accounts', active: (r) => r.name === 'accounts' || r.name === 'news' || r.name === 'statuses' || r.name === 'audit' || r.name === 'rights' },
 ];
 
 /** The staff panel: the session check, the top menu and the screen of the current route. */
@@ -61,13 +64,18 @@ export function AdminApp() {
           <main class="panel-main soon"><h1>{at(`menu_${r.name}`)}</h1><p>{at('soon')}</p></main>
         )}
         {(r.name === 'accounts' || r.name === 'news' || r.name === 'statuses') && <BeheerScreen current={r.name} role={s.user.role} userId={s.user.id} />}
+        {(r.name === 'audit' || r.name === 'rights') && (
+          <BeheerScreen current={r.name} role={s.user.role} userId={s.user.id}>
+            {r.name === 'audit' ? <AuditScreen userId={s.user.id} actorId={r.actorId} dossierId={r.dossierId} /> : <RightsScreen kind={r.kind} id={r.id} />}
+          </BeheerScreen>
+        )}
       </div>
       <ConfirmDialog />
     </>
   );
 }
 
-function BeheerScreen({ current, role, userId }: { current: 'accounts' | 'news' | 'statuses'; role: string; userId: string }) {
+function BeheerScreen({ current, role, userId, children }: { current: 'accounts' | 'news' | 'statuses' | 'audit' | 'rights'; role: string; userId: string; children?: ComponentChildren }) {
   return (
     <main class="panel-main">
       <h1 class="sr-only">{at('menu_beheer')}</h1>
@@ -75,8 +83,9 @@ function BeheerScreen({ current, role, userId }: { current: 'accounts' | 'news' 
         <a href="#/beheer/accounts" aria-current={current === 'accounts' ? 'page' : undefined}>{at('accounts')}</a>
         {role === 'admin' && <a href="#/beheer/nieuws" aria-current={current === 'news' ? 'page' : undefined}>{at('news')}</a>}
         {role === 'admin' && <a href="#/beheer/statussen" aria-current={current === 'statuses' ? 'page' : undefined}>{at('statuses')}</a>}
+        {role === 'admin' && <a href="#/beheer/auditlog" aria-current={current === 'audit' ? 'page' : undefined}>{at('auditLog')}</a>}
       </nav>
-      {current === 'accounts' ? <AccountsScreen userId={userId} role={role} /> : current === 'news' ? <NewsScreen /> : <StatusesScreen />}
+      {children ?? (current === 'accounts' ? <AccountsScreen userId={userId} role={role} /> : current === 'news' ? <NewsScreen /> : <StatusesScreen />)}
     </main>
   );
 }

@@ -6,6 +6,7 @@ import { browser } from '../lib/browser';
 export interface Remembered {
   dossiers?: { school?: string };
   accounts?: { role?: string; status?: string; school?: string; lastLogin?: string };
+  audit?: { action?: string; outcome?: string };
 }
 
 const key = (userId: string) => `panel-filters:${userId}`;

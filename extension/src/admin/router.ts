@@ -13,7 +13,9 @@ export type Route =
   | { name: 'planning' }
   | { name: 'accounts' }
   | { name: 'news' }
-  | { name: 'statuses' };
+  | { name: 'statuses' }
+  | { name: 'audit'; actorId?: string; dossierId?: string }
+  | { name: 'rights'; kind: 'dossier' | 'account'; id: string };
 
 export function parseHash(hash: string): Route {
   const [section, a, b, c] = hash.replace(/^#\/?/, '').split('/').map(decodeURIComponent);
@@ -21,7 +23,7 @@ export function parseHash(hash: string): Route {
     case 'hulpvragen': return { name: 'hulpvragen' };
     case 'kengetallen': return { name: 'kengetallen' };
     case 'planning': return { name: 'planning' };
-    case 'beheer': return b !== undefined ? { name: 'accounts' } : a === 'nieuws' ? { name: 'news' } : a === 'statussen' ? { name: 'statuses' } : { name: 'accounts' };
+    case 'beheer': return a === 'auditlog' || a === 'rechten' ? beheerAudit(a, b, c) : b !== undefined ? { name: 'accounts' } : a === 'nieuws' ? { name: 'news' } : a === 'statussen' ? { name: 'statuses' } : { name: 'accounts' };
     case 'dossiers':
       if (a === 'nieuw') return { name: 'dossier-new' };
       if (!a) return { name: 'dossiers' };
@@ -30,8 +32,17 @@ export function parseHash(hash: string): Route {
   }
 }
 
+/** `#/beheer/auditlog[/account|dossier/<id>]` and `#/beheer/rechten/dossier|account/<id>`. */
+function beheerAudit(a: 'auditlog' | 'rechten', kind?: string, id?: string): Route {
+  const known = (kind === 'dossier' || kind === 'account') && id ? kind : null;
+  if (a === 'rechten') return known ? { name: 'rights', kind: known, id: id! } : { name: 'accounts' };
+  return known === 'account' ? { name: 'audit', actorId: id! } : known === 'dossier' ? { name: 'audit', dossierId: id! } : { name: 'audit' };
+}
+
 function toHash(r: Route): string {
   switch (r.name) {
+    case 'audit': return `#/beheer/auditlog${r.actorId ? `/account/${r.actorId}` : r.dossierId ? `/dossier/${r.dossierId}` : ''}`;
+    case 'rights': return `#/beheer/rechten/${r.kind}/${r.id}`;
     case 'dossiers': return r.id ? `#/dossiers/${r.id}/${r.tab ?? 'basisgegevens'}${r.hulpvraagId ? `/${r.hulpvraagId}` : ''}` : '#/dossiers';
     case 'dossier-new': return '#/dossiers/nieuw';
     case 'accounts': return '#/beheer/accounts';

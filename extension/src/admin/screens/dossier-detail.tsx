@@ -37,6 +37,7 @@ export function DossierDetail({ id, tab, hulpvraagId, user, onChanged }: { id: s
       <header class="dossier-head">
         <h1 id="dossier-name">{at('dossierOf', { name: `${d.firstName} ${d.lastName}` })}</h1>
         <p class="muted">{at('born', { date: formatDate(d.birthDate) })} · {d.school.name} ({d.school.brin}){d.schoolGroup ? ` · ${d.schoolGroup}` : ''}</p>
+        {user.role === 'admin' && <p><a href={`#/beheer/rechten/dossier/${d.id}`}>{at('rights')}</a></p>}
       </header>
       <div role="tablist" aria-label={at('tabs')} class="tabs">
         {tabs.map((t, i) => (

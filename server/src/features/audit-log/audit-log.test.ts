@@ -58,7 +58,7 @@ describe('the audit log (Beheer → Auditlog)', () => {
 
   it('pages by keyset: every row once, in order, also among rows with the same instant', async () => {
     const at = new Date(T0 + 60_000); // outside `period`
-    await t.db.execute(sql`insert into audit_log (organisation_id, at, action, outcome) select ${w.orgA.id}, ${at}, 'paging.test', 'success' from generate_series(1, 23)`);
+    await t.db.execute(sql`insert into audit_log (organisation_id, at, action, outcome) select ${w.orgA.id}, ${at.toISOString()}::timestamptz, 'paging.test', 'success' from generate_series(1, 23)`);
     const all = await t.db.select({ id: auditLog.id }).from(auditLog).where(and(eq(auditLog.action, 'paging.test'))).orderBy(desc(auditLog.id));
     const seen: number[] = [];
     let cursor: string | null = null;
