@@ -6,9 +6,9 @@ import { getSession, setSession } from '../lib/storage';
 import { success, type ServerClient } from '../lib/server-routes';
 
 type V1 = ServerClient['api']['v1'];
-export type AuditQuery = NonNullable<InferRequestType<V1['audit-log']['$get']>['query']>;
+type AuditQuery = NonNullable<InferRequestType<V1['audit-log']['$get']>['query']>;
 export type AuditFilters = Omit<AuditQuery, 'cursor' | 'pageSize'>;
-export type AuditPage = InferResponseType<V1['audit-log']['$get'], 200>;
+type AuditPage = InferResponseType<V1['audit-log']['$get'], 200>;
 export type AuditItem = AuditPage['items'][number];
 export type DossierRights = InferResponseType<V1['dossiers'][':id']['rights']['$get'], 200>;
 export type UserRights = InferResponseType<V1['users'][':id']['rights']['$get'], 200>;

@@ -9,7 +9,7 @@
  *   before it, so a display name like `=HYPERLINK(…)` stays text.
  */
 export const CSV_BOM = '\uFEFF';
-export const CSV_SEPARATOR = ';';
+const CSV_SEPARATOR = ';';
 
 const FORMULA_START = /^[=+\-@\t\r]/;
 const NEEDS_QUOTES = /[;,"\r\n]/;

@@ -15,9 +15,9 @@ interface Cursor { at: string; id: number }
 /** PostgreSQL's text of a timestamptz (`2031-03-01 12:00:00.123456+00`), the only `at` a cursor may carry. */
 const PG_TIMESTAMP = /^\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(\.\d{1,6})?([+-]\d\d(:?\d\d){0,2}|Z)?$/;
 
-export const encodeCursor = (c: Cursor) => Buffer.from(JSON.stringify([c.at, c.id])).toString('base64url');
+const encodeCursor = (c: Cursor) => Buffer.from(JSON.stringify([c.at, c.id])).toString('base64url');
 
-export function decodeCursor(text: string): Cursor {
+function decodeCursor(text: string): Cursor {
   try {
     const [at, id] = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as unknown[];
     if (typeof at === 'string' && PG_TIMESTAMP.test(at) && Number.isSafeInteger(id)) return { at, id: id as number };
@@ -83,7 +83,7 @@ export async function listAuditLog(db: DbOrTx, organisationId: string, filters: 
   return { items: shown.map(toItem), nextCursor: more && last ? encodeCursor({ at: last.atText, id: last.row.id }) : null };
 }
 
-export const AUDIT_CSV_HEADER = ['Tijdstip (UTC)', 'Actie', 'Uitkomst', 'Rol', 'Naam', 'Account-id', 'API-token', 'Onderwerp (soort)', 'Onderwerp-id', 'Onderwerp', 'Dossier-id', 'IP-adres', 'User-agent', 'Detail'];
+const AUDIT_CSV_HEADER = ['Tijdstip (UTC)', 'Actie', 'Uitkomst', 'Rol', 'Naam', 'Account-id', 'API-token', 'Onderwerp (soort)', 'Onderwerp-id', 'Onderwerp', 'Dossier-id', 'IP-adres', 'User-agent', 'Detail'];
 
 const csvOf = ({ row: r }: Row) =>
   csvLine([r.at, r.action, r.outcome, r.actorRole, r.actorDisplayName, r.actorUserId, r.actorTokenName, r.subjectType, r.subjectId, r.subjectLabel, r.dossierId, r.ipAddress, r.userAgent, r.detail ? JSON.stringify(r.detail) : null]);

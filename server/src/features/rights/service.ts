@@ -68,7 +68,7 @@ export async function userRights(db: DbOrTx, viewer: Principal, userId: string):
   if (!isUuid(userId)) return null;
   const [u] = await db.select().from(users).where(and(eq(users.id, userId), await visibleUsers(db, viewer)));
   if (!u || u.role === 'service') return null;
-  const role = u.role as Role;
+  const role = u.role;
   const seer = { role, organisationId: u.organisationId, user: { id: u.id } };
   const grant = dossierGrants[role];
   const readsDossiers = mayReadDossiers(person(role));
