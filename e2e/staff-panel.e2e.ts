@@ -209,6 +209,14 @@ describe('staff panel in the extension', () => {
     await panel.getByRole('heading', { name: 'Statussen' }).waitFor();
     await panel.getByLabel('Sluit de hulpvraag af: afgerond').waitFor();
     await checkPanel('16b-statussen');
+    await panel.getByRole('link', { name: 'Slapende accounts' }).click();
+    await panel.getByRole('heading', { name: 'Slapende accounts' }).waitFor();
+    await panel.getByLabel('Elke dag slapende accounts deactiveren, met een e-mail een week van tevoren').check();
+    await panel.getByLabel('Aantal maanden zonder aanmelding').fill('18');
+    await panel.getByRole('button', { name: 'Opslaan' }).click();
+    await panel.getByText('Opgeslagen. Accounts die 18 maanden niet zijn aangemeld, krijgen een e-mail en worden een week later gedeactiveerd.').waitFor();
+    await panel.getByText('Er zijn geen slapende accounts.').waitFor();
+    await checkPanel('16c-slapende-accounts');
     await panel.setViewportSize({ width: 1024, height: 768 });
     await panel.getByRole('link', { name: 'Dossiers' }).click();
     await panel.getByRole('link', { name: /Panelman, Joep/ }).click();

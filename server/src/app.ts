@@ -26,6 +26,7 @@ import { authRoutes } from './features/auth/routes.ts';
 import { passwordResetPages } from './features/password-reset/pages.ts';
 import { passwordResetRoutes } from './features/password-reset/routes.ts';
 import { userRoutes } from './features/users/routes.ts';
+import { sleepingRoutes } from './features/sleeping/routes.ts';
 import { createBackgroundWork } from './lib/background.ts';
 import { databaseUnavailable, isDatabaseUnavailable } from './db/unavailable.ts';
 import { AppError, toProblem, type ErrorCode } from './lib/errors.ts';
@@ -126,6 +127,7 @@ export function createApp(options: CreateAppOptions) {
     .route('/api/v1', activationRoutes)
     .route('/api/v1', accountRoutes)
     .route('/api/v1', userRoutes)
+    .route('/api/v1', sleepingRoutes)
     .route('/api/v1', apiTokenRoutes)
     .route('/', activationPages)
     .route('/', passwordResetPages);

@@ -25,6 +25,8 @@ export type InviteInput = InferRequestType<V1['users']['$post']>['json'];
 export type ParentMatch = InferResponseType<V1['parents']['$get'], 200>[number];
 export type ManagedNews = InferResponseType<V1['news']['manage']['$get'], 200>[number];
 export type HulpvraagStatus = InferResponseType<V1['hulpvraag-statuses']['$get'], 200>[number];
+export type SleepingAccount = InferResponseType<V1['sleeping-accounts']['$get'], 200>['items'][number];
+export type SleepingFilters = Pick<NonNullable<InferRequestType<V1['sleeping-accounts']['$get']>['query']>, 'role' | 'school'>;
 export type UserAction = 'resend-invitation' | 'deactivate' | 'reactivate' | 'reset-2fa' | 'end-sessions' | 'unlock';
 
 /** The three dossier tabs with dated items, by their path segment. */
@@ -88,6 +90,10 @@ export const adminApi = {
     } satisfies Record<UserAction, unknown>;
     await calls[action]();
   },
+  sleeping: async (filters: SleepingFilters, n = 1, size = 50) => success((await v1())['sleeping-accounts'].$get({ query: { ...present(filters), ...page(n, size) } })),
+  deactivateSleeping: async (json: { ids: string[] } | { all: true }) => success((await v1())['sleeping-accounts'].deactivate.$post({ json })),
+  sleepingSettings: async () => success((await v1())['sleeping-accounts'].settings.$get()),
+  saveSleepingSettings: async (json: { enabled: boolean; months: number }) => success((await v1())['sleeping-accounts'].settings.$put({ json })),
   parents: async (q: string) => success((await v1()).parents.$get({ query: { q } })),
   news: async () => success((await v1()).news.manage.$get()),
   statuses: async () => success((await v1())['hulpvraag-statuses'].$get()),

@@ -12,13 +12,14 @@ import { DossiersScreen } from './screens/dossiers-screen';
 import { HulpvragenScreen } from './screens/hulpvragen-screen';
 import { NewsScreen } from './screens/news-screen';
 import { StatusesScreen } from './screens/statuses-screen';
+import { SleepingScreen } from './screens/sleeping-screen';
 
 const menu: { key: AdminKey; href: string; active: (r: Route) => boolean }[] = [
   { key: 'menu_hulpvragen', href: '#/hulpvragen', active: (r) => r.name === 'hulpvragen' },
   { key: 'menu_dossiers', href: '#/dossiers', active: (r) => r.name === 'dossiers' || r.name === 'dossier-new' },
   { key: 'menu_kengetallen', href: '#/kengetallen', active: (r) => r.name === 'kengetallen' },
   { key: 'menu_planning', href: '#/planning', active: (r) => r.name === 'planning' },
-  { key: 'menu_beheer', href: '#/beheer/accounts', active: (r) => r.name === 'accounts' || r.name === 'news' || r.name === 'statuses' || r.name === 'audit' || r.name === 'rights' },
+  { key: 'menu_beheer', href: '#/beheer/accounts', active: (r) => r.name === 'accounts' || r.name === 'news' || r.name === 'statuses' || r.name === 'sleeping' || r.name === 'audit' || r.name === 'rights' },
 ];
 
 /** The staff panel: the session check, the top menu and the screen of the current route. */
@@ -63,7 +64,7 @@ export function AdminApp() {
         {(r.name === 'kengetallen' || r.name === 'planning') && (
           <main class="panel-main soon"><h1>{at(`menu_${r.name}`)}</h1><p>{at('soon')}</p></main>
         )}
-        {(r.name === 'accounts' || r.name === 'news' || r.name === 'statuses') && <BeheerScreen current={r.name} role={s.user.role} userId={s.user.id} />}
+        {(r.name === 'accounts' || r.name === 'news' || r.name === 'statuses' || r.name === 'sleeping') && <BeheerScreen current={r.name} role={s.user.role} userId={s.user.id} />}
         {(r.name === 'audit' || r.name === 'rights') && (
           <BeheerScreen current={r.name} role={s.user.role} userId={s.user.id}>
             {r.name === 'audit' ? <AuditScreen userId={s.user.id} actorId={r.actorId} dossierId={r.dossierId} /> : <RightsScreen kind={r.kind} id={r.id} />}
@@ -75,17 +76,18 @@ export function AdminApp() {
   );
 }
 
-function BeheerScreen({ current, role, userId, children }: { current: 'accounts' | 'news' | 'statuses' | 'audit' | 'rights'; role: string; userId: string; children?: ComponentChildren }) {
+function BeheerScreen({ current, role, userId, children }: { current: 'accounts' | 'news' | 'statuses' | 'sleeping' | 'audit' | 'rights'; role: string; userId: string; children?: ComponentChildren }) {
   return (
     <main class="panel-main">
       <h1 class="sr-only">{at('menu_beheer')}</h1>
       <nav class="subnav" aria-label={at('menu_beheer')}>
         <a href="#/beheer/accounts" aria-current={current === 'accounts' ? 'page' : undefined}>{at('accounts')}</a>
+        {(role === 'admin' || role === 'school') && <a href="#/beheer/slapend" aria-current={current === 'sleeping' ? 'page' : undefined}>{at('sleeping')}</a>}
         {role === 'admin' && <a href="#/beheer/nieuws" aria-current={current === 'news' ? 'page' : undefined}>{at('news')}</a>}
         {role === 'admin' && <a href="#/beheer/statussen" aria-current={current === 'statuses' ? 'page' : undefined}>{at('statuses')}</a>}
         {role === 'admin' && <a href="#/beheer/auditlog" aria-current={current === 'audit' ? 'page' : undefined}>{at('auditLog')}</a>}
       </nav>
-      {children ?? (current === 'accounts' ? <AccountsScreen userId={userId} role={role} /> : current === 'news' ? <NewsScreen /> : <StatusesScreen />)}
+      {children ?? (current === 'sleeping' ? <SleepingScreen role={role} /> : current === 'accounts' ? <AccountsScreen userId={userId} role={role} /> : current === 'news' ? <NewsScreen /> : <StatusesScreen />)}
     </main>
   );
 }

@@ -14,6 +14,7 @@ export type Route =
   | { name: 'accounts' }
   | { name: 'news' }
   | { name: 'statuses' }
+  | { name: 'sleeping' }
   | { name: 'audit'; actorId?: string; dossierId?: string }
   | { name: 'rights'; kind: 'dossier' | 'account'; id: string };
 
@@ -23,7 +24,7 @@ export function parseHash(hash: string): Route {
     case 'hulpvragen': return { name: 'hulpvragen' };
     case 'kengetallen': return { name: 'kengetallen' };
     case 'planning': return { name: 'planning' };
-    case 'beheer': return a === 'auditlog' || a === 'rechten' ? beheerAudit(a, b, c) : b !== undefined ? { name: 'accounts' } : a === 'nieuws' ? { name: 'news' } : a === 'statussen' ? { name: 'statuses' } : { name: 'accounts' };
+    case 'beheer': return a === 'auditlog' || a === 'rechten' ? beheerAudit(a, b, c) : b !== undefined ? { name: 'accounts' } : a === 'nieuws' ? { name: 'news' } : a === 'statussen' ? { name: 'statuses' } : a === 'slapend' ? { name: 'sleeping' } : { name: 'accounts' };
     case 'dossiers':
       if (a === 'nieuw') return { name: 'dossier-new' };
       if (!a) return { name: 'dossiers' };
@@ -48,6 +49,7 @@ function toHash(r: Route): string {
     case 'accounts': return '#/beheer/accounts';
     case 'news': return '#/beheer/nieuws';
     case 'statuses': return '#/beheer/statussen';
+    case 'sleeping': return '#/beheer/slapend';
     default: return `#/${r.name}`;
   }
 }

@@ -152,6 +152,11 @@ const matrix: Record<string, Row> = {
   'GET /api/v1/dossiers/{id}/rights/export': { action: 'audit.read', sessions: adminsOnly(orgWide(200)), token: { scope: 'audit:read', cells: orgWide(200) } },
   'GET /api/v1/users/{id}/rights': { action: 'audit.read', sessions: adminsOnly(orgWide(200)), token: { scope: 'audit:read', cells: orgWide(200) } },
   'GET /api/v1/users/{id}/rights/export': { action: 'audit.read', sessions: adminsOnly(orgWide(200)), token: { scope: 'audit:read', cells: orgWide(200) } },
+  // Slapende accounts: listed like the accounts; deactivated in one step by those who manage them (the target: a sleeping parent of the target's dossier), never by a token; the setting is the admins'.
+  'GET /api/v1/sleeping-accounts': { action: 'user.list', sessions: staffOnly(200), token: { scope: 'users:read', cells: all(200) } },
+  'POST /api/v1/sleeping-accounts/deactivate': { action: 'user.deactivateSleeping', sessions: accounts(200), token: null },
+  'GET /api/v1/sleeping-accounts/settings': { action: 'sleeping.manage', sessions: adminsOnly(all(200)), token: null },
+  'PUT /api/v1/sleeping-accounts/settings': { action: 'sleeping.manage', sessions: adminsOnly(all(200)), token: null },
 };
 
 /** A fresh item of a dossier tab for the target (fresh, so that a DELETE has something to delete). */
@@ -204,6 +209,13 @@ const orgOf = (target: Target) => (target === 'otherOrg' ? w.orgB.id : w.orgA.id
 /** A fresh parent of the target's dossier, in the given state. */
 async function parentOf(target: Target, status: UserStatus) {
   const parent = await makeUser(t.db, orgOf(target), 'parent', { status });
+  await linkGuardian(t.db, w.dossiers[target].id, parent.id);
+  return parent.id;
+}
+
+/** A fresh parent of the target's dossier, invited years ago and never logged in: sleeping. */
+async function sleepingParentOf(target: Target) {
+  const parent = await makeUser(t.db, orgOf(target), 'parent', { status: 'active', createdAt: new Date('2020-01-01T00:00:00Z') });
   await linkGuardian(t.db, w.dossiers[target].id, parent.id);
   return parent.id;
 }
@@ -305,6 +317,10 @@ async function requestFor(route: string, target: Target, actor: Actor | Scope): 
     case 'GET /api/v1/dossiers/{id}/rights/export': return [`/api/v1/dossiers/${d}/rights/export`, {}];
     case 'GET /api/v1/users/{id}/rights': return [`/api/v1/users/${w.guardianOf[target].id}/rights`, {}];
     case 'GET /api/v1/users/{id}/rights/export': return [`/api/v1/users/${w.guardianOf[target].id}/rights/export`, {}];
+    case 'GET /api/v1/sleeping-accounts': return ['/api/v1/sleeping-accounts', {}];
+    case 'POST /api/v1/sleeping-accounts/deactivate': return ['/api/v1/sleeping-accounts/deactivate', jsonRequest('POST', { ids: [await sleepingParentOf(target)] })];
+    case 'GET /api/v1/sleeping-accounts/settings': return ['/api/v1/sleeping-accounts/settings', {}];
+    case 'PUT /api/v1/sleeping-accounts/settings': return ['/api/v1/sleeping-accounts/settings', jsonRequest('PUT', { enabled: false, months: 12 })];
   }
   const tab = /^(GET|POST|PATCH|DELETE) \/api\/v1\/(?:dossiers\/\{id\}\/)?(aanpak|tlv|overlegronden)(\/\{id\})?(\/attachments)?$/.exec(route);
   if (tab) {

@@ -8,6 +8,8 @@ export type MailTemplate =
   | { template: 'password_reset'; displayName: string; organisation: string; username: string; link: string }
   | { template: 'password_known'; displayName: string; organisation: string; username: string; minutes: number }
   | { template: 'totp_reset'; displayName: string; organisation: string; username: string; link: string }
+  /** Slapende accounts: the daily job's warning, a week (at least) before it deactivates the account. */
+  | { template: 'sleeping_warning'; displayName: string; organisation: string; username: string; dateNl: string; dateEn: string; activated: boolean }
   /** Beheer → Mailsjablonen: subject and body as filled in from the organisation's template, and its closing text. */
   | { template: 'workflow'; organisation: string; subject: string; body: string; closing: string };
 
@@ -26,6 +28,33 @@ function parts(m: MailTemplate): Parts {
     case 'workflow':
       // Written by the organisation in its own words (Dutch); there is no English half.
       return { subject: m.subject, nl: [...paragraphs(m.body), ...paragraphs(m.closing)], en: [] };
+    case 'sleeping_warning':
+      return m.activated
+        ? {
+            subject: `Log in vóór ${m.dateNl} om uw account te houden / Log in to keep your account`,
+            nl: [
+              `Beste ${m.displayName},`,
+              `U heeft al lange tijd niet ingelogd bij Kindkans (${m.organisation}) met uw account ${m.username}.`,
+              `Log in vóór ${m.dateNl} om uw account te houden. Doet u dat niet, dan wordt uw account op die dag gedeactiveerd. U kunt dan niet meer inloggen tot de school of de beheerder het account weer activeert.`,
+              'Inloggen gaat zoals altijd: in de Kindkans-extensie, met uw wachtwoord en een code uit uw authenticator-app.',
+            ],
+            en: [
+              `You have not logged in to Kindkans (${m.organisation}) with your account ${m.username} for a long time.`,
+              `Log in before ${m.dateEn} to keep your account. If you do not, your account will be deactivated on that day, and you cannot log in until your school or the administrator reactivates it.`,
+            ],
+          }
+        : {
+            subject: `Activeer uw account vóór ${m.dateNl} / Activate your account`,
+            nl: [
+              `Beste ${m.displayName},`,
+              `Er is lang geleden een Kindkans-account voor u gemaakt bij ${m.organisation} (gebruikersnaam ${m.username}), maar het is nooit gebruikt.`,
+              `Activeer het en log in vóór ${m.dateNl} om het te houden. Doet u dat niet, dan wordt het account op die dag gedeactiveerd. Werkt de link uit de uitnodiging niet meer? Vraag de school of de beheerder om een nieuwe uitnodiging.`,
+            ],
+            en: [
+              `A Kindkans account was made for you at ${m.organisation} long ago (username ${m.username}), but it was never used.`,
+              `Activate it and log in before ${m.dateEn} to keep it; otherwise it will be deactivated on that day. If the invitation link no longer works, ask your school or the administrator for a new invitation.`,
+            ],
+          };
     case 'welcome':
       return {
         subject: 'Welkom, nieuwe gebruiker / Welcome to Kindkans',
