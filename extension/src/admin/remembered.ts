@@ -1,5 +1,6 @@
 // Filters remembered per user between visits (storage.local, keyed by the user's id). Only
-// choices from fixed lists are kept (school, role, status, last login) — never a typed name or
+// choices from fixed lists are kept (school, role, status, last login, audit outcome) and the
+// audit log's action filter (an action name, never personal) — never a typed name or
 // birth date: storage.local outlives the session and holds nothing personal.
 import { browser } from '../lib/browser';
 
