@@ -6,6 +6,8 @@ import { docsRoutes } from './features/docs/routes.ts';
 import { healthRoutes } from './features/health/routes.ts';
 import { organisationRoutes } from './features/organisations/routes.ts';
 import { accessLogRoutes } from './features/access-log/routes.ts';
+import { auditLogRoutes } from './features/audit-log/routes.ts';
+import { rightsRoutes } from './features/rights/routes.ts';
 import { apiTokenRoutes } from './features/api-tokens/routes.ts';
 import { attachmentRoutes } from './features/attachments/routes.ts';
 import { dossierRoutes } from './features/dossiers/routes.ts';
@@ -71,6 +73,7 @@ const openApiConfig = (publicUrl: string) => ({
     { name: 'Attachments', description: 'Bijlagen: metadata, download and upload' },
     { name: 'Staff', description: 'Schools and accounts (school staff, coordinators, admins; API tokens with users:* scopes)' },
     { name: 'Kengetallen', description: "The organisation's figures and their CSV (coordinators, admins; API tokens with dossiers:read)" },
+    { name: 'Audit', description: 'The audit log and who may see what (admins; API tokens with audit:read)' },
     { name: 'API tokens', description: "An organisation's tokens for integrations (admins with a session only)" },
   ],
 });
@@ -124,6 +127,8 @@ export function createApp(options: CreateAppOptions) {
     .route('/api/v1', mailTemplateRoutes)
     .route('/api/v1', accessLogRoutes)
     .route('/api/v1', kengetallenRoutes)
+    .route('/api/v1', auditLogRoutes)
+    .route('/api/v1', rightsRoutes)
     .route('/api/v1', authRoutes)
     .route('/api/v1', passwordResetRoutes)
     .route('/api/v1', activationRoutes)

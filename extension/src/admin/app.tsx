@@ -1,3 +1,4 @@
+import type { ComponentChildren } from 'preact';
 import { sendToBackground } from '../lib/messages';
 import { lang } from '../stores/settings';
 import { at, type AdminKey } from './i18n';
@@ -5,6 +6,8 @@ import { ConfirmDialog } from './parts/confirm';
 import { route, type Route } from './router';
 import { session, sessionLoaded } from './session';
 import { AccountsScreen } from './screens/accounts-screen';
+import { AuditScreen } from './screens/audit-screen';
+import { RightsScreen } from './screens/rights-screen';
 import { DossiersScreen } from './screens/dossiers-screen';
 import { HulpvragenScreen } from './screens/hulpvragen-screen';
 import { KengetallenScreen } from './screens/kengetallen-screen';
@@ -15,8 +18,8 @@ import { AutomationScreen } from './screens/automation-screen';
 import { MailTemplatesScreen } from './screens/mail-templates-screen';
 import { wt } from './i18n-workflow';
 
-type BeheerRoute = 'accounts' | 'news' | 'statuses' | 'sleeping' | 'automation' | 'mail-templates';
-const beheerRoutes: string[] = ['accounts', 'news', 'statuses', 'sleeping', 'automation', 'mail-templates'] satisfies BeheerRoute[];
+type BeheerRoute = 'accounts' | 'news' | 'statuses' | 'sleeping' | 'automation' | 'mail-templates' | 'audit' | 'rights';
+const beheerRoutes: string[] = ['accounts', 'news', 'statuses', 'sleeping', 'automation', 'mail-templates', 'audit', 'rights'] satisfies BeheerRoute[];
 
 const menu: { key: AdminKey; href: string; active: (r: Route) => boolean }[] = [
   { key: 'menu_hulpvragen', href: '#/hulpvragen', active: (r) => r.name === 'hulpvragen' },
@@ -69,14 +72,18 @@ export function AdminApp() {
         {r.name === 'planning' && (
           <main class="panel-main soon"><h1>{at(`menu_${r.name}`)}</h1><p>{at('soon')}</p></main>
         )}
-        {beheerRoutes.includes(r.name) && <BeheerScreen current={r.name as BeheerRoute} role={s.user.role} userId={s.user.id} />}
+        {beheerRoutes.includes(r.name) && (
+          <BeheerScreen current={r.name as BeheerRoute} role={s.user.role} userId={s.user.id}>
+            {r.name === 'audit' ? <AuditScreen userId={s.user.id} actorId={r.actorId} dossierId={r.dossierId} /> : r.name === 'rights' ? <RightsScreen kind={r.kind} id={r.id} /> : undefined}
+          </BeheerScreen>
+        )}
       </div>
       <ConfirmDialog />
     </>
   );
 }
 
-function BeheerScreen({ current, role, userId }: { current: BeheerRoute; role: string; userId: string }) {
+function BeheerScreen({ current, role, userId, children }: { current: BeheerRoute; role: string; userId: string; children?: ComponentChildren }) {
   return (
     <main class="panel-main">
       <h1 class="sr-only">{at('menu_beheer')}</h1>
@@ -87,9 +94,10 @@ function BeheerScreen({ current, role, userId }: { current: BeheerRoute; role: s
         {role === 'admin' && <a href="#/beheer/statussen" aria-current={current === 'statuses' ? 'page' : undefined}>{at('statuses')}</a>}
         {role === 'admin' && <a href="#/beheer/automatisering" aria-current={current === 'automation' ? 'page' : undefined}>{wt('automation')}</a>}
         {role === 'admin' && <a href="#/beheer/mailsjablonen" aria-current={current === 'mail-templates' ? 'page' : undefined}>{wt('mailTemplates')}</a>}
+        {role === 'admin' && <a href="#/beheer/auditlog" aria-current={current === 'audit' ? 'page' : undefined}>{at('auditLog')}</a>}
       </nav>
-      {current === 'automation' ? <AutomationScreen /> : current === 'mail-templates' ? <MailTemplatesScreen /> :
-        current === 'sleeping' ? <SleepingScreen role={role} /> : current === 'accounts' ? <AccountsScreen userId={userId} role={role} /> : current === 'news' ? <NewsScreen /> : <StatusesScreen />}
+      {children ?? (current === 'automation' ? <AutomationScreen /> : current === 'mail-templates' ? <MailTemplatesScreen /> :
+        current === 'sleeping' ? <SleepingScreen role={role} /> : current === 'accounts' ? <AccountsScreen userId={userId} role={role} /> : current === 'news' ? <NewsScreen /> : <StatusesScreen />)}
     </main>
   );
 }

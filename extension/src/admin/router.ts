@@ -16,7 +16,9 @@ export type Route =
   | { name: 'statuses' }
   | { name: 'sleeping' }
   | { name: 'automation' }
-  | { name: 'mail-templates' };
+  | { name: 'mail-templates' }
+  | { name: 'audit'; actorId?: string; dossierId?: string }
+  | { name: 'rights'; kind: 'dossier' | 'account'; id: string };
 
 /** Beheer → Automatisering and Mailsjablonen, by their path segment. */
 const workflowScreens: Record<string, 'automation' | 'mail-templates'> = { automatisering: 'automation', mailsjablonen: 'mail-templates' };
@@ -29,7 +31,7 @@ export function parseHash(hash: string): Route {
     case 'hulpvragen': return { name: 'hulpvragen' };
     case 'kengetallen': return { name: 'kengetallen' };
     case 'planning': return { name: 'planning' };
-    case 'beheer': return b !== undefined ? { name: 'accounts' } : a === 'nieuws' ? { name: 'news' } : a === 'statussen' ? { name: 'statuses' } : a === 'slapend' ? { name: 'sleeping' } : { name: 'accounts' };
+    case 'beheer': return a === 'auditlog' || a === 'rechten' ? beheerAudit(a, b, c) : b !== undefined ? { name: 'accounts' } : a === 'nieuws' ? { name: 'news' } : a === 'statussen' ? { name: 'statuses' } : a === 'slapend' ? { name: 'sleeping' } : { name: 'accounts' };
     case 'dossiers':
       if (a === 'nieuw') return { name: 'dossier-new' };
       if (!a) return { name: 'dossiers' };
@@ -38,8 +40,17 @@ export function parseHash(hash: string): Route {
   }
 }
 
+/** `#/beheer/auditlog[/account|dossier/<id>]` and `#/beheer/rechten/dossier|account/<id>`. */
+function beheerAudit(a: 'auditlog' | 'rechten', kind?: string, id?: string): Route {
+  const known = (kind === 'dossier' || kind === 'account') && id ? kind : null;
+  if (a === 'rechten') return known ? { name: 'rights', kind: known, id: id! } : { name: 'accounts' };
+  return known === 'account' ? { name: 'audit', actorId: id! } : known === 'dossier' ? { name: 'audit', dossierId: id! } : { name: 'audit' };
+}
+
 function toHash(r: Route): string {
   switch (r.name) {
+    case 'audit': return `#/beheer/auditlog${r.actorId ? `/account/${r.actorId}` : r.dossierId ? `/dossier/${r.dossierId}` : ''}`;
+    case 'rights': return `#/beheer/rechten/${r.kind}/${r.id}`;
     case 'dossiers': return r.id ? `#/dossiers/${r.id}/${r.tab ?? 'basisgegevens'}${r.hulpvraagId ? `/${r.hulpvraagId}` : ''}` : '#/dossiers';
     case 'dossier-new': return '#/dossiers/nieuw';
     case 'accounts': return '#/beheer/accounts';

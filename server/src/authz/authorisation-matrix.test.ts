@@ -155,6 +155,15 @@ const matrix: Record<string, Row> = {
   'GET /api/v1/dossiers/{id}/overlegronden/candidates': { action: 'entry.write', sessions: write(200), token: { scope: 'dossiers:write', cells: orgWide(200) } },
   'GET /api/v1/parents': { action: 'parent.search', sessions: { ...staffOnly(200), coordinator: all(403) }, token: { scope: 'users:read', cells: all(200) } },
   'POST /api/v1/users/{id}/end-sessions': { action: 'user.endSessions', sessions: accounts(204), token: { scope: 'users:write', cells: orgWide(204) } },
+  // Beheer → Auditlog and Rechten (issue 11): admins and audit:read tokens, within their
+  // organisation. The account routes' target is the guardian of the target's dossier (a token
+  // sees no admins, but a parent is a person it sees).
+  'GET /api/v1/audit-log': { action: 'audit.read', sessions: adminsOnly(all(200)), token: { scope: 'audit:read', cells: all(200) } },
+  'GET /api/v1/audit-log/export': { action: 'audit.read', sessions: adminsOnly(all(200)), token: { scope: 'audit:read', cells: all(200) } },
+  'GET /api/v1/dossiers/{id}/rights': { action: 'audit.read', sessions: adminsOnly(orgWide(200)), token: { scope: 'audit:read', cells: orgWide(200) } },
+  'GET /api/v1/dossiers/{id}/rights/export': { action: 'audit.read', sessions: adminsOnly(orgWide(200)), token: { scope: 'audit:read', cells: orgWide(200) } },
+  'GET /api/v1/users/{id}/rights': { action: 'audit.read', sessions: adminsOnly(orgWide(200)), token: { scope: 'audit:read', cells: orgWide(200) } },
+  'GET /api/v1/users/{id}/rights/export': { action: 'audit.read', sessions: adminsOnly(orgWide(200)), token: { scope: 'audit:read', cells: orgWide(200) } },
   // Slapende accounts: listed like the accounts; deactivated in one step by those who manage them (the target: a sleeping parent of the target's dossier), never by a token; the setting is the admins'.
   'GET /api/v1/sleeping-accounts': { action: 'user.list', sessions: staffOnly(200), token: { scope: 'users:read', cells: all(200) } },
   'POST /api/v1/sleeping-accounts/deactivate': { action: 'user.deactivateSleeping', sessions: accounts(200), token: null },
@@ -340,6 +349,12 @@ async function requestFor(route: string, target: Target, actor: Actor | Scope): 
     }
     case 'GET /api/v1/dossiers/{id}/overlegronden/candidates': return [`/api/v1/dossiers/${d}/overlegronden/candidates`, {}];
     case 'POST /api/v1/users/{id}/end-sessions': return [`/api/v1/users/${await parentOf(target, 'active')}/end-sessions`, { method: 'POST' }];
+    case 'GET /api/v1/audit-log': return ['/api/v1/audit-log?outcome=denied&pageSize=5', {}];
+    case 'GET /api/v1/audit-log/export': return ['/api/v1/audit-log/export?action=dossier.*', {}];
+    case 'GET /api/v1/dossiers/{id}/rights': return [`/api/v1/dossiers/${d}/rights`, {}];
+    case 'GET /api/v1/dossiers/{id}/rights/export': return [`/api/v1/dossiers/${d}/rights/export`, {}];
+    case 'GET /api/v1/users/{id}/rights': return [`/api/v1/users/${w.guardianOf[target].id}/rights`, {}];
+    case 'GET /api/v1/users/{id}/rights/export': return [`/api/v1/users/${w.guardianOf[target].id}/rights/export`, {}];
     case 'GET /api/v1/sleeping-accounts': return ['/api/v1/sleeping-accounts', {}];
     case 'POST /api/v1/sleeping-accounts/deactivate': return ['/api/v1/sleeping-accounts/deactivate', jsonRequest('POST', { ids: [await sleepingParentOf(target)] })];
     case 'GET /api/v1/sleeping-accounts/settings': return ['/api/v1/sleeping-accounts/settings', {}];

@@ -10,8 +10,11 @@ import type { Principal, Scope } from './principal.ts';
 interface Rule {
   roles: readonly Role[];
   scope: Scope | null;
-  check?: (principal: Principal, target: Target) => boolean;
+  check?: (principal: Judged, target: Target) => boolean;
 }
+
+/** What a rule looks at of a principal: the caller, or another one (the rights view judges others). */
+export type Judged = Pick<Principal, 'kind' | 'role' | 'scopes'>;
 
 /** What an action acts on, where the rule depends on it. */
 export interface Target {
@@ -93,6 +96,8 @@ const rules = {
   'token.list': { roles: ['admin'], scope: null },
   'token.create': { roles: ['admin'], scope: null },
   'token.revoke': { roles: ['admin'], scope: null },
+  /** Beheer → Auditlog and Rechten inzien (issue 11): the audit log, its export, and who may see what. */
+  'audit.read': { roles: ['admin'], scope: 'audit:read' },
 } as const satisfies Record<string, Rule>;
 
 export type Action = keyof typeof rules;
@@ -102,12 +107,12 @@ export const actions = Object.keys(rules) as Action[];
 export type Refusal = 'forbidden' | 'insufficient_scope';
 
 /** Null when `principal` may take `action` (on `target`), else the reason it may not. */
-export function refusalOf(principal: Principal, action: Action, target: Target = {}): Refusal | null {
+export function refusalOf(principal: Judged, action: Action, target: Target = {}): Refusal | null {
   const rule: Rule = rules[action];
   if (principal.kind === 'token') {
     if (rule.scope === null) return 'forbidden';
     if (!principal.scopes.includes(rule.scope)) return 'insufficient_scope';
-  } else if (!rule.roles.includes(principal.role)) {
+  } else if (!(rule.roles as readonly string[]).includes(principal.role)) {
     return 'forbidden';
   }
   return rule.check && !rule.check(principal, target) ? 'forbidden' : null;

@@ -18,19 +18,35 @@ import type { Principal } from './principal.ts';
  * Invisible answers 404, like nonexistent. (Column references are written out table-qualified:
  * drizzle leaves them bare in single-table selects.)
  */
-export function visibleDossiers(principal: Principal): SQL {
+export function visibleDossiers(principal: Seer): SQL {
   const sameOrganisation = eq(dossiers.organisationId, principal.organisationId);
-  switch (principal.role) {
-    case 'parent':
+  switch (dossierGrants[principal.role]) {
+    case 'guardian':
       return and(sameOrganisation, sql`exists (select 1 from guardians g where g.dossier_id = "dossiers"."id" and g.user_id = ${principal.user.id})`)!;
     case 'school':
       return and(sameOrganisation, sql`"dossiers"."school_id" in (select ss.school_id from staff_schools ss where ss.user_id = ${principal.user.id})`)!;
-    case 'coordinator':
-    case 'admin':
-    case 'service':
+    case 'organisation':
       return sameOrganisation;
   }
 }
+
+/** Why a principal sees a dossier: linked as its guardian, staff of its school, or by role in its organisation. */
+export type DossierGrant = 'guardian' | 'school' | 'organisation';
+
+/**
+ * The one statement of which grant each role has, read both ways: `visibleDossiers` filters with
+ * it, and the rights view (features/rights) inverts it to list who sees a dossier and why.
+ */
+export const dossierGrants = {
+  parent: 'guardian',
+  school: 'school',
+  coordinator: 'organisation',
+  admin: 'organisation',
+  service: 'organisation',
+} as const satisfies Record<Principal['role'], DossierGrant>;
+
+/** What the visibility filters look at of a principal (the caller's, or another's in the rights view). */
+export interface Seer { role: Principal['role']; organisationId: string; user: { id: string } }
 
 /** Schools this principal may search: school staff their own, everyone else the organisation's. */
 export function visibleSchools(principal: Principal): SQL {
@@ -115,7 +131,7 @@ export function visibleEntries(principal: Principal, options: { includeArchived?
 }
 
 /** Parents see only what staff marked *zichtbaar voor ouders*; staff and tokens see everything they may see. */
-export function parentsSeeOnlyShared(principal: Principal, visibleToParents: AnyPgColumn): SQL | undefined {
+export function parentsSeeOnlyShared(principal: Pick<Principal, 'role'>, visibleToParents: AnyPgColumn): SQL | undefined {
   return principal.role === 'parent' ? eq(visibleToParents, true) : undefined;
 }
 

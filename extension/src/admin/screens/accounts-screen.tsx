@@ -104,6 +104,7 @@ export function AccountsScreen({ userId, role }: { userId: string; role: string 
                 <td><span class={`tag tag-${u.status}`}>{at(`status_${u.status}`)}</span></td>
                 <td>{u.lastLoginAt ? formatDateTime(u.lastLoginAt) : at('login_never')}</td>
                 <td class="actions-cell">
+                  {role === 'admin' && <a class="button button-small" href={`#/beheer/rechten/account/${u.id}`} aria-label={at('rightsOf', { name: u.displayName })}>{at('rights')}</a>}
                   {role !== 'coordinator' && actionsFor(u, userId).map((a) => (
                     <button key={a} type="button" class="button button-small" aria-label={`${at(actionLabels[a])}: ${u.displayName}`} onClick={() => void act(u, a)}>{at(actionLabels[a])}</button>
                   ))}

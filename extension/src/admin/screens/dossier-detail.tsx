@@ -45,6 +45,7 @@ export function DossierDetail({ id, tab, hulpvraagId, user, onChanged }: { id: s
         {user.role === 'admin' && !d.anonymised && (
           <button type="button" class="button button-danger button-small" onClick={() => setAnonymising(true)}>{at('anonymiseDossier')}</button>
         )}
+        {user.role === 'admin' && <p><a href={`#/beheer/rechten/dossier/${d.id}`}>{at('rights')}</a></p>}
       </header>
       {anonymising && (
         <AnonymiseDialog

@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { bigint, index, jsonb, pgTable, text, uuid } from 'drizzle-orm/pg-core';
 import { instant } from './columns.ts';
 
@@ -34,8 +35,11 @@ export const auditLog = pgTable(
     detail: jsonb('detail'),
   },
   (t) => [
-    index('audit_log_dossier_idx').on(t.dossierId, t.at.desc()),
-    index('audit_log_org_idx').on(t.organisationId, t.at.desc()),
-    index('audit_log_actor_idx').on(t.actorUserId, t.at.desc()),
+    // Each ends in `id`: the audit log screen pages by keyset on (at, id), newest first (issue 11).
+    index('audit_log_dossier_idx').on(t.dossierId, t.at.desc(), t.id.desc()),
+    index('audit_log_org_idx').on(t.organisationId, t.at.desc(), t.id.desc()),
+    index('audit_log_actor_idx').on(t.actorUserId, t.at.desc(), t.id.desc()),
+    // Refused and failed entries are few among the reads: their own small index serves the outcome filter.
+    index('audit_log_refusals_idx').on(t.organisationId, t.outcome, t.at.desc(), t.id.desc()).where(sql`${t.outcome} <> 'success'`),
   ],
 );
