@@ -38,8 +38,8 @@ async function hulpvraag(orgId: string, dossierId: string, date: string, status:
   }
   return h!.id;
 }
-async function tlv(orgId: string, dossierId: string, endDate: string, tlvStatus: 'toegekend' | 'aangevraagd' = 'toegekend') {
-  const [row] = await t.db.insert(dossierEntries).values({ organisationId: orgId, dossierId, kind: 'tlv', date: '2024-08-01', title: 'TLV', tlvType: 'sbo', tlvStatus, startDate: '2024-08-01', endDate }).returning();
+async function tlv(orgId: string, dossierId: string, endDate: string, tlvStatus: 'toegekend' | 'aangevraagd' = 'toegekend', archivedAt: Date | null = null) {
+  const [row] = await t.db.insert(dossierEntries).values({ organisationId: orgId, dossierId, kind: 'tlv', date: '2024-08-01', title: 'TLV', tlvType: 'sbo', tlvStatus, startDate: '2024-08-01', endDate, archivedAt }).returning();
   return row!.id;
 }
 
@@ -77,6 +77,7 @@ beforeAll(async () => {
   await tlv(orgA.id, a2.id, '2026-05-15'); // 4 months: not yet
   await tlv(orgA.id, a1, '2026-01-10'); // already ended
   await tlv(orgA.id, a2.id, '2026-02-01', 'aangevraagd'); // not granted
+  await tlv(orgA.id, a1, '2026-03-01', 'toegekend', new Date('2025-12-01T10:00:00Z')); // archived: out of every list
   tlvBoundary = await tlv(orgA.id, a2.id, '2026-04-15'); // exactly 3 months: included
   await tlv(orgB.id, b1.id, '2026-02-01'); // another organisation
 });

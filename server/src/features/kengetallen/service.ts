@@ -123,7 +123,7 @@ export const tlvExpiringQuery = (f: Filters, limit: number | null) => sql`
   from dossier_entries e
   join dossiers d on d.id = e.dossier_id
   join schools sc on sc.id = d.school_id
-  where e.organisation_id = ${f.organisationId} and e.kind = 'tlv' and e.tlv_status = 'toegekend'
+  where e.organisation_id = ${f.organisationId} and e.kind = 'tlv' and e.tlv_status = 'toegekend' and e.archived_at is null
     and e.end_date >= ${f.today}::date and e.end_date <= ${f.tlvUntil}::date${f.school ? sql` and d.school_id = ${f.school.id}` : sql``}
   order by e.end_date, d.last_name, d.first_name, e.id${limit === null ? sql`` : sql` limit ${limit}`}`;
 
