@@ -3,17 +3,19 @@
 import { useCallback, useState } from 'preact/hooks';
 import { errorMessage } from '../../lib/errors';
 import { formatDate, formatDateTime, formatStatus } from '../../lib/format';
-import { useLoad } from '../../components/use-load';
-import { adminApi, type Hulpvraag } from '../api';
+import { useLoad, type Loaded } from '../../components/use-load';
+import { adminApi, type Hulpvraag, type HulpvraagStatus } from '../api';
 import { at } from '../i18n';
 import { Attachments } from '../parts/attachments';
 import { go } from '../router';
+import { StatusText, useStatuses } from '../parts/statuses';
 import { HulpvraagForm, StatusForm } from './hulpvraag-forms';
 
 type Mode = 'view' | 'status' | 'history' | 'edit' | 'new';
 
 export function HulpvraagTab({ dossierId, hulpvraagId }: { dossierId: string; hulpvraagId?: string | undefined }) {
   const list = useLoad(useCallback(() => adminApi.hulpvragen(dossierId), [dossierId]));
+  const statuses = useStatuses();
   const [mode, setMode] = useState<Mode>('view');
   const openId = hulpvraagId ?? list.data?.items[0]?.id;
   const open = (id: string) => { setMode('view'); go({ name: 'dossiers', id: dossierId, tab: 'hulpvraag', hulpvraagId: id }); };
@@ -36,7 +38,7 @@ export function HulpvraagTab({ dossierId, hulpvraagId }: { dossierId: string; hu
                   {!h.visibleToParents && <span class="tag tag-muted">{at('hiddenFromParents')}</span>}
                   {h.attachmentCount > 0 && <span class="tag tag-muted">{at('fileCount', { n: h.attachmentCount })}</span>}
                 </td>
-                <td>{formatStatus(h.status)}</td>
+                <td><StatusText name={h.status} statuses={statuses.data} /></td>
               </tr>
             ))}
           </tbody>
@@ -45,12 +47,12 @@ export function HulpvraagTab({ dossierId, hulpvraagId }: { dossierId: string; hu
       {mode === 'new' && (
         <HulpvraagForm dossierId={dossierId} onCancel={() => setMode('view')} onSaved={(h) => { list.reload(); open(h.id); }} />
       )}
-      {openId && mode !== 'new' && <HulpvraagDetail key={openId} id={openId} mode={mode} setMode={setMode} onChanged={list.reload} />}
+      {openId && mode !== 'new' && <HulpvraagDetail key={openId} id={openId} statuses={statuses} mode={mode} setMode={setMode} onChanged={list.reload} />}
     </div>
   );
 }
 
-function HulpvraagDetail({ id, mode, setMode, onChanged }: { id: string; mode: Mode; setMode: (m: Mode) => void; onChanged: () => void }) {
+function HulpvraagDetail({ id, statuses, mode, setMode, onChanged }: { id: string; statuses: Loaded<HulpvraagStatus[]>; mode: Mode; setMode: (m: Mode) => void; onChanged: () => void }) {
   const loaded = useLoad(useCallback(() => adminApi.hulpvraag(id), [id]));
   const h = loaded.data;
   if (loaded.error) return <p class="alert alert-error" role="alert">{errorMessage(loaded.error)}</p>;
@@ -67,12 +69,12 @@ function HulpvraagDetail({ id, mode, setMode, onChanged }: { id: string; mode: M
         {action('history', at('statusInfo'))}
         {action('edit', at('editHulpvraag'))}
       </div>
-      {mode === 'status' && <StatusForm hulpvraag={h} onCancel={() => setMode('view')} onSaved={changed} />}
+      {mode === 'status' && <StatusForm hulpvraag={h} statuses={statuses} onCancel={() => setMode('view')} onSaved={changed} />}
       {mode === 'history' && <StatusHistory id={h.id} />}
       {mode === 'edit' && <HulpvraagForm dossierId={h.dossierId} hulpvraag={h} onCancel={() => setMode('view')} onSaved={changed} />}
       <dl class="details">
         <dt>{at('hulpvraagDate')}</dt><dd>{formatDate(h.date)}</dd>
-        <dt>{at('status')}</dt><dd>{formatStatus(h.status)}</dd>
+        <dt>{at('status')}</dt><dd><StatusText name={h.status} statuses={statuses.data} /></dd>
         <dt>{at('description')}</dt><dd class="pre">{h.description || '—'}</dd>
         <dt>{at('coordinator')}</dt><dd>{h.coordinator?.displayName ?? at('none')}</dd>
         <dt>{at('labels')}</dt><dd>{h.labels.length ? h.labels.map((l) => <span key={l} class="tag">{l}</span>) : at('none')}</dd>
