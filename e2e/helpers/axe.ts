@@ -6,7 +6,7 @@ import { ARTIFACTS } from './server';
 
 const axeSource = readFileSync(resolve('node_modules/axe-core/axe.min.js'), 'utf8');
 
-export interface AxeViolation {
+interface AxeViolation {
   id: string;
   impact: string | null;
   help: string;
@@ -19,7 +19,7 @@ interface Evaluating {
   evaluate<T>(fn: () => T | Promise<T>): Promise<T>;
 }
 
-export async function seriousViolations(page: Evaluating): Promise<AxeViolation[]> {
+async function seriousViolations(page: Evaluating): Promise<AxeViolation[]> {
   // Evaluated through the driver (DevTools or WebDriver BiDi): the page's CSP forbids inline scripts.
   if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(axeSource);
   const violations = await page.evaluate(async () => {

@@ -2,7 +2,7 @@
 // data made through the API, for the steps whose subject is not the invitation or the
 // activation page itself. The demo admin and parent come ready from the server's first start
 // (see startKindkans), so no spec activates an admin.
-import { activate, login, type Account, type Kindkans } from './server';
+import { login, type Account, type Kindkans } from './server';
 
 interface Page1<T> { items: T[]; total: number }
 
@@ -23,9 +23,4 @@ export async function inviteParent(server: Kindkans, token: string, email: strin
   const { dossierId } = await demoDossier(server, token);
   const created = await server.api.call<{ username: string; status: string }>('POST', '/users', { role: 'parent', email, displayName, dossierIds: [dossierId] }, token);
   return { ...created, dossierId };
-}
-
-/** A parent whose invitation mail has arrived, activated through the API (not the page). */
-export async function activateParent(server: Kindkans, email: string, password: string, displayName: string): Promise<Account> {
-  return activate(server.api, await server.smtp.activationToken(email), password, displayName);
 }
