@@ -5,6 +5,15 @@ import { readFileSync } from 'node:fs';
 import { totpCode } from '../../server/src/lib/totp.ts';
 import { multipart, pdfBytes, sha256, WORLD_PASSWORD, type Account, type Family, type World } from './world.ts';
 
+/**
+ * The keep-alive timeout the soak's server runs with. Node's fetch (undici) keeps idle sockets up
+ * to the server's `Keep-Alive: timeout=5` hint minus a small margin; on a loaded machine its timer
+ * fires late, it sends on a socket the server has just closed at 5 s, and the request fails
+ * with "other side closed" (a browser retries such a request; fetch does not). That is the
+ * client's race, not the server's fault, so the soak gives the server a longer keep-alive.
+ */
+export const SOAK_KEEP_ALIVE_MS = '30000';
+
 export interface SoakOptions {
   base: string;
   world: World;
