@@ -27,6 +27,25 @@ let parentActivation = '';
 /** Screenshot into e2e/artifacts/panel-<name>.png and no serious or critical axe violations. */
 const checkPanel = (name: string) => checkPage(panel, `panel-${name}`);
 
+/**
+ * Kengetallen: the figures of what this journey made (one hulpvraag, its status changed), a table
+ * beside each chart, and a CSV that downloads from a blob with a BOM and Dutch headings.
+ */
+async function checkKengetallen(name: string) {
+  const byStatus = panel.getByRole('region', { name: 'Hulpvragen per status' });
+  await byStatus.getByRole('row', { name: /In behandeling 1/ }).waitFor();
+  // Five figures, each beside its table and hidden from screen readers; three of them are SVG charts.
+  expect(await panel.locator('.kg-chart[aria-hidden="true"]').count()).toBe(5);
+  expect(await panel.locator('.kg-chart[aria-hidden="true"] svg').count()).toBe(3);
+  const [download] = await Promise.all([panel.waitForEvent('download'), byStatus.getByRole('button', { name: 'Hulpvragen per status als CSV downloaden' }).click()]);
+  expect(download.suggestedFilename()).toMatch(/^kengetallen-byStatus-\d{4}-\d{2}-\d{4}-\d{2}\.csv$/);
+  const { readFile } = await import('node:fs/promises');
+  const csv = await readFile((await download.path())!, 'utf8');
+  expect(csv.startsWith('\uFEFFStatus,Sluit de hulpvraag,Aantal hulpvragen\r\n')).toBe(true);
+  expect(csv).toContain('in behandeling,nee,1\r\n');
+  await checkPanel(name);
+}
+
 describe('staff panel in the extension', () => {
   beforeAll(async () => {
     [server, browser] = await Promise.all([
@@ -186,8 +205,7 @@ describe('staff panel in the extension', () => {
     await panel.getByRole('link', { name: 'Onderzoek leesontwikkeling' }).waitFor();
     await checkPanel('14-hulpvragen');
     await panel.getByRole('link', { name: 'Kengetallen' }).click();
-    await panel.getByText('Dit onderdeel komt binnenkort.').waitFor();
-    await checkPanel('15-kengetallen');
+    await checkKengetallen('15-kengetallen');
     await panel.getByRole('link', { name: 'Planning' }).click();
     await panel.getByRole('heading', { name: 'Planning' }).waitFor();
     await checkPanel('15b-planning');
@@ -203,6 +221,14 @@ describe('staff panel in the extension', () => {
     await panel.getByRole('heading', { name: 'Statussen' }).waitFor();
     await panel.getByLabel('Sluit de hulpvraag af: afgerond').waitFor();
     await checkPanel('16b-statussen');
+    await panel.getByRole('link', { name: 'Slapende accounts' }).click();
+    await panel.getByRole('heading', { name: 'Slapende accounts' }).waitFor();
+    await panel.getByLabel('Elke dag slapende accounts deactiveren, met een e-mail een week van tevoren').check();
+    await panel.getByLabel('Aantal maanden zonder aanmelding').fill('18');
+    await panel.getByRole('button', { name: 'Opslaan' }).click();
+    await panel.getByText('Opgeslagen. Accounts die 18 maanden niet zijn aangemeld, krijgen een e-mail en worden een week later gedeactiveerd.').waitFor();
+    await panel.getByText('Er zijn geen slapende accounts.').waitFor();
+    await checkPanel('16c-slapende-accounts');
     await panel.setViewportSize({ width: 1024, height: 768 });
     await panel.getByRole('link', { name: 'Dossiers' }).click();
     await panel.getByRole('link', { name: /Panelman, Joep/ }).click();
@@ -210,6 +236,9 @@ describe('staff panel in the extension', () => {
     const overflow = await panel.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     expect(overflow).toBeLessThanOrEqual(0);
     await checkPanel('17-dossier-1024');
+    await panel.getByRole('link', { name: 'Kengetallen' }).click();
+    await checkKengetallen('17b-kengetallen-1024');
+    expect(await panel.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBeLessThanOrEqual(0);
   });
 
   it('logout in the popup logs the panel out too; the parent then sees the hulpvraag and the PDF', async () => {

@@ -19,7 +19,7 @@ interface Evaluating {
   evaluate<T>(fn: () => T | Promise<T>): Promise<T>;
 }
 
-async function seriousViolations(page: Evaluating): Promise<AxeViolation[]> {
+export async function seriousViolations(page: Evaluating): Promise<AxeViolation[]> {
   // Evaluated through the driver (DevTools or WebDriver BiDi): the page's CSP forbids inline scripts.
   if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(axeSource);
   const violations = await page.evaluate(async () => {

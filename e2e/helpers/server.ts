@@ -156,3 +156,9 @@ export async function login(api: Api, account: Account): Promise<string> {
   });
   return answer.token;
 }
+
+/** Activates an invited account through the API and logs it in: its token, name, password and phone. */
+export async function activateAndLogin(api: Api, token: string, password: string) {
+  const account = await activate(api, token, password, '');
+  return { ...account, token: await login(api, account) };
+}

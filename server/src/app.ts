@@ -14,6 +14,7 @@ import { noteRoutes } from './features/notes/routes.ts';
 import { hulpvraagRoutes } from './features/hulpvragen/routes.ts';
 import { newsRoutes } from './features/news/routes.ts';
 import { schoolRoutes } from './features/schools/routes.ts';
+import { kengetallenRoutes } from './features/kengetallen/routes.ts';
 import { statusRoutes } from './features/statuses/routes.ts';
 import { automationRoutes } from './features/automation/routes.ts';
 import { mailTemplateRoutes } from './features/mail-templates/routes.ts';
@@ -24,6 +25,7 @@ import { authRoutes } from './features/auth/routes.ts';
 import { passwordResetPages } from './features/password-reset/pages.ts';
 import { passwordResetRoutes } from './features/password-reset/routes.ts';
 import { userRoutes } from './features/users/routes.ts';
+import { sleepingRoutes } from './features/sleeping/routes.ts';
 import { createBackgroundWork } from './lib/background.ts';
 import { databaseUnavailable, isDatabaseUnavailable } from './db/unavailable.ts';
 import { AppError, toProblem, type ErrorCode } from './lib/errors.ts';
@@ -66,6 +68,7 @@ const openApiConfig = (publicUrl: string) => ({
     { name: 'Hulpvragen', description: "A dossier's help requests" },
     { name: 'Attachments', description: 'Bijlagen: metadata, download and upload' },
     { name: 'Staff', description: 'Schools and accounts (school staff, coordinators, admins; API tokens with users:* scopes)' },
+    { name: 'Kengetallen', description: "The organisation's figures and their CSV (coordinators, admins; API tokens with dossiers:read)" },
     { name: 'API tokens', description: "An organisation's tokens for integrations (admins with a session only)" },
   ],
 });
@@ -116,11 +119,13 @@ export function createApp(options: CreateAppOptions) {
     .route('/api/v1', automationRoutes)
     .route('/api/v1', mailTemplateRoutes)
     .route('/api/v1', accessLogRoutes)
+    .route('/api/v1', kengetallenRoutes)
     .route('/api/v1', authRoutes)
     .route('/api/v1', passwordResetRoutes)
     .route('/api/v1', activationRoutes)
     .route('/api/v1', accountRoutes)
     .route('/api/v1', userRoutes)
+    .route('/api/v1', sleepingRoutes)
     .route('/api/v1', apiTokenRoutes)
     .route('/', activationPages)
     .route('/', passwordResetPages);

@@ -8,11 +8,12 @@ import { createMailer } from './mail/mailer.ts';
 import { CliUsageError, type CliCommand, type CliOptions } from './cli/context.ts';
 import { orgCommands } from './cli/org-commands.ts';
 import { userCommands } from './cli/user-commands.ts';
+import { sleepingCommands } from './cli/sleeping-commands.ts';
 
 /** How long the CLI waits for the SMTP server before leaving a mail queued in the outbox. */
 export const CLI_SMTP_TIMEOUT_MS = 5_000;
 
-export const commands: Record<string, CliCommand> = { ...orgCommands, ...userCommands };
+export const commands: Record<string, CliCommand> = { ...orgCommands, ...userCommands, ...sleepingCommands };
 
 export interface CliIo {
   out: (line: string) => void;

@@ -15,6 +15,7 @@ import { createMailer } from './mail/mailer.ts';
 import { describeDemoLogins, ensureDemoAccounts } from './demo-accounts.ts';
 import { deleteOldRateLimits } from './lib/rate-limit.ts';
 import { deleteExpiredSessions, sessionPolicy } from './features/auth/session.ts';
+import { startSleepingJobTimer } from './features/sleeping/job.ts';
 
 async function main() {
   const env = parseEnv();
@@ -55,6 +56,9 @@ async function main() {
   const mailTimer = setInterval(() => mailer.kick(), 30_000);
   mailTimer.unref();
 
+  // Slapende accounts: the daily run of each organisation that turned it on (one process per day, see job.ts).
+  const stopSleepingJob = startSleepingJobTimer({ db, appSecret: env.APP_SECRET, clock: systemClock, mailer, logger });
+
   const housekeeping = setInterval(() => {
     deleteExpiredSessions(db, systemClock.now(), sessionPolicy(env)).catch((err) => logger.warn('housekeeping failed', { err }));
     deleteOldRateLimits(db, new Date(systemClock.now().getTime() - 3_600_000)).catch((err) => logger.warn('housekeeping failed', { err }));
@@ -68,6 +72,7 @@ async function main() {
     console.log(`${signal}: finishing requests in flight, then stopping.`);
     clearInterval(housekeeping);
     clearInterval(mailTimer);
+    stopSleepingJob();
     // Last resort if even the database does not close.
     const force = setTimeout(() => {
       console.error('Shutdown took too long; exiting.');

@@ -25,6 +25,13 @@ export type InviteInput = InferRequestType<V1['users']['$post']>['json'];
 export type ParentMatch = InferResponseType<V1['parents']['$get'], 200>[number];
 export type ManagedNews = InferResponseType<V1['news']['manage']['$get'], 200>[number];
 export type HulpvraagStatus = InferResponseType<V1['hulpvraag-statuses']['$get'], 200>[number];
+export type AutomationRule = InferResponseType<V1['automation-rules']['$get'], 200>[number];
+export type AutomationRuleInput = InferRequestType<V1['automation-rules']['$post']>['json'];
+export type MailTemplate = InferResponseType<V1['mail-templates']['$get'], 200>[number];
+export type MailSettings = InferResponseType<V1['mail-settings']['$get'], 200>;
+export type MailPreview = InferResponseType<V1['mail-templates']['preview']['$post'], 200>;
+export type SleepingAccount = InferResponseType<V1['sleeping-accounts']['$get'], 200>['items'][number];
+export type SleepingFilters = Pick<NonNullable<InferRequestType<V1['sleeping-accounts']['$get']>['query']>, 'role' | 'school'>;
 export type UserAction = 'resend-invitation' | 'deactivate' | 'reactivate' | 'reset-2fa' | 'end-sessions' | 'unlock';
 
 /** The three dossier tabs with dated items, by their path segment. */
@@ -88,6 +95,10 @@ export const adminApi = {
     } satisfies Record<UserAction, unknown>;
     await calls[action]();
   },
+  sleeping: async (filters: SleepingFilters, n = 1, size = 50) => success((await v1())['sleeping-accounts'].$get({ query: { ...present(filters), ...page(n, size) } })),
+  deactivateSleeping: async (json: { ids: string[] } | { all: true }) => success((await v1())['sleeping-accounts'].deactivate.$post({ json })),
+  sleepingSettings: async () => success((await v1())['sleeping-accounts'].settings.$get()),
+  saveSleepingSettings: async (json: { enabled: boolean; months: number }) => success((await v1())['sleeping-accounts'].settings.$put({ json })),
   parents: async (q: string) => success((await v1()).parents.$get({ query: { q } })),
   news: async () => success((await v1()).news.manage.$get()),
   statuses: async () => success((await v1())['hulpvraag-statuses'].$get()),
@@ -98,6 +109,18 @@ export const adminApi = {
   updateNews: async (id: string, json: { title?: string; body?: string }) => success((await v1()).news[':id'].$patch({ param: { id }, json })),
   publishNews: async (id: string) => success((await v1()).news[':id'].publish.$post({ param: { id } })),
   withdrawNews: async (id: string) => success((await v1()).news[':id'].withdraw.$post({ param: { id } })),
+  // Beheer → Automatisering and Mailsjablonen (admins)
+  rules: async () => success((await v1())['automation-rules'].$get()),
+  createRule: async (json: AutomationRuleInput) => success((await v1())['automation-rules'].$post({ json })),
+  updateRule: async (id: string, json: Partial<AutomationRuleInput>) => success((await v1())['automation-rules'][':id'].$patch({ param: { id }, json })),
+  deleteRule: async (id: string) => void (await (await v1())['automation-rules'][':id'].$delete({ param: { id } })),
+  mailTemplates: async () => success((await v1())['mail-templates'].$get()),
+  createMailTemplate: async (json: { name: string; subject: string; body: string }) => success((await v1())['mail-templates'].$post({ json })),
+  updateMailTemplate: async (id: string, json: { name?: string; subject?: string; body?: string }) => success((await v1())['mail-templates'][':id'].$patch({ param: { id }, json })),
+  deleteMailTemplate: async (id: string) => void (await (await v1())['mail-templates'][':id'].$delete({ param: { id } })),
+  previewMail: async (json: { subject: string; body: string }) => success((await v1())['mail-templates'].preview.$post({ json })),
+  mailSettings: async () => success((await v1())['mail-settings'].$get()),
+  setMailClosing: async (closing: string) => success((await v1())['mail-settings'].$put({ json: { closing } })),
 };
 
 /** Where a file is uploaded: a hulpvraag, or an item of a dossier tab. */

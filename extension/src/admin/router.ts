@@ -13,15 +13,23 @@ export type Route =
   | { name: 'planning' }
   | { name: 'accounts' }
   | { name: 'news' }
-  | { name: 'statuses' };
+  | { name: 'statuses' }
+  | { name: 'sleeping' }
+  | { name: 'automation' }
+  | { name: 'mail-templates' };
+
+/** Beheer → Automatisering and Mailsjablonen, by their path segment. */
+const workflowScreens: Record<string, 'automation' | 'mail-templates'> = { automatisering: 'automation', mailsjablonen: 'mail-templates' };
 
 export function parseHash(hash: string): Route {
   const [section, a, b, c] = hash.replace(/^#\/?/, '').split('/').map(decodeURIComponent);
+  const workflow = section === 'beheer' && b === undefined ? workflowScreens[a ?? ''] : undefined;
+  if (workflow) return { name: workflow };
   switch (section) {
     case 'hulpvragen': return { name: 'hulpvragen' };
     case 'kengetallen': return { name: 'kengetallen' };
     case 'planning': return { name: 'planning' };
-    case 'beheer': return b !== undefined ? { name: 'accounts' } : a === 'nieuws' ? { name: 'news' } : a === 'statussen' ? { name: 'statuses' } : { name: 'accounts' };
+    case 'beheer': return b !== undefined ? { name: 'accounts' } : a === 'nieuws' ? { name: 'news' } : a === 'statussen' ? { name: 'statuses' } : a === 'slapend' ? { name: 'sleeping' } : { name: 'accounts' };
     case 'dossiers':
       if (a === 'nieuw') return { name: 'dossier-new' };
       if (!a) return { name: 'dossiers' };
@@ -37,6 +45,9 @@ function toHash(r: Route): string {
     case 'accounts': return '#/beheer/accounts';
     case 'news': return '#/beheer/nieuws';
     case 'statuses': return '#/beheer/statussen';
+    case 'sleeping': return '#/beheer/slapend';
+    case 'automation': return '#/beheer/automatisering';
+    case 'mail-templates': return '#/beheer/mailsjablonen';
     default: return `#/${r.name}`;
   }
 }

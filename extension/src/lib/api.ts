@@ -17,6 +17,8 @@ export class ApiError extends Error {
     readonly status: number,
     /** Seconds to wait, from `Retry-After`, when throttled. */
     readonly retryAfter?: number,
+    /** The problem's `detail` and per-field `errors`, when the server gave them (validation_failed, conflict). */
+    readonly problem?: { detail?: string; errors?: { path: string; message: string; unknownPlaceholders?: string[] }[] },
   ) {
     super(code);
     this.name = 'ApiError';
@@ -47,7 +49,7 @@ async function request(input: RequestInfo | URL, init: RequestInit = {}, token =
 }
 
 async function toError(response: Response, auth: boolean): Promise<ApiError> {
-  let problem: Partial<Problem> = {};
+  let problem: Partial<Problem> & { errors?: unknown } = {};
   try {
     problem = (await response.json()) as Problem;
   } catch {
@@ -60,7 +62,9 @@ async function toError(response: Response, auth: boolean): Promise<ApiError> {
     await sendToBackground({ type: 'logout', reason: 'expired' }).catch(() => undefined);
     return new ApiError('session_expired', 401);
   }
-  return new ApiError(code, response.status, Number.isFinite(retry) && retry > 0 ? retry : undefined);
+  const errors = Array.isArray(problem.errors) ? (problem.errors as NonNullable<NonNullable<ApiError['problem']>['errors']>) : undefined;
+  const details = { ...(typeof problem.detail === 'string' ? { detail: problem.detail } : {}), ...(errors ? { errors } : {}) };
+  return new ApiError(code, response.status, Number.isFinite(retry) && retry > 0 ? retry : undefined, details);
 }
 
 /** The typed clients, with the token (when `auth`) and the error handling of `request`. */

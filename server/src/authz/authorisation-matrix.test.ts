@@ -141,8 +141,17 @@ const matrix: Record<string, Row> = {
   'POST /api/v1/mail-templates/preview': { action: 'workflow.manage', sessions: adminsOnly(all(200)), token: null },
   'GET /api/v1/mail-settings': { action: 'workflow.manage', sessions: adminsOnly(all(200)), token: null },
   'PUT /api/v1/mail-settings': { action: 'workflow.manage', sessions: adminsOnly(all(200)), token: null },
+  // Kengetallen: the organisation's figures, for coordinators and admins (not school staff). The
+  // target is the school filter: another organisation's BRIN is unknown here (400).
+  'GET /api/v1/kengetallen': { action: 'kengetallen.read', sessions: { ...adminsOnly([200, 200, 400, 200]), coordinator: [200, 200, 400, 200] }, token: { scope: 'dossiers:read', cells: [200, 200, 400, 200] } },
+  'GET /api/v1/kengetallen/{table}/csv': { action: 'kengetallen.read', sessions: { ...adminsOnly([200, 200, 400, 200]), coordinator: [200, 200, 400, 200] }, token: { scope: 'dossiers:read', cells: [200, 200, 400, 200] } },
   'GET /api/v1/parents': { action: 'parent.search', sessions: { ...staffOnly(200), coordinator: all(403) }, token: { scope: 'users:read', cells: all(200) } },
   'POST /api/v1/users/{id}/end-sessions': { action: 'user.endSessions', sessions: accounts(204), token: { scope: 'users:write', cells: orgWide(204) } },
+  // Slapende accounts: listed like the accounts; deactivated in one step by those who manage them (the target: a sleeping parent of the target's dossier), never by a token; the setting is the admins'.
+  'GET /api/v1/sleeping-accounts': { action: 'user.list', sessions: staffOnly(200), token: { scope: 'users:read', cells: all(200) } },
+  'POST /api/v1/sleeping-accounts/deactivate': { action: 'user.deactivateSleeping', sessions: accounts(200), token: null },
+  'GET /api/v1/sleeping-accounts/settings': { action: 'sleeping.manage', sessions: adminsOnly(all(200)), token: null },
+  'PUT /api/v1/sleeping-accounts/settings': { action: 'sleeping.manage', sessions: adminsOnly(all(200)), token: null },
 };
 
 /** A fresh item of a dossier tab for the target (fresh, so that a DELETE has something to delete). */
@@ -195,6 +204,13 @@ const orgOf = (target: Target) => (target === 'otherOrg' ? w.orgB.id : w.orgA.id
 /** A fresh parent of the target's dossier, in the given state. */
 async function parentOf(target: Target, status: UserStatus) {
   const parent = await makeUser(t.db, orgOf(target), 'parent', { status });
+  await linkGuardian(t.db, w.dossiers[target].id, parent.id);
+  return parent.id;
+}
+
+/** A fresh parent of the target's dossier, invited years ago and never logged in: sleeping. */
+async function sleepingParentOf(target: Target) {
+  const parent = await makeUser(t.db, orgOf(target), 'parent', { status: 'active', createdAt: new Date('2020-01-01T00:00:00Z') });
   await linkGuardian(t.db, w.dossiers[target].id, parent.id);
   return parent.id;
 }
@@ -289,7 +305,13 @@ async function requestFor(route: string, target: Target, actor: Actor | Scope): 
     case 'POST /api/v1/news/{id}/publish': return [`/api/v1/news/${await newsOf(target)}/publish`, { method: 'POST' }];
     case 'POST /api/v1/news/{id}/withdraw': return [`/api/v1/news/${await newsOf(target, true)}/withdraw`, { method: 'POST' }];
     case 'GET /api/v1/parents': return ['/api/v1/parents?q=parent', {}];
+    case 'GET /api/v1/kengetallen': return [`/api/v1/kengetallen?school=${w.brin[target]}`, {}];
+    case 'GET /api/v1/kengetallen/{table}/csv': return [`/api/v1/kengetallen/tlvExpiring/csv?school=${w.brin[target]}`, {}];
     case 'POST /api/v1/users/{id}/end-sessions': return [`/api/v1/users/${await parentOf(target, 'active')}/end-sessions`, { method: 'POST' }];
+    case 'GET /api/v1/sleeping-accounts': return ['/api/v1/sleeping-accounts', {}];
+    case 'POST /api/v1/sleeping-accounts/deactivate': return ['/api/v1/sleeping-accounts/deactivate', jsonRequest('POST', { ids: [await sleepingParentOf(target)] })];
+    case 'GET /api/v1/sleeping-accounts/settings': return ['/api/v1/sleeping-accounts/settings', {}];
+    case 'PUT /api/v1/sleeping-accounts/settings': return ['/api/v1/sleeping-accounts/settings', jsonRequest('PUT', { enabled: false, months: 12 })];
   }
   const tab = /^(GET|POST|PATCH|DELETE) \/api\/v1\/(?:dossiers\/\{id\}\/)?(aanpak|tlv|overlegronden)(\/\{id\})?(\/attachments)?$/.exec(route);
   if (tab) {

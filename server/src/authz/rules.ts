@@ -63,6 +63,8 @@ const rules = {
   'status.read': { roles: staff, scope: null },
   /** Beheer → Statussen, Automatisering, Mailsjablonen. */
   'workflow.manage': { roles: ['admin'], scope: null },
+  /** Kengetallen: the organisation's figures (DESIGN: the partnership's staff; not school staff). */
+  'kengetallen.read': { roles: ['coordinator', 'admin'], scope: 'dossiers:read' },
   'parent.search': { roles: dossierEditors, scope: 'users:read' },
   'user.endSessions': { roles: accountManagers, scope: 'users:write' },
   'accessLog.read': { roles: everyone, scope: 'audit:read' },
@@ -74,6 +76,10 @@ const rules = {
   'user.reset2fa': { roles: accountManagers, scope: null },
   /** Lift a lock after wrong codes: a person decides that, never an integration. */
   'user.unlock': { roles: accountManagers, scope: null },
+  /** Slapende accounts in one step: a person decides that, never an integration (one by one it may, with users:write). */
+  'user.deactivateSleeping': { roles: accountManagers, scope: null },
+  /** Whether the daily job deactivates sleeping accounts, and after how many months. */
+  'sleeping.manage': { roles: ['admin'], scope: null },
   'token.list': { roles: ['admin'], scope: null },
   'token.create': { roles: ['admin'], scope: null },
   'token.revoke': { roles: ['admin'], scope: null },

@@ -8,6 +8,8 @@ export type MailTemplate =
   | { template: 'password_reset'; displayName: string; organisation: string; username: string; link: string }
   | { template: 'password_known'; displayName: string; organisation: string; username: string; minutes: number }
   | { template: 'totp_reset'; displayName: string; organisation: string; username: string; link: string }
+  /** Slapende accounts: the daily job's warning, a week (at least) before it deactivates the account. */
+  | { template: 'sleeping_warning'; displayName: string; organisation: string; username: string; dateNl: string; dateEn: string; activated: boolean }
   /** Beheer → Mailsjablonen: subject and body as filled in from the organisation's template, and its closing text. */
   | { template: 'workflow'; organisation: string; subject: string; body: string; closing: string };
 
@@ -26,6 +28,33 @@ function parts(m: MailTemplate): Parts {
     case 'workflow':
       // Written by the organisation in its own words (Dutch); there is no English half.
       return { subject: m.subject, nl: [...paragraphs(m.body), ...paragraphs(m.closing)], en: [] };
+    case 'sleeping_warning':
+      return m.activated
+        ? {
+            subject: `Log in vóór ${m.dateNl} om uw account te houden / Log in to keep your account`,
+            nl: [
+              `Beste ${m.displayName},`,
+              `U heeft al lange tijd niet ingelogd bij Kindkans (${m.organisation}) met uw account ${m.username}.`,
+              `Log in vóór ${m.dateNl} om uw account te houden. Doet u dat niet, dan wordt uw account op die dag gedeactiveerd. U kunt dan niet meer inloggen tot de school of de beheerder het account weer activeert.`,
+              'Inloggen gaat zoals altijd: in de Kindkans-extensie, met uw wachtwoord en een code uit uw authenticator-app.',
+            ],
+            en: [
+              `You have not logged in to Kindkans (${m.organisation}) with your account ${m.username} for a long time.`,
+              `Log in before ${m.dateEn} to keep your account. If you do not, your account will be deactivated on that day, and you cannot log in until your school or the administrator reactivates it.`,
+            ],
+          }
+        : {
+            subject: `Activeer uw account vóór ${m.dateNl} / Activate your account`,
+            nl: [
+              `Beste ${m.displayName},`,
+              `Er is lang geleden een Kindkans-account voor u gemaakt bij ${m.organisation} (gebruikersnaam ${m.username}), maar het is nooit gebruikt.`,
+              `Activeer het en log in vóór ${m.dateNl} om het te houden. Doet u dat niet, dan wordt het account op die dag gedeactiveerd. Werkt de link uit de uitnodiging niet meer? Vraag de school of de beheerder om een nieuwe uitnodiging.`,
+            ],
+            en: [
+              `A Kindkans account was made for you at ${m.organisation} long ago (username ${m.username}), but it was never used.`,
+              `Activate it and log in before ${m.dateEn} to keep it; otherwise it will be deactivated on that day. If the invitation link no longer works, ask your school or the administrator for a new invitation.`,
+            ],
+          };
     case 'welcome':
       return {
         subject: 'Welkom, nieuwe gebruiker / Welcome to Kindkans',
@@ -90,11 +119,13 @@ function parts(m: MailTemplate): Parts {
 /** Renders a template as a text and an HTML body (the HTML escapes every value). */
 export function renderMail(to: string, m: MailTemplate): MailMessage {
   const p = parts(m);
+  // A workflow mail with the organisation's own closing text (Afsluitende tekst) ends with that
+  // text, not with it and our sign-off twice over.
+  const signOff = !(m.template === 'workflow' && m.closing.trim());
   const text = [
     ...p.nl.flatMap((l) => [l, '']),
     ...(p.link ? [`${p.link.nl}: ${p.link.url}`, ''] : []),
-    'Met vriendelijke groet,',
-    `Kindkans — ${m.organisation}`,
+    ...(signOff ? ['Met vriendelijke groet,', `Kindkans — ${m.organisation}`] : []),
     ...(p.en.length ? ['', '— English —', '', ...p.en.flatMap((l) => [l, '']), ...(p.link ? [`${p.link.en}: ${p.link.url}`, ''] : [])] : []),
   ].join('\n');
   const button = (label: string, url: string) =>
@@ -103,7 +134,7 @@ export function renderMail(to: string, m: MailTemplate): MailMessage {
 <body style="font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;line-height:1.5;color:#1a1a1a;max-width:560px;margin:0 auto;padding:16px">
 ${p.nl.map((l) => html`<p>${l}</p>`)}
 ${p.link ? button(p.link.nl, p.link.url) : ''}
-<p>Met vriendelijke groet,<br>Kindkans — ${m.organisation}</p>
+${signOff ? html`<p>Met vriendelijke groet,<br>Kindkans — ${m.organisation}</p>` : ''}
 ${p.en.length ? html`<hr style="border:none;border-top:1px solid #ddd">
 <div lang="en" style="color:#444;font-size:14px">${p.en.map((l) => html`<p>${l}</p>`)}${p.link ? html`<p><a href="${p.link.url}">${p.link.en}</a></p>` : ''}</div>` : ''}
 </body></html>`;

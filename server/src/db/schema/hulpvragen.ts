@@ -31,6 +31,8 @@ export const hulpvragen = pgTable(
     index('hulpvragen_dossier_date_idx').on(t.dossierId, t.date.desc(), t.createdAt.desc(), t.id.desc()),
     index('hulpvragen_org_status_idx').on(t.organisationId, t.status),
     index('hulpvragen_coordinator_idx').on(t.coordinatorId),
+    // Kengetallen: a period of an organisation's hulpvragen by status, school and month, read from the index alone.
+    index('hulpvragen_org_date_idx').on(t.organisationId, t.date, t.status, t.dossierId),
     // The status is one of the organisation's statuses: a rename follows through, one in use cannot be deleted.
     foreignKey({ name: 'hulpvragen_status_fk', columns: [t.organisationId, t.status], foreignColumns: [hulpvraagStatuses.organisationId, hulpvraagStatuses.name] })
       .onUpdate('cascade').onDelete('restrict'),
@@ -61,7 +63,11 @@ export const hulpvraagStatusHistory = pgTable(
     /** Order of writing: a change and what rules did after it share one instant. */
     seq: bigserial('seq', { mode: 'number' }).notNull(),
   },
-  (t) => [index('hulpvraag_status_history_hulpvraag_idx').on(t.hulpvraagId, t.changedAt)],
+  (t) => [
+    index('hulpvraag_status_history_hulpvraag_idx').on(t.hulpvraagId, t.changedAt),
+    // Kengetallen (doorlooptijd): the arrivals in a closing status within a period.
+    index('hulpvraag_status_history_to_status_idx').on(t.toStatus, t.changedAt).where(sql`${t.kind} = 'status'`),
+  ],
 );
 
 export const entryKinds = ['aanpak', 'tlv', 'overleg'] as const;
@@ -97,6 +103,8 @@ export const dossierEntries = pgTable(
   },
   (t) => [
     index('dossier_entries_dossier_idx').on(t.dossierId, t.kind, t.date.desc(), t.createdAt.desc()),
+    // Kengetallen: an organisation's TLVs by end date.
+    index('dossier_entries_tlv_end_idx').on(t.organisationId, t.endDate).where(sql`${t.kind} = 'tlv'`),
     check('dossier_entries_kind_check', sql`${t.kind} in ('aanpak', 'tlv', 'overleg')`),
     check('dossier_entries_tlv_check', sql`(${t.kind} = 'tlv') = (${t.tlvType} is not null and ${t.tlvStatus} is not null)`),
   ],

@@ -13,3 +13,4 @@ export * from './news.ts';
 export * from './mail.ts';
 export * from './automation.ts';
 export * from './api-tokens.ts';
+export * from './sleeping.ts';

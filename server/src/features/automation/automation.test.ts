@@ -69,6 +69,7 @@ describe('automation rules API', () => {
       const problem = await res.json();
       expect(problem.code).toBe('validation_failed');
       expect(problem.errors.map((e: { path: string }) => e.path), JSON.stringify(body)).toContain(path);
+      if (path === 'description') expect(problem.errors).toEqual([{ path, message: 'unknown placeholders {ouder}', unknownPlaceholders: ['ouder'] }]);
     }
     expect(await t.db.select().from(automationRules).where(eq(automationRules.name, 'x'))).toEqual([]);
   });

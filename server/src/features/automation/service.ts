@@ -50,7 +50,10 @@ async function normalise(db: DbOrTx, organisationId: string, input: Fields): Pro
   if (input.kind === 'status_mail' && !out.mailToGuardians && !out.mailToCoordinator) throw invalid('mailToGuardians', 'choose the guardians, the coordinator, or both');
   if (out.description) {
     const unknown = unknownPlaceholders(out.description);
-    if (unknown.length) throw invalid('description', `unknown placeholders ${unknown.map((u) => `{${u}}`).join(', ')}`);
+    if (unknown.length) {
+      const message = `unknown placeholders ${unknown.map((u) => `{${u}}`).join(', ')}`;
+      throw new AppError('validation_failed', `description: ${message}`, { errors: [{ path: 'description', message, unknownPlaceholders: unknown }] });
+    }
   }
   return out;
 }

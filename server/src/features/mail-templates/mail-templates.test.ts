@@ -33,9 +33,14 @@ describe('mail templates (Beheer → Mailsjablonen)', () => {
     expect(res.status).toBe(400);
     const problem = await res.json();
     expect(problem.code).toBe('validation_failed');
-    expect(problem.errors).toEqual([{ path: 'body', message: expect.stringContaining('{ouder}, {titel}') }]);
+    expect(problem.errors).toEqual([{ path: 'body', message: expect.stringContaining('{ouder}, {titel}'), unknownPlaceholders: ['ouder', 'titel'] }]);
     expect(await t.db.select().from(mailTemplates).where(eq(mailTemplates.name, 'Fout'))).toEqual([]);
-    expect((await t.app.request('/api/v1/mail-settings', w.as('admin', jsonRequest('PUT', { closing: 'Groet, {afzender}' })))).status).toBe(400);
+    const closing = await t.app.request('/api/v1/mail-settings', w.as('admin', jsonRequest('PUT', { closing: 'Groet, {afzender}' })));
+    expect(closing.status).toBe(400);
+    expect((await closing.json()).errors).toEqual([{ path: 'closing', message: expect.stringContaining('{afzender}'), unknownPlaceholders: ['afzender'] }]);
+    const preview = await t.app.request('/api/v1/mail-templates/preview', w.as('admin', jsonRequest('POST', { subject: 'Over {naam}', body: 'Zie {link}' })));
+    expect(preview.status).toBe(400);
+    expect((await preview.json()).errors).toEqual([{ path: 'subject', message: expect.stringContaining('{naam}'), unknownPlaceholders: ['naam'] }]);
   });
 
   it('the closing text and the placeholders; the preview shows the mail with example values and the closing', async () => {
@@ -49,6 +54,14 @@ describe('mail templates (Beheer → Mailsjablonen)', () => {
     expect(preview.text).toContain('De hulpvraag van Sam op De Regenboog is nu in behandeling.');
     expect(preview.text).toContain(`het zorgteam van ${w.orgA.code} ${w.orgA.name}`);
     expect(preview.html).toContain('<p>De hulpvraag van Sam op De Regenboog is nu in behandeling.</p>');
+    // The closing text is the mail's sign-off: not followed by Kindkans' own one as well.
+    expect(preview.text.match(/Met vriendelijke groet/g)).toHaveLength(1);
+    expect(preview.html.match(/Met vriendelijke groet/g)).toHaveLength(1);
+    expect(preview.text.trimEnd().endsWith(`het zorgteam van ${w.orgA.code} ${w.orgA.name}`)).toBe(true);
+    // Without a closing text, Kindkans signs.
+    await t.app.request('/api/v1/mail-settings', w.as('admin', jsonRequest('PUT', { closing: '' })));
+    const plain = await (await t.app.request('/api/v1/mail-templates/preview', w.as('admin', jsonRequest('POST', { subject: template.subject, body: template.body })))).json();
+    expect(plain.text.trimEnd().endsWith(`Met vriendelijke groet,\nKindkans — ${w.orgA.code} ${w.orgA.name}`)).toBe(true);
     // HTML in a template is text, never markup.
     const hostile = await (await t.app.request('/api/v1/mail-templates/preview', w.as('admin', jsonRequest('POST', { subject: 'x', body: '<script>alert(1)</script>' })))).json();
     expect(hostile.html).not.toContain('<script>');

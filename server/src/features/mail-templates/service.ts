@@ -9,11 +9,11 @@ import type { MailTemplateCreate, MailTemplatePatch } from './schemas.ts';
 
 type Row = typeof mailTemplates.$inferSelect;
 
-/** 400 validation_failed when a field holds `{names}` that are not placeholders. */
+/** 400 validation_failed when a field holds `{names}` that are not placeholders; each error lists them in `unknownPlaceholders` (for forms that mark them). */
 function checkPlaceholders(fields: Record<string, string | undefined>) {
   const errors = Object.entries(fields).flatMap(([path, text]) => {
     const unknown = text ? unknownPlaceholders(text) : [];
-    return unknown.length ? [{ path, message: `unknown placeholders ${unknown.map((u) => `{${u}}`).join(', ')}; use ${Object.keys(placeholders).map((p) => `{${p}}`).join(', ')}` }] : [];
+    return unknown.length ? [{ path, message: `unknown placeholders ${unknown.map((u) => `{${u}}`).join(', ')}; use ${Object.keys(placeholders).map((p) => `{${p}}`).join(', ')}`, unknownPlaceholders: unknown }] : [];
   });
   if (errors.length) throw new AppError('validation_failed', errors.map((e) => `${e.path}: ${e.message}`).join('; '), { errors });
 }

@@ -1,7 +1,7 @@
 import { and, asc, count, desc, eq, gte, ilike, inArray, isNull, lt, ne, or, sql, type SQL } from 'drizzle-orm';
 import { invitesNeedDossier, visibleDossiers, visibleUsers, type Principal } from '../../authz/index.ts';
 import type { Db, DbOrTx } from '../../db/client.ts';
-import { dossiers, guardians, oneTimeTokens, organisations, schools, staffSchools, users, type Role } from '../../db/schema/index.ts';
+import { dossiers, guardians, oneTimeTokens, organisations, schools, sleepingWarnings, staffSchools, users, type Role } from '../../db/schema/index.ts';
 import { recordAudit, type AuditEntry } from '../audit/service.ts';
 import { invalidateUserSessions } from '../auth/session.ts';
 import { CLEARED } from '../auth/lockout.ts';
@@ -82,7 +82,7 @@ function lastLoginCondition(filter: LastLoginFilter | undefined, now: Date): SQL
 }
 
 /** Accounts linked to the school with this BRIN: its staff, and the guardians of its children. */
-function atSchool(organisationId: string, brin: string): SQL {
+export function atSchool(organisationId: string, brin: string): SQL {
   const school = sql`(select s.id from schools s where s.organisation_id = ${organisationId} and s.brin = ${brin.trim().toUpperCase()})`;
   return or(
     sql`${users.id} in (select ss.user_id from staff_schools ss where ss.school_id in ${school})`,
@@ -108,7 +108,7 @@ export async function listUsers(db: Db, actor: Principal, query: UserQuery, now 
   return { items: rows.map(toListItem), page: query.page, pageSize: query.pageSize, total: total?.n ?? 0 };
 }
 
-const escapeLike = (s: string) => s.replace(/[\\%_]/g, (m) => `\\${m}`);
+export const escapeLike = (s: string) => s.replace(/[\\%_]/g, (m) => `\\${m}`);
 
 function toListItem(u: typeof users.$inferSelect): UserListItem {
   // visibleUsers never lists the service account: every row here is a person.
@@ -127,6 +127,19 @@ async function manageable(tx: DbOrTx, actor: Principal, userId: string) {
     .for('update', { of: users });
   if (!row) throw new AppError('not_found', 'User not found.');
   return row;
+}
+
+/**
+ * Deactivates one account: its status, no activation or reset link left, every session ended
+ * at once. The one way an account is deactivated (one by one, or sleeping accounts in bulk);
+ * the caller audits, inside its transaction.
+ */
+export async function deactivateAccount(tx: DbOrTx, userId: string, now: Date): Promise<void> {
+  await tx.update(users).set({ status: 'deactivated', deactivatedAt: now, updatedAt: now }).where(eq(users.id, userId));
+  await tx.delete(oneTimeTokens).where(eq(oneTimeTokens.userId, userId));
+  await invalidateUserSessions(tx, userId);
+  // A sleeping account's warning is about the stretch that ends here; after a reactivation the clock starts again.
+  await tx.delete(sleepingWarnings).where(eq(sleepingWarnings.userId, userId));
 }
 
 export type UserAction = 'resend-invitation' | 'deactivate' | 'reactivate' | 'reset-2fa' | 'unlock' | 'end-sessions';
@@ -149,9 +162,7 @@ export async function manageUser(db: Db, actor: Principal, userId: string, actio
       }
       case 'deactivate': {
         if (user.id === actor.user.id) throw new AppError('conflict', 'You cannot deactivate your own account.');
-        await tx.update(users).set({ status: 'deactivated', deactivatedAt: ctx.now, updatedAt: ctx.now }).where(eq(users.id, user.id));
-        await tx.delete(oneTimeTokens).where(eq(oneTimeTokens.userId, user.id));
-        await invalidateUserSessions(tx, user.id);
+        await deactivateAccount(tx, user.id, ctx.now);
         break;
       }
       case 'reactivate': {
