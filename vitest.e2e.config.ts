@@ -10,7 +10,7 @@ export const e2eTest: NonNullable<ViteUserConfig['test']> = {
   maxWorkers: 1,
   fileParallelism: false,
   testTimeout: 120_000,
-  hookTimeout: 120_000,
+  hookTimeout: 240_000, // the server start alone takes over a minute on a loaded machine
 };
 
 export default defineConfig({

@@ -9,7 +9,6 @@ import { freePort } from '../e2e/helpers/ports';
 import { startKindkans } from '../e2e/helpers/server';
 import { EXTENSION_ID, launchWithExtension } from '../e2e/helpers/extension';
 import { loginInPopup } from '../e2e/helpers/popup';
-import { Phone } from '../e2e/helpers/totp';
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const percentile = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil(xs.length * p) - 1)]!;
@@ -23,12 +22,9 @@ execFileSync(resolve('node_modules/.bin/vite'), ['build', '--logLevel', 'warn'],
 });
 const [server, browser] = await Promise.all([startKindkans({ port, name: 'bench-panel' }), launchWithExtension(dir)]);
 try {
-  const token = await server.adminActivationToken();
-  const info = await server.api.call<{ username: string; totp: { secret: string } }>('GET', `/activation/${token}`);
-  const phone = new Phone(info.totp.secret);
-  await server.api.call('POST', `/activation/${token}`, { password: 'beheer-wachtwoord-2024', code: await phone.nextCode() });
+  const admin = server.demo.admin;
   const popup = await browser.openPopup();
-  await loginInPopup(popup, info.username, 'beheer-wachtwoord-2024', await phone.nextCode());
+  await loginInPopup(popup, admin.username, admin.password, await admin.phone.nextCode());
   await popup.getByRole('button', { name: 'Beheer' }).waitFor();
   const panel = await browser.context.newPage();
   await panel.setViewportSize({ width: 1280, height: 800 });

@@ -5,7 +5,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { freePort } from '../e2e/helpers/ports';
-import { activateAndLogin, startKindkans } from '../e2e/helpers/server';
+import { startKindkans } from '../e2e/helpers/server';
+import { prepareAdmin } from '../e2e/helpers/prepare';
 import { launchWithExtension, POPUP_URL } from '../e2e/helpers/extension';
 import { loginInPopup } from '../e2e/helpers/popup';
 
@@ -21,7 +22,7 @@ export async function measurePopupTime(runs = 10) {
   });
   const [server, browser] = await Promise.all([startKindkans({ port, name: 'bench' }), launchWithExtension(dir)]);
   try {
-    const { token: admin } = await activateAndLogin(server.api, await server.adminActivationToken(), 'beheer-wachtwoord-2024');
+    const { token: admin } = await prepareAdmin(server);
     const dossiers = await server.api.call<{ items: { id: string }[] }>('GET', '/dossiers', undefined, admin);
     const invited = await server.api.call<{ username: string }>('POST', '/users', {
       role: 'parent', email: 'bench@example.org', displayName: 'Bench Ouder', dossierIds: [dossiers.items[0]!.id],

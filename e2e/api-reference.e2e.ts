@@ -4,7 +4,8 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { activateAndLogin, ARTIFACTS, startKindkans } from './helpers/server';
+import { ARTIFACTS, startKindkans } from './helpers/server';
+import { prepareAdmin } from './helpers/prepare';
 import { freePort } from './helpers/ports';
 
 let server: Awaited<ReturnType<typeof startKindkans>>;
@@ -63,7 +64,7 @@ describe('API reference in Chromium', () => {
   });
 
   it('"Try it out" calls the API with the Bearer token given under Authorize', async () => {
-    const { token, username } = await activateAndLogin(server.api, await server.adminActivationToken(), 'beheer-wachtwoord-2024');
+    const { token, username } = await prepareAdmin(server);
     await page.locator('.auth-wrapper button.authorize').click();
     const dialog = page.locator('.modal-ux');
     await dialog.locator('input').first().fill(token);

@@ -6,7 +6,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { activateAndLogin, ARTIFACTS, startKindkans } from './helpers/server';
+import { ARTIFACTS, startKindkans } from './helpers/server';
+import { demoDossier, inviteParent, prepareAdmin } from './helpers/prepare';
 import { EXTENSION_ID, launchWithExtension, type ExtensionBrowser, type ExtensionGlobal } from './helpers/extension';
 import { checkScreen, loginInPopup } from './helpers/popup';
 import { Phone } from './helpers/totp';
@@ -23,8 +24,6 @@ let popup: Page;
 let firstToken = '';
 let downloadedName = '';
 
-interface Page1<T> { items: T[]; total: number }
-interface Dossier { id: string; firstName: string; lastName: string }
 
 describe('parent journey in the extension', () => {
   beforeAll(async () => {
@@ -59,13 +58,8 @@ describe('parent journey in the extension', () => {
   });
 
   it('the school invites a parent, who receives the activation mail', async () => {
-    const adminMailToken = await server.adminActivationToken();
-    ({ token: adminToken } = await activateAndLogin(server.api, adminMailToken, 'beheer-wachtwoord-2024'));
-    const dossiers = await server.api.call<Page1<Dossier>>('GET', '/dossiers', undefined, adminToken);
-    expect(dossiers.total).toBeGreaterThan(0);
-    const created = await server.api.call<{ id: string; username: string; status: string }>('POST', '/users', {
-      role: 'parent', email: PARENT_EMAIL, displayName: 'Anna de Ouder', dossierIds: [dossiers.items[0]!.id],
-    }, adminToken);
+    ({ token: adminToken } = await prepareAdmin(server));
+    const created = await inviteParent(server, adminToken, PARENT_EMAIL, 'Anna de Ouder');
     expect(created.status).toBe('invited');
     parent.username = created.username;
   });
@@ -146,10 +140,8 @@ describe('parent journey in the extension', () => {
     const [item] = await browser.worker.evaluate(() => (globalThis as ExtensionGlobal).chrome.downloads.search({ state: 'complete' }));
     expect(item).toBeTruthy();
     const bytes = readFileSync(item!.filename); // Playwright stores it under a GUID; the name is checked at logout
-    const hulpvragen = await server.api.call<Page1<{ id: string; title: string }>>(
-      'GET', `/dossiers/${(await server.api.call<Page1<Dossier>>('GET', '/dossiers', undefined, adminToken)).items[0]!.id}/hulpvragen`, undefined, adminToken);
     const hulpvraag = await server.api.call<{ attachments: { id: string; filename: string; sha256: string }[] }>(
-      'GET', `/hulpvragen/${hulpvragen.items.find((h) => h.title === 'Preventief SCP observatie')!.id}`, undefined, adminToken);
+      'GET', `/hulpvragen/${(await demoDossier(server, adminToken)).hulpvraagId}`, undefined, adminToken);
     const attachment = hulpvraag.attachments[0]!;
     const fromApi = await server.api.bytes(`/attachments/${attachment.id}/content`, adminToken);
     const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');

@@ -9,7 +9,8 @@ import { basename, join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import type { Page } from 'puppeteer-core';
 import type { Browser } from 'webextension-polyfill';
-import { activateAndLogin, ARTIFACTS, startKindkans } from './helpers/server';
+import { ARTIFACTS, startKindkans } from './helpers/server';
+import { demoDossier, inviteParent, prepareAdmin } from './helpers/prepare';
 import {
   byLabel, checkFirefoxScreen, FIREFOX_ORIGIN, launchFirefoxWithExtension, loginInFirefoxPopup,
   role, waitForText, type FirefoxExtensionBrowser,
@@ -28,8 +29,6 @@ let adminToken = '';
 const parent = { username: '', phone: null as unknown as Phone };
 let popup: Page;
 let token = '';
-
-interface Page1<T> { items: T[]; total: number }
 
 /** Runs in the popup with the extension's WebExtension API (`browser`). */
 const inExtension = <T>(fn: (b: Browser) => Promise<T>): Promise<T> =>
@@ -58,11 +57,8 @@ describe('parent journey in the extension, in Firefox', () => {
   });
 
   it('the school adds a report to the hulpvraag and invites a parent', async () => {
-    ({ token: adminToken } = await activateAndLogin(server.api, await server.adminActivationToken(), 'beheer-wachtwoord-2024'));
-    const dossiers = await server.api.call<Page1<{ id: string }>>('GET', '/dossiers', undefined, adminToken);
-    const hulpvragen = await server.api.call<Page1<{ id: string; title: string }>>(
-      'GET', `/dossiers/${dossiers.items[0]!.id}/hulpvragen`, undefined, adminToken);
-    const hulpvraagId = hulpvragen.items.find((h) => h.title === HULPVRAAG)!.id;
+    ({ token: adminToken } = await prepareAdmin(server));
+    const { hulpvraagId } = await demoDossier(server, adminToken);
     const form = new FormData();
     form.set('file', new Blob([REPORT], { type: 'application/pdf' }), REPORT_NAME);
     const uploaded = await fetch(`${server.url}/api/v1/hulpvragen/${hulpvraagId}/attachments`, {
@@ -70,9 +66,7 @@ describe('parent journey in the extension, in Firefox', () => {
     });
     expect(uploaded.status).toBe(201);
 
-    const created = await server.api.call<{ username: string; status: string }>('POST', '/users', {
-      role: 'parent', email: PARENT_EMAIL, displayName: 'Anna de Ouder', dossierIds: [dossiers.items[0]!.id],
-    }, adminToken);
+    const created = await inviteParent(server, adminToken, PARENT_EMAIL, 'Anna de Ouder');
     expect(created.status).toBe('invited');
     parent.username = created.username;
   });

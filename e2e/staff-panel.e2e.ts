@@ -7,13 +7,11 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { makePdf } from '../server/src/lib/demo-pdf.ts';
-import { seriousViolations } from './helpers/axe';
+import { checkPage } from './helpers/axe';
 import { EXTENSION_ID, launchWithExtension, type ExtensionBrowser } from './helpers/extension';
 import { checkScreen, loginInPopup } from './helpers/popup';
-import { ARTIFACTS, startKindkans } from './helpers/server';
-import { Phone } from './helpers/totp';
+import { activate, ARTIFACTS, startKindkans, type Account } from './helpers/server';
 
-const ADMIN_PASSWORD = 'beheer-wachtwoord-2024';
 const PARENT_EMAIL = 'ouder.panel@example.org';
 const PARENT_PASSWORD = 'zonnebloem-kastanje-43';
 const PDF_NAME = 'onderzoeksverslag.pdf';
@@ -22,16 +20,12 @@ let server: Awaited<ReturnType<typeof startKindkans>>;
 let browser: ExtensionBrowser;
 let popup: Page;
 let panel: Page;
-let admin = { username: '', phone: null as unknown as Phone };
+let admin: Account;
 let parentUsername = '';
 let parentActivation = '';
 
-/** Screenshot into e2e/artifacts/ and no serious or critical axe violations. */
-async function checkPanel(name: string, page = panel) {
-  await page.screenshot({ path: join(ARTIFACTS, `panel-${name}.png`), fullPage: true });
-  const violations = await seriousViolations(page);
-  expect(violations, `axe on ${name}: ${JSON.stringify(violations, null, 1)}`).toEqual([]);
-}
+/** Screenshot into e2e/artifacts/panel-<name>.png and no serious or critical axe violations. */
+const checkPanel = (name: string) => checkPage(panel, `panel-${name}`);
 
 /**
  * Kengetallen: the figures of what this journey made (one hulpvraag, its status changed), a table
@@ -58,11 +52,8 @@ describe('staff panel in the extension', () => {
       startKindkans({ port: inject('serverPort'), name: 'staff-panel' }),
       launchWithExtension(inject('extensionDir')),
     ]);
-    // The admin activates through the API (the parent journey covers the activation page).
-    const token = await server.adminActivationToken();
-    const info = await server.api.call<{ username: string; totp: { secret: string } }>('GET', `/activation/${token}`);
-    admin = { username: info.username, phone: new Phone(info.totp.secret) };
-    await server.api.call('POST', `/activation/${token}`, { password: ADMIN_PASSWORD, code: await admin.phone.nextCode() });
+    // The demo admin, ready from the server's first start (the parent journey covers activation).
+    admin = server.demo.admin;
   });
 
   let failed = false;
@@ -89,8 +80,8 @@ describe('staff panel in the extension', () => {
       await c.storage.local.set({ settings: { ...settings, language: 'nl' } });
     });
     popup = await browser.openPopup();
-    await loginInPopup(popup, admin.username, ADMIN_PASSWORD, await admin.phone.nextCode());
-    await popup.getByText(/U bent succesvol aangemeld als Beheer/).waitFor();
+    await loginInPopup(popup, admin.username, admin.password, await admin.phone.nextCode());
+    await popup.getByText(`U bent succesvol aangemeld als ${admin.displayName} in regio PO2507 Stromenland.`).waitFor();
     const opened = browser.context.waitForEvent('page');
     await popup.getByRole('button', { name: 'Beheer' }).click();
     panel = await opened;
@@ -179,7 +170,7 @@ describe('staff panel in the extension', () => {
     const history = panel.getByTestId('status-history');
     await history.waitFor();
     const rows = await history.locator('tbody tr').allInnerTexts();
-    expect(rows[0]).toMatch(/Beheer\s+Aanmelding → In behandeling\s+Intake gepland met ouders\./);
+    expect(rows[0]).toMatch(new RegExp(`${admin.displayName}\\s+Aanmelding → In behandeling\\s+Intake gepland met ouders\\.`));
     expect(rows[1]).toMatch(/→ Aanmelding/);
     await checkPanel('9-status-informatie');
   });
@@ -215,6 +206,9 @@ describe('staff panel in the extension', () => {
     await checkPanel('14-hulpvragen');
     await panel.getByRole('link', { name: 'Kengetallen' }).click();
     await checkKengetallen('15-kengetallen');
+    await panel.getByRole('link', { name: 'Planning' }).click();
+    await panel.getByRole('heading', { name: 'Planning' }).waitFor();
+    await checkPanel('15b-planning');
     await panel.goto(`chrome-extension://${EXTENSION_ID}/admin.html#/beheer/nieuws`);
     await panel.getByRole('heading', { name: 'Nieuws' }).waitFor();
     await panel.getByRole('button', { name: '+ Nieuw bericht' }).click();
@@ -252,13 +246,12 @@ describe('staff panel in the extension', () => {
     if (popup.isClosed()) popup = await browser.openPopup();
     await popup.getByRole('button', { name: 'Uitloggen' }).click();
     await panel.getByRole('heading', { name: 'U bent niet aangemeld' }).waitFor();
+    await checkPanel('18-afgemeld');
 
-    const token = parentActivation;
-    const info = await server.api.call<{ totp: { secret: string } }>('GET', `/activation/${token}`);
-    const phone = new Phone(info.totp.secret);
-    await server.api.call('POST', `/activation/${token}`, { password: PARENT_PASSWORD, code: await phone.nextCode() });
+    const parent = await activate(server.api, parentActivation, PARENT_PASSWORD, 'Anna de Ouder');
+    expect(parent.username).toBe(parentUsername);
     await popup.reload();
-    await loginInPopup(popup, parentUsername, PARENT_PASSWORD, await phone.nextCode());
+    await loginInPopup(popup, parent.username, parent.password, await parent.phone.nextCode());
     await popup.getByText('U bent succesvol aangemeld als Anna de Ouder in regio PO2507 Stromenland.').waitFor();
     expect(await popup.getByRole('button', { name: 'Beheer' }).count()).toBe(0);
     await popup.getByTestId('hulpvragen-table').getByRole('button', { name: 'Onderzoek leesontwikkeling' }).click();

@@ -13,6 +13,7 @@ import { seriousViolations } from './helpers/axe';
 import { EXTENSION_ID, launchWithExtension, type ExtensionBrowser } from './helpers/extension';
 import { loginInPopup } from './helpers/popup';
 import { ARTIFACTS, activateAndLogin, startKindkans } from './helpers/server';
+import { prepareAdmin } from './helpers/prepare';
 import type { Phone } from './helpers/totp';
 
 const PASSWORD = 'beheer-wachtwoord-2024';
@@ -26,8 +27,8 @@ const ADMIN_URL = `chrome-extension://${EXTENSION_ID}/admin.html`;
 let server: Awaited<ReturnType<typeof startKindkans>>;
 let browser: ExtensionBrowser;
 let panel: Page;
-let admin: { token: string; username: string; phone: Phone };
-let coordinator: { token: string; username: string; phone: Phone };
+let admin: { token: string; username: string; password: string; phone: Phone };
+let coordinator: { token: string; username: string; password: string; phone: Phone };
 let dossierId = '';
 let hulpvraagId = '';
 
@@ -39,9 +40,9 @@ async function checkPanel(name: string) {
 }
 
 /** Signs in through the popup and opens Beheer in a tab that shares the session. */
-async function openPanelAs(who: { username: string; phone: Phone }): Promise<Page> {
+async function openPanelAs(who: { username: string; password: string; phone: Phone }): Promise<Page> {
   const popup = await browser.openPopup();
-  await loginInPopup(popup, who.username, PASSWORD, await who.phone.nextCode());
+  await loginInPopup(popup, who.username, who.password, await who.phone.nextCode());
   await popup.getByRole('button', { name: 'Beheer' }).waitFor();
   const opened = browser.context.waitForEvent('page');
   await popup.getByRole('button', { name: 'Beheer' }).click();
@@ -63,7 +64,7 @@ describe('workflow: automation rules and mail templates in the panel', () => {
       const { settings } = await c.storage.local.get('settings');
       await c.storage.local.set({ settings: { ...settings, language: 'nl' } });
     });
-    admin = await activateAndLogin(server.api, await server.adminActivationToken(), PASSWORD);
+    admin = await prepareAdmin(server);
     // The dossier, its guardian (an active parent) and a coordinator: set up through the API.
     const call = <T>(method: string, path: string, body?: unknown) => server.api.call<T>(method, path, body, admin.token);
     dossierId = (await call<{ id: string }>('POST', '/dossiers', { firstName: 'Noor', lastName: 'Workflowsma', birthDate: '2015-05-06', schoolBrin: '12AB00' })).id;

@@ -1,10 +1,12 @@
-// axe-core inside a popup page: no serious or critical violations allowed.
+// axe-core inside an extension page: no serious or critical violations allowed.
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
+import { expect } from 'vitest';
+import { ARTIFACTS } from './server';
 
 const axeSource = readFileSync(resolve('node_modules/axe-core/axe.min.js'), 'utf8');
 
-export interface AxeViolation {
+interface AxeViolation {
   id: string;
   impact: string | null;
   help: string;
@@ -26,4 +28,16 @@ export async function seriousViolations(page: Evaluating): Promise<AxeViolation[
     return result.violations.map(({ id, impact, help, nodes }) => ({ id, impact, help, nodes: nodes.map((n) => ({ target: n.target })) }));
   });
   return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+}
+
+/** Either driver's page that can also take a screenshot. */
+interface Screenshotting extends Evaluating {
+  screenshot(options: { path: string; fullPage: boolean }): Promise<unknown>;
+}
+
+/** Screenshot into e2e/artifacts/<file>.png and no serious or critical axe violations. */
+export async function checkPage(page: Screenshotting, file: string): Promise<void> {
+  await page.screenshot({ path: join(ARTIFACTS, `${file}.png`), fullPage: true });
+  const violations = await seriousViolations(page);
+  expect(violations, `axe on ${file}: ${JSON.stringify(violations, null, 1)}`).toEqual([]);
 }

@@ -6,10 +6,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import puppeteer, { TimeoutError, type Browser, type ElementHandle, type Page } from 'puppeteer-core';
-import { expect } from 'vitest';
 import type { Browser as WebExtensionBrowser } from 'webextension-polyfill';
-import { seriousViolations } from './axe';
-import { ARTIFACTS } from './server';
+import { checkPage } from './axe';
 
 const FIREFOX_PATH = process.env.FIREFOX_PATH || '/usr/bin/firefox-esr';
 const FIREFOX_UUID = '4b1d6c2e-7f3a-4e8b-9c5d-2a6f0e1b3c47';
@@ -105,12 +103,8 @@ export async function waitForText(page: Page, text: string, timeout = 10_000): P
   await page.waitForFunction((t) => document.body?.innerText.includes(t), { timeout, polling: 100 }, text);
 }
 
-/** Screenshot into e2e/artifacts/ (firefox-popup-<name>.png) and no serious or critical axe violations. */
-export async function checkFirefoxScreen(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: join(ARTIFACTS, `firefox-popup-${name}.png`), fullPage: true });
-  const violations = await seriousViolations(page);
-  expect(violations, `axe on ${name} (Firefox): ${JSON.stringify(violations, null, 1)}`).toEqual([]);
-}
+/** Screenshot into e2e/artifacts/firefox-popup-<name>.png and no serious or critical axe violations. */
+export const checkFirefoxScreen = (page: Page, name: string) => checkPage(page, `firefox-popup-${name}`);
 
 /** The login of the instruction card: Organisatie, Naam, Wachtwoord, Code, Aanmelden. */
 export async function loginInFirefoxPopup(page: Page, username: string, password: string, code: string): Promise<void> {

@@ -1,16 +1,9 @@
 // Steps a parent takes in the popup, and the checks every screen gets (axe, screenshot).
-import { join } from 'node:path';
-import { expect } from 'vitest';
 import type { Page } from 'playwright-core';
-import { seriousViolations } from './axe';
-import { ARTIFACTS } from './server';
+import { checkPage } from './axe';
 
-/** Screenshot into e2e/artifacts/ and no serious or critical axe violations. */
-export async function checkScreen(page: Page, name: string) {
-  await page.screenshot({ path: join(ARTIFACTS, `popup-${name}.png`), fullPage: true });
-  const violations = await seriousViolations(page);
-  expect(violations, `axe on ${name}: ${JSON.stringify(violations, null, 1)}`).toEqual([]);
-}
+/** Screenshot into e2e/artifacts/popup-<name>.png and no serious or critical axe violations. */
+export const checkScreen = (page: Page, name: string) => checkPage(page, `popup-${name}`);
 
 export async function loginInPopup(page: Page, username: string, password: string, code: string) {
   await page.getByRole('option', { name: 'PO2507 Stromenland' }).waitFor({ state: 'attached' });

@@ -1,14 +1,13 @@
-// Starts the real Kindkans server (PGlite in a fresh temp dir) with a local SMTP server, and
-// makes an admin through the operator CLI, as a partnership would on day one.
-import { spawn, execFile, type ChildProcess } from 'node:child_process';
+// Starts the real Kindkans server (PGlite in a fresh temp dir) with a local SMTP server. Its
+// first start seeds the demo organisation PO2507 with a demo admin and a demo parent and prints
+// their passwords and TOTP keys once: the specs read them there instead of making accounts.
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, mkdirSync, rmSync, createWriteStream, type WriteStream } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
 import { startSmtp } from './smtp';
 import { Phone } from './totp';
 
-const run = promisify(execFile);
 const TSX = resolve('node_modules/.bin/tsx');
 export const ARTIFACTS = resolve('e2e/artifacts');
 
@@ -16,6 +15,14 @@ export interface ServerOptions {
   port: number;
   idleMinutes?: number;
   name: string;
+}
+
+/** An account that can log in: its name, password and the phone with its authenticator. */
+export interface Account {
+  username: string;
+  password: string;
+  displayName: string;
+  phone: Phone;
 }
 
 export async function startKindkans({ port, idleMinutes, name }: ServerOptions) {
@@ -33,24 +40,16 @@ export async function startKindkans({ port, idleMinutes, name }: ServerOptions) 
     ...(idleMinutes ? { SESSION_IDLE_MINUTES: String(idleMinutes) } : {}),
   };
   const log = createWriteStream(join(ARTIFACTS, `server-${name}.log`));
-
-  // The server seeds the demo organisation on its first start; the embedded database belongs
-  // to one process at a time, so: start once, stop, invite the admin with the CLI, start again.
-  let child = await startServer(env, log, url);
-  await stopServer(child);
-  const invite = await run(TSX, ['server/src/cli.ts', 'user:invite', '--org', 'PO2507', '--role', 'admin',
-    '--email', 'a@example.org', '--name', 'Beheer'], { env, timeout: 60_000 });
-  log.write(`$ user:invite\n${invite.stdout}${invite.stderr}\n`);
-  const printed = /\/activate\/([A-Za-z0-9_-]{16,})/.exec(invite.stdout + invite.stderr)?.[1];
-  child = await startServer(env, log, url);
+  const { child, output } = await startServer(env, log, url);
+  const demo = { admin: await demoAccount(output, 'beheerder', 'Demo Beheerder'), parent: await demoAccount(output, 'ouder', 'Demo Ouder') };
 
   return {
     url,
     smtp,
     dataDir,
     api: apiClient(url),
-    /** The admin's activation token: printed by the CLI, or else mailed. */
-    adminActivationToken: async () => printed ?? smtp.activationToken('a@example.org'),
+    /** The demo admin (d.beheerder) and the demo parent (d.ouder, guardian of Sam de Vries). */
+    demo,
     async stop() {
       await stopServer(child);
       await smtp.close();
@@ -60,12 +59,28 @@ export async function startKindkans({ port, idleMinutes, name }: ServerOptions) 
   };
 }
 
-async function startServer(env: NodeJS.ProcessEnv, log: WriteStream, url: string): Promise<ChildProcess> {
+export type Kindkans = Awaited<ReturnType<typeof startKindkans>>;
+
+/** Reads a demo login from the first start's output: `beheerder  naam … wachtwoord … TOTP-sleutel …`. */
+async function demoAccount(output: () => string, label: 'beheerder' | 'ouder', displayName: string): Promise<Account> {
+  const pattern = new RegExp(`${label}\\s+naam (\\S+)\\s+wachtwoord (\\S+)\\s+TOTP-sleutel ((?:[a-z2-7]{4} ?)+)`, 'i');
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const found = pattern.exec(output());
+    if (found) return { username: found[1]!, password: found[2]!, displayName, phone: new Phone(found[3]!.replace(/\s+/g, '').toUpperCase()) };
+    if (Date.now() > deadline) throw new Error(`the server printed no demo ${label}; see e2e/artifacts`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+async function startServer(env: NodeJS.ProcessEnv, log: WriteStream, url: string): Promise<{ child: ChildProcess; output: () => string }> {
   const child = spawn(TSX, ['server/src/main.ts'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString(); });
   child.stdout.pipe(log, { end: false });
   child.stderr.pipe(log, { end: false });
   await waitForHealth(url, child);
-  return child;
+  return { child, output: () => stdout };
 }
 
 async function stopServer(child: ChildProcess) {
@@ -78,7 +93,7 @@ async function stopServer(child: ChildProcess) {
 }
 
 async function waitForHealth(url: string, child: ChildProcess) {
-  const deadline = Date.now() + 60_000;
+  const deadline = Date.now() + 180_000; // a start takes over a minute on a loaded 2-core machine
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}; see e2e/artifacts`);
     try {
@@ -89,7 +104,7 @@ async function waitForHealth(url: string, child: ChildProcess) {
     }
     await new Promise((r) => setTimeout(r, 250));
   }
-  throw new Error('server did not become healthy within 60 s');
+  throw new Error('server did not become healthy within 180 s');
 }
 
 export type Api = ReturnType<typeof apiClient>;
@@ -126,13 +141,24 @@ interface ActivationInfo {
   totp: { secret: string; secretGrouped: string };
 }
 
-/** Activates an invited account through the API and logs it in; returns its token. */
-export async function activateAndLogin(api: Api, token: string, password: string) {
+/** Activates an invited account through the API (as the page behind the e-mail link would). */
+export async function activate(api: Api, token: string, password: string, displayName: string): Promise<Account> {
   const info = await api.call<ActivationInfo>('GET', `/activation/${token}`);
   const phone = new Phone(info.totp.secret);
   await api.call('POST', `/activation/${token}`, { password, code: await phone.nextCode() });
-  const login = await api.call<{ token: string }>('POST', '/auth/login', {
-    organisation: info.organisation.code, username: info.username, password, code: await phone.nextCode(),
+  return { username: info.username, password, displayName, phone };
+}
+
+/** Logs an account in through the API; returns its session token. */
+export async function login(api: Api, account: Account): Promise<string> {
+  const answer = await api.call<{ token: string }>('POST', '/auth/login', {
+    organisation: 'PO2507', username: account.username, password: account.password, code: await account.phone.nextCode(),
   });
-  return { token: login.token, username: info.username, phone };
+  return answer.token;
+}
+
+/** Activates an invited account through the API and logs it in: its token, name, password and phone. */
+export async function activateAndLogin(api: Api, token: string, password: string) {
+  const account = await activate(api, token, password, '');
+  return { ...account, token: await login(api, account) };
 }

@@ -33,7 +33,8 @@ function staffServer() {
       { at: '2024-09-01T08:00:00Z', by: { id: 'x', displayName: 'Petra' }, from: null, to: 'aanmelding', note: null, kind: 'status', automatic: false, rule: null },
       { at: '2024-09-02T08:00:00Z', by: null, from: 'aanmelding', to: 'in behandeling', note: null, kind: 'status', automatic: true, rule: { id: 'r1', name: 'Bijlage → in behandeling' } },
     ] })
-    .route('GET /users', { body: { items: [], page: 1, pageSize: 50, total: 0 } });
+    .route('GET /users', { body: { items: [], page: 1, pageSize: 50, total: 0 } })
+    .route('GET /hulpvraag-statuses', { body: ['aanmelding', 'in behandeling', 'advies', 'afgerond'].map((name, i) => ({ id: `s${i}`, name, position: i + 1, closes: name === 'afgerond', inUse: 0 })) });
 }
 
 async function openPanel(user = staff, hash = '#/dossiers') {

@@ -70,24 +70,24 @@ export function AccountsScreen({ userId, role }: { userId: string; role: string 
       </div>
       {inviting && <InviteForm role={role} onDone={(text) => { setInviting(false); setMessage({ kind: 'success', text }); setRound((n) => n + 1); }} />}
       <form class="filters filters-inline" role="search" onSubmit={apply}>
-        <label for="a-q">{at('search')}</label>
-        <input id="a-q" value={query.q ?? ''} onInput={set('q')} />
-        <label for="a-role">{at('role')}</label>
+        <span class="field"><label for="a-q">{at('search')}</label>
+        <input id="a-q" value={query.q ?? ''} onInput={set('q')} /></span>
+        <span class="field"><label for="a-role">{at('role')}</label>
         <select id="a-role" value={query.role ?? ''} onChange={set('role')}>
           <option value="">{at('anyRole')}</option>
           {roles.map((r) => <option key={r} value={r}>{at(`role_${r}`)}</option>)}
-        </select>
-        <label for="a-status">{at('status')}</label>
+        </select></span>
+        <span class="field"><label for="a-status">{at('status')}</label>
         <select id="a-status" value={query.status ?? ''} onChange={set('status')}>
           <option value="">{at('anyStatus')}</option>
           {(['invited', 'active', 'deactivated'] as const).map((s) => <option key={s} value={s}>{at(`status_${s}`)}</option>)}
-        </select>
-        <SchoolPicker id="a-school" label={at('school')} value={query.school ?? ''} allowAny onChange={(school) => setQuery({ ...query, school: school || undefined })} />
-        <label for="a-login">{at('lastLogin')}</label>
+        </select></span>
+        <span class="field"><SchoolPicker id="a-school" label={at('school')} value={query.school ?? ''} allowAny onChange={(school) => setQuery({ ...query, school: school || undefined })} /></span>
+        <span class="field"><label for="a-login">{at('lastLogin')}</label>
         <select id="a-login" value={query.lastLogin ?? ''} onChange={set('lastLogin')}>
           <option value="">{at('anyLogin')}</option>
           {(['never', 'last30', 'over30', 'over90'] as const).map((l) => <option key={l} value={l}>{at(`login_${l}`)}</option>)}
-        </select>
+        </select></span>
         <button type="submit" class="button button-primary">{at('search')}</button>
       </form>
       {message && <p class={`alert alert-${message.kind}`} role={message.kind === 'error' ? 'alert' : 'status'}>{message.text}</p>}

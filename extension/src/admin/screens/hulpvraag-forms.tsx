@@ -2,10 +2,10 @@
 import { useEffect, useState } from 'preact/hooks';
 import { errorMessage } from '../../lib/errors';
 import { formatStatus } from '../../lib/format';
-import { adminApi, type Hulpvraag } from '../api';
+import type { Loaded } from '../../components/use-load';
+import { adminApi, type Hulpvraag, type HulpvraagStatus } from '../api';
 import { at } from '../i18n';
-
-export const statuses = ['aanmelding', 'in behandeling', 'advies', 'afgerond'];
+import { closes, proposedStatus, statusOption, StatusText } from '../parts/statuses';
 
 function useCoordinators() {
   const [list, setList] = useState<{ id: string; displayName: string }[]>([]);
@@ -68,10 +68,16 @@ export function HulpvraagForm({ dossierId, hulpvraag, onSaved, onCancel }: { dos
   );
 }
 
-export function StatusForm({ hulpvraag, onSaved, onCancel }: { hulpvraag: Hulpvraag; onSaved: (h: Hulpvraag) => void; onCancel: () => void }) {
-  const [status, setStatus] = useState(statuses.find((s) => s !== hulpvraag.status) ?? statuses[0]!);
+/**
+ * Status wijzigen: the organisation's statuses in its order (the current one shown, not
+ * choosable), a note, and a plain word when the choice closes or reopens the hulpvraag.
+ */
+export function StatusForm({ hulpvraag, statuses, onSaved, onCancel }: { hulpvraag: Hulpvraag; statuses: Loaded<HulpvraagStatus[]>; onSaved: (h: Hulpvraag) => void; onCancel: () => void }) {
+  const [choice, setChoice] = useState<string | null>(null);
   const [note, setNote] = useState('');
   const [error, setError] = useState('');
+  const list = statuses.data ?? [];
+  const status = choice ?? proposedStatus(list, hulpvraag.status);
   async function submit(e: Event) {
     e.preventDefault();
     try {
@@ -80,20 +86,27 @@ export function StatusForm({ hulpvraag, onSaved, onCancel }: { hulpvraag: Hulpvr
       setError(errorMessage(err));
     }
   }
-  const options = statuses.includes(hulpvraag.status) ? statuses : [hulpvraag.status, ...statuses];
+  const known = list.some((s) => s.name === hulpvraag.status);
+  const wasClosed = closes(list, hulpvraag.status);
+  const willClose = closes(list, status);
+  const hint = status === hulpvraag.status ? '' : willClose && !wasClosed ? at('statusClosesHint') : wasClosed && !willClose ? at('statusReopensHint') : '';
+  const ready = statuses.data !== null && list.some((s) => s.name !== hulpvraag.status);
   return (
     <form class="form panel-form" onSubmit={submit} aria-labelledby="st-title">
       <h3 id="st-title">{at('changeStatus')}</h3>
-      <p class="muted">{at('status')}: {formatStatus(hulpvraag.status)}</p>
+      <p class="muted">{at('status')}: <StatusText name={hulpvraag.status} statuses={list} /></p>
+      {statuses.error ? <p class="alert alert-error" role="alert">{errorMessage(statuses.error)}</p> : null}
       <label for="st-status">{at('newStatus')}</label>
-      <select id="st-status" value={status} onChange={(e) => setStatus(e.currentTarget.value)}>
-        {options.map((s) => <option key={s} value={s} disabled={s === hulpvraag.status}>{formatStatus(s)}</option>)}
+      <select id="st-status" value={status} disabled={!ready} aria-describedby="st-hint" onChange={(e) => setChoice(e.currentTarget.value)}>
+        {!known && <option value={hulpvraag.status} disabled>{formatStatus(hulpvraag.status)}</option>}
+        {list.map((s) => <option key={s.id} value={s.name} disabled={s.name === hulpvraag.status}>{statusOption(s)}</option>)}
       </select>
+      <p class="hint" id="st-hint" aria-live="polite">{hint}</p>
       <label for="st-note">{at('note')}</label>
       <textarea id="st-note" rows={3} maxLength={2000} value={note} onInput={(e) => setNote(e.currentTarget.value)} />
       {error && <p class="alert alert-error" role="alert">{error}</p>}
       <div class="row">
-        <button type="submit" class="button button-primary">{at('changeStatus')}</button>
+        <button type="submit" class="button button-primary" disabled={!ready}>{at('changeStatus')}</button>
         <button type="button" class="button" onClick={onCancel}>{at('cancel')}</button>
       </div>
     </form>

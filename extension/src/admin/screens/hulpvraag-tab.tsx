@@ -3,11 +3,12 @@
 import { useCallback, useState } from 'preact/hooks';
 import { errorMessage } from '../../lib/errors';
 import { formatDate, formatDateTime, formatStatus } from '../../lib/format';
-import { useLoad } from '../../components/use-load';
-import { adminApi, type Hulpvraag } from '../api';
+import { useLoad, type Loaded } from '../../components/use-load';
+import { adminApi, type Hulpvraag, type HulpvraagStatus } from '../api';
 import { at } from '../i18n';
 import { Attachments } from '../parts/attachments';
 import { go } from '../router';
+import { StatusText, useStatuses } from '../parts/statuses';
 import { HulpvraagForm, StatusForm } from './hulpvraag-forms';
 import { AnonymiseDialog } from '../parts/anonymise-dialog';
 
@@ -16,6 +17,7 @@ type Mode = 'view' | 'status' | 'history' | 'edit' | 'new';
 /** `role`: admins may anonymise a hulpvraag (typing `childName`); no `childName`: the dossier is anonymised, nothing to add. */
 export function HulpvraagTab({ dossierId, hulpvraagId, role, childName }: { dossierId: string; hulpvraagId?: string | undefined; role?: string; childName?: string | undefined }) {
   const list = useLoad(useCallback(() => adminApi.hulpvragen(dossierId), [dossierId]));
+  const statuses = useStatuses();
   const [mode, setMode] = useState<Mode>('view');
   const openId = hulpvraagId ?? list.data?.items[0]?.id;
   const open = (id: string) => { setMode('view'); go({ name: 'dossiers', id: dossierId, tab: 'hulpvraag', hulpvraagId: id }); };
@@ -40,7 +42,7 @@ export function HulpvraagTab({ dossierId, hulpvraagId, role, childName }: { doss
                   {!h.visibleToParents && <span class="tag tag-muted">{at('hiddenFromParents')}</span>}
                   {h.attachmentCount > 0 && <span class="tag tag-muted">{at('fileCount', { n: h.attachmentCount })}</span>}
                 </td>
-                <td>{formatStatus(h.status)}</td>
+                <td><StatusText name={h.status} statuses={statuses.data} /></td>
               </tr>
             ))}
           </tbody>
@@ -49,12 +51,12 @@ export function HulpvraagTab({ dossierId, hulpvraagId, role, childName }: { doss
       {mode === 'new' && (
         <HulpvraagForm dossierId={dossierId} onCancel={() => setMode('view')} onSaved={(h) => { list.reload(); open(h.id); }} />
       )}
-      {openId && mode !== 'new' && <HulpvraagDetail key={openId} id={openId} mode={mode} setMode={setMode} onChanged={list.reload} anonymiseAs={role === 'admin' ? childName : undefined} />}
+      {openId && mode !== 'new' && <HulpvraagDetail key={openId} id={openId} statuses={statuses} mode={mode} setMode={setMode} onChanged={list.reload} anonymiseAs={role === 'admin' ? childName : undefined} />}
     </div>
   );
 }
 
-function HulpvraagDetail({ id, mode, setMode, onChanged, anonymiseAs }: { id: string; mode: Mode; setMode: (m: Mode) => void; onChanged: () => void; anonymiseAs?: string | undefined }) {
+function HulpvraagDetail({ id, statuses, mode, setMode, onChanged, anonymiseAs }: { id: string; statuses: Loaded<HulpvraagStatus[]>; mode: Mode; setMode: (m: Mode) => void; onChanged: () => void; anonymiseAs?: string | undefined }) {
   const loaded = useLoad(useCallback(() => adminApi.hulpvraag(id), [id]));
   const [anonymising, setAnonymising] = useState(false);
   const h = loaded.data;
@@ -80,12 +82,12 @@ function HulpvraagDetail({ id, mode, setMode, onChanged, anonymiseAs }: { id: st
           onConfirm={async (confirm) => { await adminApi.anonymiseHulpvraag(h.id, confirm); setAnonymising(false); loaded.reload(); onChanged(); }}
         />
       )}
-      {mode === 'status' && <StatusForm hulpvraag={h} onCancel={() => setMode('view')} onSaved={changed} />}
+      {mode === 'status' && <StatusForm hulpvraag={h} statuses={statuses} onCancel={() => setMode('view')} onSaved={changed} />}
       {mode === 'history' && <StatusHistory id={h.id} />}
       {mode === 'edit' && <HulpvraagForm dossierId={h.dossierId} hulpvraag={h} onCancel={() => setMode('view')} onSaved={changed} />}
       <dl class="details">
         <dt>{at('hulpvraagDate')}</dt><dd>{formatDate(h.date)}</dd>
-        <dt>{at('status')}</dt><dd>{formatStatus(h.status)}</dd>
+        <dt>{at('status')}</dt><dd><StatusText name={h.status} statuses={statuses.data} /></dd>
         <dt>{at('description')}</dt><dd class="pre">{h.description || '—'}</dd>
         <dt>{at('coordinator')}</dt><dd>{h.coordinator?.displayName ?? at('none')}</dd>
         <dt>{at('labels')}</dt><dd>{h.labels.length ? h.labels.map((l) => <span key={l} class="tag">{l}</span>) : at('none')}</dd>

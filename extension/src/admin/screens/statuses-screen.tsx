@@ -23,7 +23,7 @@ export function StatusesScreen() {
       <div class="section-head"><h2 id="statuses-title">{at('statuses')}</h2></div>
       <p class="muted">{at('statusesIntro')}</p>
       {(error || loaded.error) && <p class="alert alert-error" role="alert">{error || errorMessage(loaded.error)}</p>}
-      <table class="table" aria-labelledby="statuses-title">
+      <table class="table table-middle" aria-labelledby="statuses-title">
         <thead><tr><th scope="col">{at('order')}</th><th scope="col">{at('name')}</th><th scope="col">{at('closes')}</th><th scope="col">{at('inUse')}</th><th scope="col"><span class="sr-only">{at('actions')}</span></th></tr></thead>
         <tbody>
           {list.map((s, i) => (
