@@ -19,13 +19,15 @@ const LEASE_MS = 5 * 60_000;
 export async function enqueueMail(
   db: DbOrTx,
   appSecret: string,
-  entry: { to: string; organisationId?: string | null; now: Date } & { mail: MailTemplate },
+  entry: { to: string; organisationId?: string | null; now: Date; about?: { dossierId: string; hulpvraagId?: string } } & { mail: MailTemplate },
 ): Promise<string> {
   const message = renderMail(entry.to, entry.mail);
   const [row] = await db
     .insert(mailOutbox)
     .values({
       organisationId: entry.organisationId ?? null,
+      dossierId: entry.about?.dossierId ?? null,
+      hulpvraagId: entry.about?.hulpvraagId ?? null,
       template: entry.mail.template,
       toAddress: entry.to,
       subject: message.subject,

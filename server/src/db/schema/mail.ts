@@ -13,6 +13,12 @@ export const mailOutbox = pgTable(
   {
     id: id(),
     organisationId: uuid('organisation_id'),
+    /**
+     * The dossier (and hulpvraag) a mail is about (workflow mails), so that anonymising it cancels
+     * the mails not sent yet and scrubs the subject of those sent. No foreign key: the row outlives them.
+     */
+    dossierId: uuid('dossier_id'),
+    hulpvraagId: uuid('hulpvraag_id'),
     template: text('template').notNull(),
     toAddress: text('to_address').notNull(),
     subject: text('subject').notNull(),
@@ -24,5 +30,5 @@ export const mailOutbox = pgTable(
     sentAt: instant('sent_at'),
     createdAt: createdAt(),
   },
-  (t) => [index('mail_outbox_due_idx').on(t.status, t.nextAttemptAt)],
+  (t) => [index('mail_outbox_due_idx').on(t.status, t.nextAttemptAt), index('mail_outbox_dossier_idx').on(t.dossierId)],
 );

@@ -1,6 +1,6 @@
 import { and, eq, inArray, isNull, or, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.ts';
-import { attachments, auditLog, dossierEntries, dossiers, entryParticipants, guardians, hulpvraagStatusHistory, hulpvragen, privateNotes, users } from '../../db/schema/index.ts';
+import { attachments, auditLog, dossierEntries, dossiers, entryParticipants, guardians, hulpvraagStatusHistory, hulpvragen, mailOutbox, privateNotes, users } from '../../db/schema/index.ts';
 import { AppError } from '../../lib/errors.ts';
 
 /** What an anonymised dossier and hulpvraag are called from then on (lists, audit labels). */
@@ -27,7 +27,7 @@ export async function lockDossier(tx: DbOrTx, dossierId: string) {
   return { name: `${row.firstName} ${row.lastName}`, anonymised: row.anonymisedAt !== null };
 }
 
-export interface AnonymiseCounts { hulpvragen: number; attachments: number; entries: number; notes: number; guardians: number; auditEntries: number }
+export interface AnonymiseCounts { hulpvragen: number; attachments: number; entries: number; notes: number; guardians: number; auditEntries: number; mails: number }
 
 /**
  * Scrubs the audit log of personal data about these subjects, keeping every entry (who, what,
@@ -53,6 +53,18 @@ async function scrubAudit(tx: DbOrTx, organisationId: string, subjectIds: string
   return n;
 }
 
+/**
+ * The outbox's mails about this dossier or hulpvraag (workflow mails may carry the child's first
+ * name and the hulpvraag's title): those not sent yet (pending or failed) are deleted — they never
+ * go out; of those sent (body wiped already) the subject, which may hold the same, is replaced.
+ */
+async function cancelMail(tx: DbOrTx, about: { dossierId: string } | { hulpvraagId: string }): Promise<number> {
+  const ofSubject = 'dossierId' in about ? eq(mailOutbox.dossierId, about.dossierId) : eq(mailOutbox.hulpvraagId, about.hulpvraagId);
+  const cancelled = await tx.delete(mailOutbox).where(and(ofSubject, sql`${mailOutbox.status} <> 'sent'`)).returning({ id: mailOutbox.id });
+  await tx.update(mailOutbox).set({ subject: ANONYMISED }).where(and(ofSubject, eq(mailOutbox.status, 'sent')));
+  return cancelled.length;
+}
+
 /** Deletes the attachments (and, by cascade, their bytes) of these hulpvragen and items. */
 async function deleteAttachments(tx: DbOrTx, hulpvraagIds: string[], entryIds: string[]): Promise<string[]> {
   const owners = [...(hulpvraagIds.length ? [inArray(attachments.hulpvraagId, hulpvraagIds)] : []), ...(entryIds.length ? [inArray(attachments.entryId, entryIds)] : [])];
@@ -71,7 +83,7 @@ async function scrubHulpvragen(tx: DbOrTx, ids: string[], now: Date): Promise<vo
 /**
  * Anonymises one hulpvraag (the caller locked the dossier and checked the confirmation): title and
  * description replaced, labels and attachments gone, people's notes in its Status informatie gone,
- * the audit log's labels of it and its files replaced.
+ * the audit log's labels of it and its files replaced, the outbox's mails about it cancelled.
  */
 export async function anonymiseHulpvraag(tx: DbOrTx, organisationId: string, hulpvraagId: string, now: Date): Promise<AnonymiseCounts> {
   const [row] = await tx.select({ anonymisedAt: hulpvragen.anonymisedAt }).from(hulpvragen).where(eq(hulpvragen.id, hulpvraagId)).for('update');
@@ -79,7 +91,8 @@ export async function anonymiseHulpvraag(tx: DbOrTx, organisationId: string, hul
   const removed = await deleteAttachments(tx, [hulpvraagId], []);
   await scrubHulpvragen(tx, [hulpvraagId], now);
   const auditEntries = await scrubAudit(tx, organisationId, [hulpvraagId, ...removed], null);
-  return { hulpvragen: 1, attachments: removed.length, entries: 0, notes: 0, guardians: 0, auditEntries };
+  const mails = await cancelMail(tx, { hulpvraagId });
+  return { hulpvragen: 1, attachments: removed.length, entries: 0, notes: 0, guardians: 0, auditEntries, mails };
 }
 
 /**
@@ -88,7 +101,8 @@ export async function anonymiseHulpvraag(tx: DbOrTx, organisationId: string, hul
  * empty; `anonymised: true` says it means nothing); every hulpvraag as
  * above; Aanpak, TLV and Overlegronde items keep kind, dates and TLV type/status but lose title,
  * text, participants' names, invited guardians and attachments; Mijn notities of every author
- * deleted; guardians unlinked; the audit log scrubbed (`scrubAudit`). The school stays.
+ * deleted; guardians unlinked; the audit log scrubbed (`scrubAudit`); the outbox's mails about it
+ * cancelled (`cancelMail`). The school stays.
  */
 export async function anonymiseDossier(tx: DbOrTx, organisationId: string, dossierId: string, now: Date): Promise<AnonymiseCounts> {
   const hv = (await tx.select({ id: hulpvragen.id }).from(hulpvragen).where(eq(hulpvragen.dossierId, dossierId))).map((r) => r.id);
@@ -106,5 +120,6 @@ export async function anonymiseDossier(tx: DbOrTx, organisationId: string, dossi
     firstName: ANONYMISED, lastName: '', birthDate: ANONYMISED_BIRTH_DATE, schoolGroup: '', contactName: '', contactEmail: '', anonymisedAt: now, updatedAt: now,
   }).where(and(eq(dossiers.id, dossierId), isNull(dossiers.anonymisedAt)));
   const auditEntries = await scrubAudit(tx, organisationId, [dossierId, ...hv, ...entries, ...removed], dossierId);
-  return { hulpvragen: hv.length, attachments: removed.length, entries: entries.length, notes: notes.length, guardians: unlinked.length, auditEntries };
+  const mails = await cancelMail(tx, { dossierId });
+  return { hulpvragen: hv.length, attachments: removed.length, entries: entries.length, notes: notes.length, guardians: unlinked.length, auditEntries, mails };
 }

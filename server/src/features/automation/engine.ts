@@ -166,7 +166,7 @@ async function sendRuleMail(db: DbOrTx, ctx: AutomationContext, rule: Rule, h: L
     template: 'workflow' as const, organisation: values.organisatie,
     subject: fillPlaceholders(template.subject, values), body: fillPlaceholders(template.body, values), closing: fillPlaceholders(h.closing, values),
   };
-  for (const address of to) await enqueueMail(db, ctx.appSecret, { to: address, organisationId: ctx.organisationId, now: ctx.now, mail });
+  for (const address of to) await enqueueMail(db, ctx.appSecret, { to: address, organisationId: ctx.organisationId, now: ctx.now, about: { dossierId: h.dossierId, hulpvraagId: h.id }, mail });
   return to.size;
 }
 
