@@ -151,7 +151,7 @@ export async function findVisibleHulpvraag(db: DbOrTx, principal: Principal, id:
     .select({ id: hulpvragen.id, dossierId: hulpvragen.dossierId, organisationId: hulpvragen.organisationId, title: hulpvragen.title, anonymised: sql<boolean>`(${hulpvragen.anonymisedAt} is not null or ${dossiers.anonymisedAt} is not null)` })
     .from(hulpvragen)
     .innerJoin(dossiers, eq(dossiers.id, hulpvragen.dossierId))
-    .where(and(eq(hulpvragen.id, id), eq(hulpvragen.organisationId, principal.organisationId), visibleDossiers(principal), parentsSeeOnlyShared(principal, hulpvragen.visibleToParents)))
+    .where(and(eq(hulpvragen.id, id), visibleHulpvragen(principal)))
     .limit(1);
   return row ?? null;
 }
@@ -165,14 +165,28 @@ export async function findVisibleAttachment(db: DbOrTx, principal: Principal, id
     .leftJoin(hulpvragen, eq(hulpvragen.id, attachments.hulpvraagId))
     .leftJoin(dossierEntries, eq(dossierEntries.id, attachments.entryId))
     .innerJoin(dossiers, sql`"dossiers"."id" = coalesce(${hulpvragen.dossierId}, ${dossierEntries.dossierId})`)
-    .where(and(
-      eq(attachments.id, id), eq(attachments.organisationId, principal.organisationId), visibleDossiers(principal),
-      principal.role === 'parent'
-        ? sql`(${hulpvragen.visibleToParents} = true or (${attachments.entryId} is not null and ${visibleEntries(principal, { includeArchived: true })}))`
-        : sql`(${attachments.entryId} is null or ${visibleEntries(principal, { includeArchived: true })})`,
-    ))
+    .where(and(eq(attachments.id, id), visibleAttachments(principal)))
     .limit(1);
   return row ?? null;
+}
+
+/**
+ * Which attachments a principal sees: its dossier visible, and its owner — a hulpvraag (parents: only
+ * one shared with them) or an item (`visibleEntries`). For a select of `attachments` left-joined to
+ * `hulpvragen` and `dossier_entries` and joined to its `dossiers` row (as in `findVisibleAttachment`).
+ */
+export function visibleAttachments(principal: Principal): SQL {
+  return and(
+    eq(attachments.organisationId, principal.organisationId), visibleDossiers(principal),
+    principal.role === 'parent'
+      ? sql`(${hulpvragen.visibleToParents} = true or (${attachments.entryId} is not null and ${visibleEntries(principal, { includeArchived: true })}))`
+      : sql`(${attachments.entryId} is null or ${visibleEntries(principal, { includeArchived: true })})`,
+  )!;
+}
+
+/** Which hulpvragen a principal sees (parents: only those shared with them); for a select of `hulpvragen` joined to its `dossiers` row. */
+export function visibleHulpvragen(principal: Principal): SQL {
+  return and(eq(hulpvragen.organisationId, principal.organisationId), visibleDossiers(principal), parentsSeeOnlyShared(principal, hulpvragen.visibleToParents))!;
 }
 
 type Finder<T> = (db: DbOrTx, principal: Principal, id: string) => Promise<T | null>;

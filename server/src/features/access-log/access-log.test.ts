@@ -2,7 +2,9 @@ import { asc, desc, gt } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createTestApp, type TestContext } from '../../../test/app.ts';
 import { auditLog } from '../../db/schema/index.ts';
-import { createWorld, type World } from '../../../test/world.ts';
+import { linkGuardian, makeDossier } from '../../../test/fixtures.ts';
+import { jsonRequest } from '../../../test/app.ts';
+import { addAttachment, createWorld, type World } from '../../../test/world.ts';
 
 let t: TestContext;
 let w: World;
@@ -79,5 +81,61 @@ describe('audit of reads and GET /dossiers/{id}/access-log', () => {
     expect((await newEntries()).filter((e) => e.action.startsWith('access-log'))).toEqual([expect.objectContaining({ action: 'access-log.read', outcome: 'success', role: 'coordinator' })]);
     const again = await (await t.app.request(`${path}/access-log`, w.as('coordinator'))).json();
     expect(again.total).toBe(2);
+  });
+
+  it('names a file or hulpvraag only to whom may see it: a closed Overlegronde, an archived TLV and items not shared stay unnamed, the reads themselves stay', async () => {
+    t.clock.set(new Date('2025-07-01T08:00:00Z'));
+    const d = await makeDossier(t.db, w.orgA.id, w.schoolA1.id, { firstName: 'Vera', lastName: 'Verborgen' });
+    await linkGuardian(t.db, d.id, w.users.parent.id);
+    const post = async (path: string, body: unknown, who: 'school' | 'coordinator' = 'school') => {
+      const res = await t.app.request(`/api/v1${path}`, w.as(who, jsonRequest('POST', body)));
+      expect(res.status, path).toBeLessThan(300);
+      return (await res.json()) as { id: string };
+    };
+    const staff = w.staffOf('own');
+    const shared = await post(`/dossiers/${d.id}/hulpvragen`, { title: 'Gedeelde hulpvraag' });
+    const hidden = await post(`/dossiers/${d.id}/hulpvragen`, { title: 'Geheime hulpvraag', visibleToParents: false });
+    const meeting = await post(`/dossiers/${d.id}/overlegronden`, { date: '2025-06-30', title: 'Besloten overleg', participants: [], closed: true, invitedIds: [w.users.school.id] });
+    const aanpak = await post(`/dossiers/${d.id}/aanpak`, { title: 'Intern plan', body: 'Alleen voor het team.', visibleToParents: false });
+    const tlv = await post(`/dossiers/${d.id}/tlv`, { type: 'sbo', visibleToParents: true });
+    const files = {
+      shared: (await addAttachment(t.db, staff, shared.id, 'x\n', 'gedeeld.txt')).id,
+      hidden: (await addAttachment(t.db, staff, hidden.id, 'x\n', 'geheim.txt')).id,
+      meeting: (await addAttachment(t.db, staff, { entryId: meeting.id }, 'x\n', 'besloten-overleg.txt')).id,
+      aanpak: (await addAttachment(t.db, staff, { entryId: aanpak.id }, 'x\n', 'intern-plan.txt')).id,
+      tlv: (await addAttachment(t.db, staff, { entryId: tlv.id }, 'x\n', 'tlv-besluit.txt')).id,
+    };
+    await post(`/tlv/${tlv.id}/archive`, {}, 'coordinator');
+    // The invited school staff member reads what is not archived; the admin downloads the archived TLV's file.
+    for (const path of [`/hulpvragen/${hidden.id}`, ...[files.shared, files.hidden, files.meeting, files.aanpak].map((f) => `/attachments/${f}/content`)]) {
+      const res = await t.app.request(`/api/v1${path}`, w.as('school'));
+      expect(res.status, path).toBe(200);
+      await res.arrayBuffer();
+    }
+    const tlvRead = await t.app.request(`/api/v1/attachments/${files.tlv}/content`, w.as('admin'));
+    expect(tlvRead.status).toBe(200);
+    await tlvRead.arrayBuffer();
+
+    const subjects = async (who: 'parent' | 'school' | 'admin') => {
+      const res = await t.app.request(`/api/v1/dossiers/${d.id}/access-log`, w.as(who));
+      expect(res.status).toBe(200);
+      const page = await res.json();
+      expect(page.total).toBe(6);
+      return page.items.map((i: { action: string; subject: string }) => `${i.action} ${i.subject}`).sort();
+    };
+    // The parent sees that six things were looked at, and the name of only the one shared with them.
+    expect(await subjects('parent')).toEqual([
+      'attachment.download attachment', 'attachment.download attachment', 'attachment.download attachment', 'attachment.download attachment',
+      'attachment.download gedeeld.txt', 'hulpvraag.read hulpvraag',
+    ]);
+    // Invited staff see the closed meeting's file, not the archived TLV's; the admin (not invited) the other way round.
+    expect(await subjects('school')).toEqual([
+      'attachment.download attachment', 'attachment.download besloten-overleg.txt', 'attachment.download gedeeld.txt', 'attachment.download geheim.txt',
+      'attachment.download intern-plan.txt', 'hulpvraag.read Geheime hulpvraag',
+    ]);
+    expect(await subjects('admin')).toEqual([
+      'attachment.download attachment', 'attachment.download gedeeld.txt', 'attachment.download geheim.txt', 'attachment.download intern-plan.txt',
+      'attachment.download tlv-besluit.txt', 'hulpvraag.read Geheime hulpvraag',
+    ]);
   });
 });
