@@ -21,15 +21,16 @@ const accessActions = ['dossier.read', 'hulpvragen.read', 'hulpvraag.read', 'att
  * Other subjects (the dossier, a tab of it) are named by the dossier the reader sees already.
  */
 function labelSeenBy(db: DbOrTx, principal: Principal): SQL<string | null> {
-  const subject = sql.raw('"audit_log"."subject_id"');
+  // As a uuid (so the primary keys are used); an id that is not one (never for a successful read) matches nothing.
+  const subject = sql.raw(`(case when "audit_log"."subject_id" ~* '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' then "audit_log"."subject_id"::uuid end)`);
   const attachment = db.select({ one: sql`1` }).from(attachments)
     .leftJoin(hulpvragen, eq(hulpvragen.id, attachments.hulpvraagId))
     .leftJoin(dossierEntries, eq(dossierEntries.id, attachments.entryId))
     .innerJoin(dossiers, sql`"dossiers"."id" = coalesce(${hulpvragen.dossierId}, ${dossierEntries.dossierId})`)
-    .where(and(sql`${attachments.id}::text = ${subject}`, visibleAttachments(principal)));
+    .where(and(sql`${attachments.id} = ${subject}`, visibleAttachments(principal)));
   const hulpvraag = db.select({ one: sql`1` }).from(hulpvragen)
     .innerJoin(dossiers, eq(dossiers.id, hulpvragen.dossierId))
-    .where(and(sql`${hulpvragen.id}::text = ${subject}`, visibleHulpvragen(principal)));
+    .where(and(sql`${hulpvragen.id} = ${subject}`, visibleHulpvragen(principal)));
   return sql<string | null>`case "audit_log"."subject_type"
     when 'attachment' then case when exists (${attachment}) then "audit_log"."subject_label" end
     when 'hulpvraag' then case when exists (${hulpvraag}) then "audit_log"."subject_label" end
