@@ -183,6 +183,11 @@ describe('staff panel: the screens of issue 11 in Chromium', () => {
     await panel.getByText('Dit dossier is geanonimiseerd en kan niet meer worden gewijzigd.').waitFor();
     expect(await panel.getByRole('button', { name: 'Dossier anonimiseren' }).count()).toBe(0);
     expect(await panel.locator('body').innerText()).not.toContain(CHILD.lastName);
+    // The form below shows the server's anonymised dossier, not the name it showed before.
+    const tab = panel.getByTestId('panel-basisgegevens');
+    await expect.poll(() => tab.getByLabel('Voornaam').inputValue()).toBe('Geanonimiseerd');
+    const values = await tab.locator('input').evaluateAll((inputs) => inputs.map((i) => (i as HTMLInputElement).value));
+    expect(values.join(' ')).not.toMatch(new RegExp(`${CHILD.firstName}|${CHILD.lastName}|2016`));
     await checkBoth('10-geanonimiseerd');
 
     // The server agrees, and the audit log has it.
