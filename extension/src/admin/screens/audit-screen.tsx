@@ -78,20 +78,28 @@ export function AuditScreen({ userId, actorId, dossierId }: { userId: string; ac
       </div>
       <p class="muted">{at('auditIntro')} {at('csvNote')}</p>
       <form class="filters filters-inline" role="search" onSubmit={apply}>
-        <label for="au-action">{at('auditWhat')}</label>
-        <input id="au-action" value={form.action ?? ''} onInput={set('action')} title={at('auditWhatHint')} list="au-actions" />
-        <datalist id="au-actions">
-          {['dossier.read', 'dossier.*', 'attachment.download', 'attachment.*', 'hulpvraag.*', 'login', 'user.*', 'audit-log.*', 'rights.*'].map((a) => <option key={a} value={a} />)}
-        </datalist>
-        <label for="au-outcome">{at('outcome')}</label>
-        <select id="au-outcome" value={form.outcome ?? ''} onChange={set('outcome')}>
-          <option value="">{at('anyOutcome')}</option>
-          {outcomes.map((o) => <option key={o} value={o}>{at(`outcome_${o}`)}</option>)}
-        </select>
-        <label for="au-from">{at('periodFrom')}</label>
-        <input id="au-from" type="date" value={form.fromDate ?? ''} onInput={set('fromDate')} />
-        <label for="au-to">{at('periodTo')}</label>
-        <input id="au-to" type="date" value={form.toDate ?? ''} onInput={set('toDate')} />
+        <div class="field">
+          <label for="au-action">{at('auditWhat')}</label>
+          <input id="au-action" value={form.action ?? ''} onInput={set('action')} title={at('auditWhatHint')} list="au-actions" />
+          <datalist id="au-actions">
+            {['dossier.read', 'dossier.*', 'attachment.download', 'attachment.*', 'hulpvraag.*', 'login', 'user.*', 'audit-log.*', 'rights.*'].map((a) => <option key={a} value={a} />)}
+          </datalist>
+        </div>
+        <div class="field">
+          <label for="au-outcome">{at('outcome')}</label>
+          <select id="au-outcome" value={form.outcome ?? ''} onChange={set('outcome')}>
+            <option value="">{at('anyOutcome')}</option>
+            {outcomes.map((o) => <option key={o} value={o}>{at(`outcome_${o}`)}</option>)}
+          </select>
+        </div>
+        <div class="field">
+          <label for="au-from">{at('periodFrom')}</label>
+          <input id="au-from" type="date" value={form.fromDate ?? ''} onInput={set('fromDate')} />
+        </div>
+        <div class="field">
+          <label for="au-to">{at('periodTo')}</label>
+          <input id="au-to" type="date" value={form.toDate ?? ''} onInput={set('toDate')} />
+        </div>
         <button type="submit" class="button button-primary">{at('search')}</button>
       </form>
       {(actorId || dossierId) && (

@@ -40,12 +40,12 @@ export function DossierDetail({ id, tab, hulpvraagId, user, onChanged }: { id: s
       <header class="dossier-head">
         <h1 id="dossier-name">{at('dossierOf', { name: d.anonymised ? at('anonymised') : childName })}</h1>
         {d.anonymised
-          ? <p class="alert" role="status">{at('anonymisedText')}</p>
+          ? <p class="alert alert-info" role="status">{at('anonymisedText')}</p>
           : <p class="muted">{at('born', { date: formatDate(d.birthDate) })} · {d.school.name} ({d.school.brin}){d.schoolGroup ? ` · ${d.schoolGroup}` : ''}</p>}
         {user.role === 'admin' && !d.anonymised && (
           <button type="button" class="button button-danger button-small" onClick={() => setAnonymising(true)}>{at('anonymiseDossier')}</button>
         )}
-        {user.role === 'admin' && <p><a href={`#/beheer/rechten/dossier/${d.id}`}>{at('rights')}</a></p>}
+        {user.role === 'admin' && <p class="dossier-links"><a href={`#/beheer/rechten/dossier/${d.id}`}>{at('rights')}</a></p>}
       </header>
       {anonymising && (
         <AnonymiseDialog
@@ -66,11 +66,11 @@ export function DossierDetail({ id, tab, hulpvraagId, user, onChanged }: { id: s
       <section role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`} class="tabpanel" data-testid={`panel-${tab}`}>
         {tab === 'basisgegevens' && (
           <>
-            <DossierForm key={`b-${d.id}`} dossier={d} part="basis" mayEdit={mayEdit} onSaved={saved} />
+            <DossierForm key={`b-${d.id}-${d.anonymised}`} dossier={d} part="basis" mayEdit={mayEdit} onSaved={saved} />
             <GuardiansBlock dossier={d} mayEdit={mayEdit} onChange={loaded.reload} />
           </>
         )}
-        {tab === 'schoolgegevens' && <DossierForm key={`s-${d.id}`} dossier={d} part="school" mayEdit={mayEdit} onSaved={saved} />}
+        {tab === 'schoolgegevens' && <DossierForm key={`s-${d.id}-${d.anonymised}`} dossier={d} part="school" mayEdit={mayEdit} onSaved={saved} />}
         {tab === 'hulpvraag' && <HulpvraagTab dossierId={d.id} hulpvraagId={hulpvraagId} role={user.role} childName={d.anonymised ? undefined : childName} />}
         {tab === 'aanpak' && <EntriesTab kind="aanpak" dossierId={d.id} role={user.role} readOnly={d.anonymised} />}
         {tab === 'tlv' && <EntriesTab kind="tlv" dossierId={d.id} role={user.role} readOnly={d.anonymised} />}

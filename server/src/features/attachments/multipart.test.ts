@@ -42,7 +42,9 @@ function split(buf: Buffer, max: number): Buffer[] {
 
 describe('multipart bodies (busboy)', () => {
   it('finds the file whatever the chunking, including a file full of near-boundaries', async () => {
-    const tricky = Buffer.concat([Buffer.from('%PDF-1.4\n'), randomBytes(5000), Buffer.from(`\r\n--${boundary.slice(0, -1)}`), randomBytes(10), Buffer.from('\r\n--'), randomBytes(3000)]);
+    // A near-boundary is the boundary with its last character changed (random bytes after a cut
+    // boundary would complete it once in 256 runs).
+    const tricky = Buffer.concat([Buffer.from('%PDF-1.4\n'), randomBytes(5000), Buffer.from(`\r\n--${boundary.slice(0, -1)}${boundary.endsWith('#') ? '!' : '#'}`), randomBytes(10), Buffer.from('\r\n--'), randomBytes(3000)]);
     for (const max of [1, 7, 64, 4096, 100_000]) {
       const got = await receive(split(body(tricky), max));
       expect(got).toMatchObject({ filename: 'x.pdf', contentType: 'application/pdf', size: tricky.length });
