@@ -4,7 +4,8 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { oneJourney } from './helpers/journey';
 import type { Page } from 'playwright-core';
 import { ARTIFACTS, startKindkans } from './helpers/server';
 import { demoDossier, inviteParent, prepareAdmin } from './helpers/prepare';
@@ -33,14 +34,7 @@ describe('parent journey in the extension', () => {
     ]);
   });
 
-  // One journey: after the first failing step the rest would only time out.
-  let failed = false;
-  beforeEach((context) => {
-    if (failed) context.skip();
-  });
-  afterEach((context) => {
-    if (context.task.result?.state === 'fail') failed = true;
-  });
+  oneJourney();
 
   afterAll(async () => {
     await browser?.close();

@@ -6,7 +6,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { oneJourney } from './helpers/journey';
 import type { Page } from 'puppeteer-core';
 import type { Browser } from 'webextension-polyfill';
 import { ARTIFACTS, startKindkans } from './helpers/server';
@@ -42,14 +43,7 @@ describe('parent journey in the extension, in Firefox', () => {
     ]);
   });
 
-  // One journey: after the first failing step the rest would only time out.
-  let failed = false;
-  beforeEach((context) => {
-    if (failed) context.skip();
-  });
-  afterEach((context) => {
-    if (context.task.result?.state === 'fail') failed = true;
-  });
+  oneJourney();
 
   afterAll(async () => {
     await firefox?.close();

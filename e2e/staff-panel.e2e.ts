@@ -4,7 +4,8 @@
 // status history; then the parent logs in and sees the hulpvraag and the PDF. Every panel
 // screen gets a screenshot (e2e/artifacts/panel-*.png) and an axe check.
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { oneJourney } from './helpers/journey';
 import type { Page } from 'playwright-core';
 import { makePdf } from '../server/src/lib/demo-pdf.ts';
 import { checkPage } from './helpers/axe';
@@ -56,15 +57,7 @@ describe('staff panel in the extension', () => {
     admin = server.demo.admin;
   });
 
-  let failed = false;
-  beforeEach((context) => {
-    if (failed) context.skip();
-  });
-  afterEach(async (context) => {
-    if (context.task.result?.state !== 'fail') return;
-    failed = true;
-    await panel?.screenshot({ path: join(ARTIFACTS, 'panel-failed.png'), fullPage: true }).catch(() => undefined);
-  });
+  oneJourney(async () => panel?.screenshot({ path: join(ARTIFACTS, 'panel-failed.png'), fullPage: true }));
 
   afterAll(async () => {
     await browser?.close();

@@ -10,7 +10,8 @@
 import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { oneJourney } from './helpers/journey';
 import type { ElementHandle, Page } from 'puppeteer-core';
 import { makePdf } from '../server/src/lib/demo-pdf.ts';
 import { checkPage } from './helpers/axe';
@@ -59,17 +60,10 @@ describe('staff panel in the extension, in Firefox', () => {
     admin = server.demo.admin;
   });
 
-  // One journey: after the first failing step the rest would only time out.
-  let failed = false;
-  beforeEach((context) => {
-    if (failed) context.skip();
-  });
-  afterEach(async (context) => {
-    if (context.task.result?.state !== 'fail') return;
-    failed = true;
-    await panel?.screenshot({ path: join(ARTIFACTS, 'firefox-panel-failed.png'), fullPage: true }).catch(() => undefined);
-    await popup?.screenshot({ path: join(ARTIFACTS, 'firefox-panel-failed-popup.png'), fullPage: true }).catch(() => undefined);
-  });
+  oneJourney(() => Promise.all([
+    panel?.screenshot({ path: join(ARTIFACTS, 'firefox-panel-failed.png'), fullPage: true }).catch(() => undefined),
+    popup?.screenshot({ path: join(ARTIFACTS, 'firefox-panel-failed-popup.png'), fullPage: true }).catch(() => undefined),
+  ]));
 
   afterAll(async () => {
     await firefox?.close();

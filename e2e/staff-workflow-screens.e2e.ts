@@ -6,7 +6,8 @@
 // scrolling at 1024.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { oneJourney } from './helpers/journey';
 import type { Page } from 'playwright-core';
 import { checkPage } from './helpers/axe';
 import { EXTENSION_ID, launchWithExtension, type ExtensionBrowser } from './helpers/extension';
@@ -73,15 +74,7 @@ describe('staff panel: the screens of issue 11 in Chromium', () => {
     await panel.getByRole('navigation', { name: 'Hoofdmenu' }).waitFor();
   });
 
-  let failed = false;
-  beforeEach((context) => {
-    if (failed) context.skip();
-  });
-  afterEach(async (context) => {
-    if (context.task.result?.state !== 'fail') return;
-    failed = true;
-    await panel?.screenshot({ path: join(ARTIFACTS, 'screens-failed.png'), fullPage: true }).catch(() => undefined);
-  });
+  oneJourney(async () => panel?.screenshot({ path: join(ARTIFACTS, 'screens-failed.png'), fullPage: true }));
 
   afterAll(async () => {
     await browser?.close();

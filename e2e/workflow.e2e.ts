@@ -6,7 +6,8 @@
 // reaches the test's SMTP server saying no more than the template does. Each screen gets a
 // screenshot (e2e/artifacts/workflow-*.png) and an axe check, at 1280×800 and 1024 wide.
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { oneJourney } from './helpers/journey';
 import type { Page } from 'playwright-core';
 import { makePdf } from '../server/src/lib/demo-pdf.ts';
 import { seriousViolations } from './helpers/axe';
@@ -75,15 +76,7 @@ describe('workflow: automation rules and mail templates in the panel', () => {
     hulpvraagId = (await call<{ id: string; status: string }>('POST', `/dossiers/${dossierId}/hulpvragen`, { title: TITLE, description: DESCRIPTION, visibleToParents: true })).id;
   });
 
-  let failed = false;
-  beforeEach((context) => {
-    if (failed) context.skip();
-  });
-  afterEach(async (context) => {
-    if (context.task.result?.state !== 'fail') return;
-    failed = true;
-    await panel?.screenshot({ path: join(ARTIFACTS, 'workflow-failed.png'), fullPage: true }).catch(() => undefined);
-  });
+  oneJourney(async () => panel?.screenshot({ path: join(ARTIFACTS, 'workflow-failed.png'), fullPage: true }));
 
   afterAll(async () => {
     await browser?.close();
