@@ -5,6 +5,7 @@ import { IdParam, PageQuery, authResponses, bearerSecurity, json, jsonBody, page
 import { createRouter } from '../../lib/router.ts';
 import { auditContext, recordAudit } from '../audit/service.ts';
 import { receiveUpload, uploadBody, uploadResponses } from '../attachments/routes.ts';
+import { streamsItsBody } from '../attachments/streamed-upload.ts';
 import { toAttachmentView } from '../hulpvragen/service.ts';
 import { afterCommit, automateEntry } from '../automation/hooks.ts';
 import { authenticate, authorize, authorizeTarget, findVisibleDossier, loadVisible, refuseIfAnonymised, type AuthEnv } from '../../authz/index.ts';
@@ -144,7 +145,7 @@ function entryRoutes<S extends string, I extends z.ZodType>(spec: KindSpec<S, I>
     .openapi(
       createRoute({
         method: 'post', path: `/${segment}/{id}/attachments`, operationId: `upload${spec.name}Attachment`, tags: ['Attachments'], summary: `${label}: upload an attachment (staff; multipart field \`file\`)`,
-        middleware: [authenticate(), authorize('entry.write')] as const, security: bearerSecurity,
+        middleware: [streamsItsBody, authenticate(), authorize('entry.write')] as const, security: bearerSecurity,
         request: { params: IdParam, body: uploadBody },
         responses: uploadResponses,
       }),
