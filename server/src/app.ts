@@ -73,6 +73,9 @@ const openApiConfig = (publicUrl: string) => ({
     { name: 'Kengetallen', description: "The organisation's figures and their CSV (coordinators, admins; API tokens with dossiers:read)" },
     { name: 'Audit', description: 'The audit log and who may see what (admins; API tokens with audit:read)' },
     { name: 'API tokens', description: "An organisation's tokens for integrations (admins with a session only)" },
+    { name: 'News', description: 'News for parents: published items, and writing, publishing and withdrawing them (admins)' },
+    { name: 'Dossier tabs', description: "A dossier's Aanpak, TLV and Overlegronden, and staff's own notes (Mijn notities)" },
+    { name: 'Workflow', description: 'Hulpvraag statuses, mail templates and automation rules (admins)' },
   ],
 });
 
