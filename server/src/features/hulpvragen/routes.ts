@@ -9,7 +9,8 @@ import { auditContext, recordAudit } from '../audit/service.ts';
 import { authenticate, authorize, denyInvisible, findVisibleDossier, findVisibleHulpvraag, loadVisible, refuseIfAnonymised, type AuthEnv } from '../../authz/index.ts';
 import { hotHulpvragenPage } from './hot-list.ts';
 import { Hulpvraag, HulpvraagCreate, HulpvraagListItem, HulpvraagPatch, HulpvraagSummary, StatusChange } from './schemas.ts';
-import { createHulpvraag, getHulpvraag, listStatusHistory, listVisibleHulpvragen, searchHulpvragen, updateHulpvraag } from './service.ts';
+import { createHulpvraag, getHulpvraag, listStatusHistory, listVisibleHulpvragen, updateHulpvraag } from './service.ts';
+import { searchHulpvragen } from './staff-list.ts';
 
 const noStore = { 'Cache-Control': 'no-store' };
 const readResponses = { ...authResponses, 404: problem('Not found, or not visible to you') };
@@ -134,8 +135,9 @@ export const hulpvraagRoutes = createRouter()
     async (c) => {
       const { mine, ...query } = c.req.valid('query');
       const { db } = c.var.deps;
-      const page = await searchHulpvragen(db, c.var.principal, { ...query, mine: mine === 'true' });
-      await recordAudit(db, { ...auditContext(c), action: 'hulpvragen.search', outcome: 'success', subjectType: 'hulpvragen', detail: { status: query.status ?? null, mine: mine === 'true', total: page.total } });
-      return c.json(page, 200, noStore);
+      // One prepared statement per role and filter (staff-list.ts); the body comes out of PostgreSQL as JSON text.
+      const { body, total } = await searchHulpvragen(db, c.var.principal, { ...query, mine: mine === 'true' });
+      await recordAudit(db, { ...auditContext(c), action: 'hulpvragen.search', outcome: 'success', subjectType: 'hulpvragen', detail: { status: query.status ?? null, mine: mine === 'true', total } });
+      return c.body(body, 200, { ...noStore, 'Content-Type': 'application/json' }) as never;
     },
   );
