@@ -7,7 +7,7 @@ import { explain } from '../../../test/explain.ts';
 import { seedStatuses } from '../statuses/service.ts';
 import { linkGuardian, makeDossier, makeOrganisation, makeSchool, makeUser } from '../../../test/fixtures.ts';
 import { visibleHulpvragenPageQuery } from './service.ts';
-import { staffListCall, type StaffListQuery } from './staff-list.ts';
+import { sessionStaffListStatement, staffListCall, type StaffListQuery } from './staff-list.ts';
 
 /**
  * The parents' hulpvragen list must read one page of `hulpvragen_dossier_date_idx` and never sort
@@ -91,5 +91,14 @@ describe('staff list query plan (GET /hulpvragen, one prepared statement per rol
     const text = await staffPlan(schoolStaff, { page: 3, pageSize: 20, status });
     expect(text).toMatch(new RegExp(`Index Scan using ${status ? 'hulpvragen_org_status_date_idx' : 'hulpvragen_org_date_idx'} on hulpvragen h`));
     expect(text).not.toMatch(/\bSort\b/);
+  });
+
+  it.each([['in behandeling'], [undefined]])('with the session check in the statement, status %s: the same index in order, no sort', async (status) => {
+    const now = new Date();
+    const params = ['no-such-token-hash', now.toISOString(), now.toISOString(), now.toISOString(), 20, 40, ...(status ? [status] : [])];
+    const text = await explain(database, { toSQL: () => ({ sql: sessionStaffListStatement({ status: status !== undefined, mine: false }), params }) });
+    expect(text).toMatch(new RegExp(`Index Scan using ${status ? 'hulpvragen_org_status_date_idx' : 'hulpvragen_org_date_idx'} on hulpvragen h`));
+    expect(text).not.toMatch(/\bSort\b/);
+    if (status) expect(text).toContain('Index Only Scan using hulpvragen_org_status_date_idx on hulpvragen c');
   });
 });

@@ -3,19 +3,21 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, createTestApp, type TestContext } from '../../../test/app.ts';
 import { signIn } from '../../../test/fixtures.ts';
 import { createWorld, type World } from '../../../test/world.ts';
-import { visibleDossiers, type Seer } from '../../authz/index.ts';
+import { sessionPrincipal, visibleDossiers, type Seer } from '../../authz/index.ts';
 import { auditLog, dossiers, hulpvragen, users } from '../../db/schema/index.ts';
-import type { StaffListQuery } from './staff-list.ts';
+import { searchHulpvragen, type StaffListQuery } from './staff-list.ts';
 
 /**
  * The staff list (`GET /hulpvragen`) is one prepared statement per grant and filter
- * (staff-list.ts), its visibility written out in SQL. Here it must agree with the same list
- * written with drizzle and `visibleDossiers` (authz/visibility.ts) for every staff role, both
- * organisations, every filter and page, ties in the order included.
+ * (staff-list.ts), its visibility written out in SQL, on two paths: with a session together with
+ * the session check (`hotStaffList`), else on its own (`searchHulpvragen`: API tokens). Both must
+ * agree with the same list written with drizzle and `visibleDossiers` (authz/visibility.ts) for
+ * every staff role, both organisations, every filter and page, ties in the order included.
  */
 let t: TestContext;
 let w: World;
 let coordinatorB: string;
+const session = { id: '00000000-0000-4000-8000-000000000000', createdAt: new Date(), lastSeenAt: new Date(), expiresAt: new Date(), idleExpiresAt: new Date() };
 
 /** The list as the authz module defines it: every visible row, newest first, then one page of it. */
 async function reference(seer: Seer, query: StaffListQuery) {
@@ -76,7 +78,11 @@ describe('GET /hulpvragen in one prepared statement per role and filter', () => 
           const name = `${label} ${JSON.stringify(query)}`;
           expect(res.status, name).toBe(200);
           expect(res.headers.get('content-type'), name).toMatch(/^application\/json/);
-          expect(await res.json(), name).toEqual(await reference({ role: seer.role, organisationId: seer.organisationId, user: { id: seer.id } }, query));
+          const expected = await reference({ role: seer.role, organisationId: seer.organisationId, user: { id: seer.id } }, query);
+          expect(await res.json(), name).toEqual(expected);
+          const ordinary = await searchHulpvragen(t.db, sessionPrincipal(w.asAuthUser(seer), session), query);
+          expect(JSON.parse(ordinary.body), `${name}, without the session check`).toEqual(expected);
+          expect(ordinary.total).toBe(expected.total);
         }
       }
     }
@@ -90,6 +96,13 @@ describe('GET /hulpvragen in one prepared statement per role and filter', () => 
     expect(token).toEqual(await (await t.app.request('/api/v1/hulpvragen?pageSize=100', w.as('admin'))).json());
     expect(token.total).toBe(15);
     expect((await (await t.app.request('/api/v1/hulpvragen?mine=true', { headers: bearer(w.apiTokens['dossiers:read']) })).json()).total).toBe(0);
+  });
+
+  it('a parent is refused, a malformed or repeated parameter answered 400, as without the combined read', async () => {
+    expect((await t.app.request('/api/v1/hulpvragen', w.as('parent'))).status).toBe(403);
+    expect((await t.app.request('/api/v1/hulpvragen?pageSize=500', w.as('coordinator'))).status).toBe(400);
+    expect((await t.app.request('/api/v1/hulpvragen?status=advies&status=aanmelding', w.as('coordinator'))).status).toBe(400);
+    expect((await t.app.request('/api/v1/hulpvragen', { headers: bearer('x'.repeat(40)) })).status).toBe(401);
   });
 
   it('each answer is audited with the filters and the total, as before', async () => {
