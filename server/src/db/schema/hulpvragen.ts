@@ -81,9 +81,8 @@ export const hulpvraagStatusHistory = pgTable(
     seq: bigserial('seq', { mode: 'number' }).notNull(),
   },
   (t) => [
+    // (The Kengetallen' doorlooptijd reads the hulpvraag's own first_closed_at, not this table.)
     index('hulpvraag_status_history_hulpvraag_idx').on(t.hulpvraagId, t.changedAt),
-    // Kengetallen (doorlooptijd): the arrivals in a closing status within a period.
-    index('hulpvraag_status_history_to_status_idx').on(t.toStatus, t.changedAt).where(sql`${t.kind} = 'status'`),
   ],
 );
 
