@@ -1,6 +1,7 @@
 import { and, asc, count, eq, inArray, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.ts';
 import { attachments, dossiers, hulpvraagStatusHistory, hulpvragen, users } from '../../db/schema/index.ts';
+import { insertStatusHistory } from './status-facts.ts';
 import { isUuid } from '../../lib/openapi.ts';
 import { findVisibleDossier, parentsSeeOnlyShared, visibleDossiers, type Actor, type Principal, type VisibleDossier } from '../../authz/index.ts';
 import { AppError } from '../../lib/errors.ts';
@@ -124,7 +125,7 @@ export async function createHulpvraag(db: DbOrTx, user: Actor, dossierId: string
       status, coordinatorId: input.coordinatorId ?? null, labels: input.labels ?? [], visibleToParents: input.visibleToParents ?? true, createdBy: user.id, createdAt: now, updatedAt: now,
     })
     .returning({ id: hulpvragen.id });
-  await db.insert(hulpvraagStatusHistory).values({ hulpvraagId: row!.id, fromStatus: null, toStatus: status, changedBy: user.id, changedAt: now });
+  await insertStatusHistory(db, { hulpvraagId: row!.id, fromStatus: null, toStatus: status, changedBy: user.id, changedAt: now });
   return row!.id;
 }
 
@@ -138,7 +139,7 @@ export async function updateHulpvraag(db: DbOrTx, user: Actor, id: string, input
   await db.update(hulpvragen).set({ ...fields, updatedAt: now }).where(eq(hulpvragen.id, id));
   const titleChanged = input.title !== undefined && input.title !== current.title;
   if (input.status === undefined || input.status === current.status) return titleChanged ? { from: current.status, to: current.status, titleChanged } : null;
-  await db.insert(hulpvraagStatusHistory).values({ hulpvraagId: id, fromStatus: current.status, toStatus: input.status, changedBy: user.id, note: statusNote ?? null, changedAt: now });
+  await insertStatusHistory(db, { hulpvraagId: id, fromStatus: current.status, toStatus: input.status, changedBy: user.id, note: statusNote ?? null, changedAt: now });
   return { from: current.status, to: input.status, titleChanged };
 }
 
