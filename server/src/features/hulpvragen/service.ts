@@ -2,7 +2,7 @@ import { and, asc, count, eq, inArray, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.ts';
 import { attachments, dossiers, hulpvraagStatusHistory, hulpvragen, users } from '../../db/schema/index.ts';
 import { isUuid } from '../../lib/openapi.ts';
-import { findVisibleDossier, parentsSeeOnlyShared, visibleDossiers, type Actor, type Principal, type VisibleDossier } from '../../authz/index.ts';
+import { dossierGrants, findVisibleDossier, parentsSeeOnlyShared, visibleDossiers, type Actor, type Principal, type VisibleDossier } from '../../authz/index.ts';
 import { AppError } from '../../lib/errors.ts';
 import { checkStatus, firstStatus } from '../statuses/service.ts';
 import type { Page, PageQuery } from '../../lib/openapi.ts';
@@ -36,7 +36,7 @@ export function visibleHulpvragenPageQuery(db: DbOrTx, user: Principal, dossierI
       // An uncorrelated subquery (one index-only count), not `count(*) over ()`, which would read
       // and join every row of the dossier before the LIMIT.
       // Parents count only what they may see (as the fallback below and the one-statement list do).
-      total: user.role === 'parent'
+      total: parentsSeeOnlyShared(user, hulpvragen.visibleToParents)
         ? sql<number>`(select count(*)::int from hulpvragen c where c.dossier_id = ${dossierId} and c.visible_to_parents)`
         : sql<number>`(select count(*)::int from hulpvragen c where c.dossier_id = ${dossierId})`,
       organisationId: dossiers.organisationId, schoolId: dossiers.schoolId, firstName: dossiers.firstName, lastName: dossiers.lastName,
@@ -192,7 +192,8 @@ export function staffListPageQuery(db: DbOrTx, user: Principal, query: StaffList
 /** The staff list's total (exported for the plan check). */
 export function staffListCountQuery(db: DbOrTx, user: Principal, query: StaffListQuery) {
   const { own, visible } = staffListWhere(user, query);
-  const wholeOrganisation = user.role === 'coordinator' || user.role === 'admin' || user.role === 'service';
+  // Whoever sees the whole organisation needs no join with dossiers (authz: the role's grant).
+  const wholeOrganisation = dossierGrants[user.role] === 'organisation';
   return wholeOrganisation
     ? db.select({ n: count() }).from(hulpvragen).where(own)
     : db.select({ n: count() }).from(hulpvragen).innerJoin(dossiers, eq(dossiers.id, hulpvragen.dossierId)).where(visible);
