@@ -37,7 +37,7 @@ export function visibleHulpvragenPageQuery(db: DbOrTx, user: Principal, dossierI
       // An uncorrelated subquery (one index-only count), not `count(*) over ()`, which would read
       // and join every row of the dossier before the LIMIT.
       // Parents count only what they may see (as the fallback below and the one-statement list do).
-      total: user.role === 'parent'
+      total: parentsSeeOnlyShared(user, hulpvragen.visibleToParents)
         ? sql<number>`(select count(*)::int from hulpvragen c where c.dossier_id = ${dossierId} and c.visible_to_parents)`
         : sql<number>`(select count(*)::int from hulpvragen c where c.dossier_id = ${dossierId})`,
       organisationId: dossiers.organisationId, schoolId: dossiers.schoolId, firstName: dossiers.firstName, lastName: dossiers.lastName,
