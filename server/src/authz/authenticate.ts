@@ -55,7 +55,7 @@ export function authenticate(options: { sessionOnly?: boolean; combined?: Combin
  * - for a session token (`session`): it gives the principal when the session is live (else null:
  *   the ordinary check runs and answers);
  * - for an API token (`token`, optional): its statement includes the token check (`liveTokenSql`,
- *   placeholders `$1`–`$6` as given), and it gives the `live_token` row (`row` undefined: no live
+ *   placeholders `$1`–`$6` as given), and it gives the token's row with `hits` (`row` undefined: no live
  *   token, 401), or null when it does not apply (the ordinary token check runs).
  * Its result, when it has one, is kept for the handler (`resultOf(c)`; undefined → the handler
  * reads the ordinary way). The route's `authorize()` still runs after it, so a refused role or a

@@ -91,10 +91,16 @@ export async function revokeApiToken(db: Db, organisationId: string, id: string,
  * - `api_token`: the token and its service account when it is live (known, not revoked, not
  *   expired, the account an active service account);
  * - `token_hit`: the request counted against the per-token rate limit (`rateLimitHitSql`, the
- *   same upsert as `hitRateLimit`, key `api-token:<id>`);
+ *   same upsert as `hitRateLimit`, key `api-token:<id>`); the statement selects its `count` as
+ *   `hits` (`overLimit` reads it) in its **last** column, so that the counter's row is locked
+ *   only at the end of the statement (concurrent requests of one token wait on it, not on each
+ *   other's page);
  * - `token_used`: the last use (time and address) noted at most every 15 s per token, or when the
  *   address changes, and only for a request within the limit;
- * - `live_token`: the token row with `hits`, this window's count (`overLimit` reads it).
+ * - `no_flush`: these two writes are committed without waiting for the WAL flush
+ *   (`synchronous_commit` off for this statement's transaction only): a crash may lose the last
+ *   moment's counts and notes, nothing else — the audit row of the request is written apart,
+ *   durably, before the answer.
  * Placeholders `$1`–`$6`: `liveTokenParams`.
  */
 export const liveTokenSql = `
@@ -104,15 +110,18 @@ export const liveTokenSql = `
     from api_tokens t join users u on u.id = t.service_user_id join organisations o on o.id = t.organisation_id
     where t.token_hash = $1 and t.revoked_at is null and t.expires_at > $2::timestamptz and u.status = 'active' and u.role = 'service'
   ),
-  ${rateLimitHitSql('token_hit', `'api-token:' || id`, 'api_token', '$3')},
+  no_flush as (select set_config('synchronous_commit', 'off', true)),
+  ${rateLimitHitSql('token_hit', `'api-token:' || id`, 'api_token, no_flush', '$3')},
   token_used as (
     update api_tokens set last_used_at = $2::timestamptz, last_used_from = $4
     where id = (select id from api_token) and (select count from token_hit) <= $6
       and (last_used_at is null or last_used_at <= $5::timestamptz or last_used_from is distinct from $4)
-  ),
-  live_token as (select api_token.*, token_hit.count as hits from api_token, token_hit)`;
+  )`;
 
-/** A row of `live_token`. */
+/** `liveTokenSql`'s last column: this window's count, with this request. */
+export const tokenHitsColumn = '(select count from token_hit) as hits';
+
+/** A row of `api_token` with `hits` (`tokenHitsColumn`). */
 export type LiveTokenRow = {
   id: string; name: string; scopes: string[]; hits: number;
   userId: string; username: string; displayName: string; email: string; organisationId: string; organisationCode: string; organisationName: string;
@@ -128,17 +137,17 @@ export function liveTokenParams(token: string, now: Date, address: string, rule:
   return [hashToken(token), now.toISOString(), windowStartAt(now, rule).toISOString(), address.slice(0, 100), new Date(now.getTime() - TOUCH_EVERY_MS).toISOString(), rule.max];
 }
 
-const check = preparedStatement<LiveTokenRow>(`with ${liveTokenSql} select * from live_token`);
+const check = preparedStatement<LiveTokenRow>(`with ${liveTokenSql} select api_token.*, ${tokenHitsColumn} from api_token`);
 
 /**
- * Checks a token and counts the request (`liveTokenSql`): the `live_token` row, or undefined when
+ * Checks a token and counts the request (`liveTokenSql`): its row, or undefined when
  * the token is unknown, revoked, expired, or its service account is not active.
  */
 export async function checkApiToken(db: Db, params: LiveTokenParams): Promise<LiveTokenRow | undefined> {
   return (await check(db, params))[0];
 }
 
-/** The principal of a `live_token` row: the organisation's service account with the token's scopes. */
+/** The principal of a token's row: the organisation's service account with the token's scopes. */
 export function tokenPrincipalOf(row: LiveTokenRow): TokenPrincipal {
   return {
     kind: 'token',

@@ -6,7 +6,7 @@ import { sessionPrincipal } from '../../authz/principal.ts';
 import { combinedRead, type CombinedRead } from '../../authz/authenticate.ts';
 import { scopeOf } from '../../authz/rules.ts';
 import type { VisibleDossier } from '../../authz/visibility.ts';
-import { liveTokenSql, type LiveTokenParams, type LiveTokenRow } from '../api-tokens/service.ts';
+import { liveTokenSql, tokenHitsColumn, type LiveTokenParams, type LiveTokenRow } from '../api-tokens/service.ts';
 import { liveSession, liveSessionParams, liveSessionSql, sessionPolicy, type LiveSessionRow } from '../auth/session.ts';
 
 /**
@@ -66,16 +66,16 @@ function hotPage(row: PageColumns, dossierId: string, organisationId: string, pa
  * rate-limit hit and last-use note (`liveTokenSql`, `$1`–`$6`), the policy, the page and the
  * total in one statement. A token sees every dossier of its organisation and every hulpvraag in
  * it (`visibleDossiers`: `service` → organisation; no `parentsSeeOnlyShared`), and only with the
- * route's scope (`$8`, from authz/rules.ts; `authorize()` still runs after it). Over the rate
- * limit nothing is read. The page and total are the session statement's, without the parent's
- * filter; hot-list-token.test.ts compares it with the ordinary path.
+ * route's scope (`$8`, from authz/rules.ts; `authorize()` still runs after it). The rate-limit
+ * hit comes last (`tokenHitsColumn`); over the limit the page is read but never sent (429). The
+ * page and total are the session statement's, without the parent's filter; hot-list-token.test.ts compares it with the ordinary path.
  */
 const tokenStatement = preparedStatement<LiveTokenRow & PageColumns>(`
   with ${liveTokenSql},
   visible as (
     select d.id, d.school_id, d.first_name || ' ' || d.last_name as label
-    from dossiers d join live_token t on d.organisation_id = t."organisationId"
-    where d.id = $7::uuid and t.hits <= $6 and $8 = any(t.scopes)
+    from dossiers d join api_token t on d.organisation_id = t."organisationId"
+    where d.id = $7::uuid and $8 = any(t.scopes)
   ),
   page as (
     select h.id, h.date, h.title, h.status, h.visible_to_parents,
@@ -85,11 +85,12 @@ const tokenStatement = preparedStatement<LiveTokenRow & PageColumns>(`
     order by h.date desc nulls last, h.created_at desc nulls last, h.id desc nulls last
     limit $9 offset $10
   )
-  select live_token.*, visible.school_id as "dossierSchoolId", visible.label as "dossierLabel",
+  select api_token.*, visible.school_id as "dossierSchoolId", visible.label as "dossierLabel",
     (select count(*)::int from hulpvragen c where c.dossier_id = visible.id) as total,
     (select coalesce(json_agg(json_build_object('id', p.id, 'date', p.date, 'title', p.title, 'status', p.status,
-      'attachmentCount', p.attachment_count, 'visibleToParents', p.visible_to_parents)), '[]')::text from page p) as items
-  from live_token left join visible on true`);
+      'attachmentCount', p.attachment_count, 'visibleToParents', p.visible_to_parents)), '[]')::text from page p) as items,
+    ${tokenHitsColumn}
+  from api_token left join visible on true`);
 
 const scope = scopeOf('dossier.read');
 
