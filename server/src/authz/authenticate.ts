@@ -1,10 +1,10 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import { depsOf, type AppEnv } from '../app-env.ts';
-import { findApiToken, touchApiToken } from '../features/api-tokens/service.ts';
+import { checkApiToken, liveTokenParams, tokenPrincipalOf, type LiveTokenParams, type LiveTokenRow } from '../features/api-tokens/service.ts';
 import { sessionPolicy, validateSessionToken } from '../features/auth/session.ts';
 import { AppError } from '../lib/errors.ts';
-import { hitRateLimit } from '../lib/rate-limit.ts';
+import { overLimit } from '../lib/rate-limit.ts';
 import { API_TOKEN_PREFIX } from '../lib/crypto.ts';
 import { recordRefusal } from './authorize.ts';
 import { sessionPrincipal, type Principal, type SessionPrincipal } from './principal.ts';
@@ -23,8 +23,9 @@ const unauthorized = (detail: string) => new AppError('unauthorized', detail, {}
 
 /**
  * `Authorization: Bearer …` → `c.var.principal`, or 401.
- * - `kk_…`: an API token (lean: one lookup, the per-token rate limit, a last-use note at most
- *   every 15 s; no idle touch). Over the limit: 429 `rate_limited` with Retry-After.
+ * - `kk_…`: an API token (lean: one prepared statement for the lookup, the per-token rate limit
+ *   and a last-use note at most every 15 s; no idle touch). Over the limit: 429 `rate_limited`
+ *   with Retry-After.
  * - anything else: a person's session (idle timeout, activity recorded as before).
  * `{ sessionOnly: true }`: a route for people only (`/auth/*`, `/api-tokens`): a token is
  * refused with 403 and audited; the handler's `principal` is then a `SessionPrincipal`.
@@ -37,7 +38,7 @@ export function authenticate(options: { sessionOnly?: boolean; combined?: Combin
     const match = BEARER.exec(c.req.header('authorization') ?? '');
     if (!match) throw unauthorized('Sign in, or send an API token: Authorization: Bearer <token>.');
     const bearer = match[1]!;
-    const principal = bearer.startsWith(API_TOKEN_PREFIX) ? await tokenPrincipal(c, bearer)
+    const principal = bearer.startsWith(API_TOKEN_PREFIX) ? await tokenPrincipal(c, bearer, options.combined)
       : ((await options.combined?.run(c, bearer)) ?? (await sessionPrincipalOf(c, bearer)));
     c.set('principal', principal);
     if (options.sessionOnly && principal.kind !== 'session') {
@@ -49,24 +50,43 @@ export function authenticate(options: { sessionOnly?: boolean; combined?: Combin
 }
 
 /**
- * A hot read answered together with the session check, in one statement (one round trip):
- * `authenticate({ combined })` runs it for a session token; it gives the principal when the
- * session is live (else null: the ordinary check runs and answers), and its result, when it has
- * one, is kept for the handler (`resultOf(c)`; undefined → the handler reads the ordinary way).
- * The route's `authorize()` still runs after it, so a refused role never sees the result.
+ * A hot read answered together with the authentication, in one statement (one round trip).
+ * `authenticate({ combined })` runs it:
+ * - for a session token (`session`): it gives the principal when the session is live (else null:
+ *   the ordinary check runs and answers);
+ * - for an API token (`token`, optional): its statement includes the token check (`liveTokenSql`,
+ *   placeholders `$1`–`$6` as given), and it gives the token's row with `hits` (`row` undefined: no live
+ *   token, 401), or null when it does not apply (the ordinary token check runs).
+ * Its result, when it has one, is kept for the handler (`resultOf(c)`; undefined → the handler
+ * reads the ordinary way). The route's `authorize()` still runs after it, so a refused role or a
+ * token without the scope never sees the result.
  */
 export interface CombinedRead<T> {
   run<E extends AppEnv>(c: Context<E>, bearer: string): Promise<SessionPrincipal | null>;
+  runToken<E extends AppEnv>(c: Context<E>, token: LiveTokenParams): Promise<{ row: LiveTokenRow | undefined } | null>;
   resultOf<E extends AppEnv>(c: Context<E>): T | undefined;
 }
 
-export function combinedRead<T>(read: <E extends AppEnv>(c: Context<E>, bearer: string) => Promise<{ principal: SessionPrincipal; result: T | null } | null>): CombinedRead<T> {
+type Found<P, T> = { result: T | null } & P;
+
+export function combinedRead<T>(
+  session: <E extends AppEnv>(c: Context<E>, bearer: string) => Promise<Found<{ principal: SessionPrincipal }, T> | null>,
+  token?: <E extends AppEnv>(c: Context<E>, params: LiveTokenParams) => Promise<Found<{ row: LiveTokenRow | undefined }, T> | null>,
+): CombinedRead<T> {
   const results = new WeakMap<object, T>();
+  const keep = <E extends AppEnv>(c: Context<E>, found: { result: T | null } | null) => {
+    if (found?.result) results.set(c, found.result);
+  };
   return {
     async run(c, bearer) {
-      const found = await read(c, bearer);
-      if (found?.result) results.set(c, found.result);
+      const found = await session(c, bearer);
+      keep(c, found);
       return found?.principal ?? null;
+    },
+    async runToken(c, params) {
+      const found = (await token?.(c, params)) ?? null;
+      keep(c, found);
+      return found;
     },
     resultOf: (c) => results.get(c),
   };
@@ -79,15 +99,16 @@ async function sessionPrincipalOf<E extends AppEnv>(c: Context<E>, token: string
   return sessionPrincipal(result.user, result.session);
 }
 
-async function tokenPrincipal<E extends AppEnv>(c: Context<E>, token: string): Promise<Principal> {
+async function tokenPrincipal<E extends AppEnv>(c: Context<E>, token: string, combined?: CombinedRead<unknown>): Promise<Principal> {
   const { db, clock, env } = depsOf(c);
   const now = clock.now();
-  const found = await findApiToken(db, token, now);
-  if (!found) throw unauthorized('The API token is unknown, revoked or expired.');
-  const over = await hitRateLimit(db, `api-token:${found.principal.token.id}`, { max: env.API_TOKEN_RATE_PER_MINUTE, windowSeconds: 60 }, now);
+  const rule = { max: env.API_TOKEN_RATE_PER_MINUTE, windowSeconds: 60 };
+  const params = liveTokenParams(token, now, c.var.clientIp, rule);
+  const { row } = (await combined?.runToken(c, params)) ?? { row: await checkApiToken(db, params) };
+  if (!row) throw unauthorized('The API token is unknown, revoked or expired.');
+  const over = overLimit(row.hits, rule, now);
   if (over) {
     throw new AppError('rate_limited', `Too many requests with this API token. Try again in ${over.retryAfterSeconds} seconds.`, { retryAfter: over.retryAfterSeconds }, { 'Retry-After': String(over.retryAfterSeconds) });
   }
-  await touchApiToken(db, found, now, c.var.clientIp);
-  return found.principal;
+  return tokenPrincipalOf(row);
 }

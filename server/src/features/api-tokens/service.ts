@@ -1,9 +1,11 @@
 import { and, count, desc, eq, isNull } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../../db/client.ts';
-import { apiTokens, organisations, users } from '../../db/schema/index.ts';
+import { preparedStatement } from '../../db/prepared.ts';
+import { apiTokens, users } from '../../db/schema/index.ts';
 import type { Scope, TokenPrincipal } from '../../authz/principal.ts';
 import { generateApiToken, hashToken } from '../../lib/crypto.ts';
 import { AppError } from '../../lib/errors.ts';
+import { rateLimitHitSql, windowStartAt, type RateLimitRule } from '../../lib/rate-limit.ts';
 import { isUuid, type Page, type PageQuery } from '../../lib/openapi.ts';
 import { recordAudit, type AuditEntry } from '../audit/service.ts';
 import type { ApiTokenCreate, ApiTokenItem } from './schemas.ts';
@@ -82,48 +84,80 @@ export async function revokeApiToken(db: Db, organisationId: string, id: string,
   });
 }
 
-export interface FoundApiToken {
-  principal: TokenPrincipal;
-  lastUsedAt: Date | null;
-  lastUsedFrom: string | null;
-}
+/**
+ * Checking a `kk_` token, as SQL for one prepared statement (one round trip): `checkApiToken` for
+ * every token request (authz/authenticate.ts), and the hot list (features/hulpvragen/hot-list.ts)
+ * with its page in the same statement.
+ * - `api_token`: the token and its service account when it is live (known, not revoked, not
+ *   expired, the account an active service account);
+ * - `token_hit`: the request counted against the per-token rate limit (`rateLimitHitSql`, the
+ *   same upsert as `hitRateLimit`, key `api-token:<id>`); the statement selects its `count` as
+ *   `hits` (`overLimit` reads it) in its **last** column, so that the counter's row is locked
+ *   only at the end of the statement (concurrent requests of one token wait on it, not on each
+ *   other's page);
+ * - `token_used`: the last use (time and address) noted at most every 15 s per token, or when the
+ *   address changes, and only for a request within the limit;
+ * - `no_flush`: these two writes are committed without waiting for the WAL flush
+ *   (`synchronous_commit` off for this statement's transaction only): a crash may lose the last
+ *   moment's counts and notes, nothing else — the audit row of the request is written apart,
+ *   durably, before the answer.
+ * Placeholders `$1`–`$6`: `liveTokenParams`.
+ */
+export const liveTokenSql = `
+  api_token as (
+    select t.id, t.name, t.scopes, u.id as "userId", u.username, u.display_name as "displayName", u.email,
+      u.organisation_id as "organisationId", o.code as "organisationCode", o.name as "organisationName"
+    from api_tokens t join users u on u.id = t.service_user_id join organisations o on o.id = t.organisation_id
+    where t.token_hash = $1 and t.revoked_at is null and t.expires_at > $2::timestamptz and u.status = 'active' and u.role = 'service'
+  ),
+  no_flush as (select set_config('synchronous_commit', 'off', true)),
+  ${rateLimitHitSql('token_hit', `'api-token:' || id`, 'api_token, no_flush', '$3')},
+  token_used as (
+    update api_tokens set last_used_at = $2::timestamptz, last_used_from = $4
+    where id = (select id from api_token) and (select count from token_hit) <= $6
+      and (last_used_at is null or last_used_at <= $5::timestamptz or last_used_from is distinct from $4)
+  )`;
+
+/** `liveTokenSql`'s last column: this window's count, with this request. */
+export const tokenHitsColumn = '(select count from token_hit) as hits';
+
+/** A row of `api_token` with `hits` (`tokenHitsColumn`). */
+export type LiveTokenRow = {
+  id: string; name: string; scopes: string[]; hits: number;
+  userId: string; username: string; displayName: string; email: string; organisationId: string; organisationCode: string; organisationName: string;
+};
 
 /**
- * The principal behind a `kk_` token, or null when unknown, revoked, expired, or its service
- * account is not active. One indexed lookup by hash; nothing written.
+ * The placeholders of `liveTokenSql`: `$1` the token's hash, `$2` now, `$3` the rate-limit window's
+ * start, `$4` the client's address, `$5` now − 15 s, `$6` the limit per window.
  */
-export async function findApiToken(db: DbOrTx, token: string, now: Date): Promise<FoundApiToken | null> {
-  const [row] = await db
-    .select({
-      id: apiTokens.id, name: apiTokens.name, scopes: apiTokens.scopes, expiresAt: apiTokens.expiresAt, revokedAt: apiTokens.revokedAt,
-      lastUsedAt: apiTokens.lastUsedAt, lastUsedFrom: apiTokens.lastUsedFrom,
-      user: { id: users.id, username: users.username, displayName: users.displayName, email: users.email, role: users.role, status: users.status, organisationId: users.organisationId },
-      organisation: { code: organisations.code, name: organisations.name },
-    })
-    .from(apiTokens)
-    .innerJoin(users, eq(users.id, apiTokens.serviceUserId))
-    .innerJoin(organisations, eq(organisations.id, apiTokens.organisationId))
-    .where(eq(apiTokens.tokenHash, hashToken(token)))
-    .limit(1);
-  if (!row || row.revokedAt || now >= row.expiresAt || row.user.status !== 'active' || row.user.role !== 'service') return null;
-  const { status: _status, ...user } = row.user;
-  return {
-    principal: {
-      kind: 'token',
-      user: { ...user, role: 'service', organisation: row.organisation },
-      organisationId: user.organisationId,
-      role: 'service',
-      scopes: row.scopes as Scope[],
-      token: { id: row.id, name: row.name },
-    },
-    lastUsedAt: row.lastUsedAt,
-    lastUsedFrom: row.lastUsedFrom,
-  };
+export type LiveTokenParams = [string, string, string, string, string, number];
+
+export function liveTokenParams(token: string, now: Date, address: string, rule: RateLimitRule): LiveTokenParams {
+  return [hashToken(token), now.toISOString(), windowStartAt(now, rule).toISOString(), address.slice(0, 100), new Date(now.getTime() - TOUCH_EVERY_MS).toISOString(), rule.max];
 }
 
-/** Notes the last use (time and address) at most every 15 s per token, or when the address changes. */
-export async function touchApiToken(db: DbOrTx, found: FoundApiToken, now: Date, address: string): Promise<void> {
-  const fresh = found.lastUsedAt && now.getTime() - found.lastUsedAt.getTime() < TOUCH_EVERY_MS && found.lastUsedFrom === address;
-  if (fresh) return;
-  await db.update(apiTokens).set({ lastUsedAt: now, lastUsedFrom: address.slice(0, 100) }).where(eq(apiTokens.id, found.principal.token.id));
+const check = preparedStatement<LiveTokenRow>(`with ${liveTokenSql} select api_token.*, ${tokenHitsColumn} from api_token`);
+
+/**
+ * Checks a token and counts the request (`liveTokenSql`): its row, or undefined when
+ * the token is unknown, revoked, expired, or its service account is not active.
+ */
+export async function checkApiToken(db: Db, params: LiveTokenParams): Promise<LiveTokenRow | undefined> {
+  return (await check(db, params))[0];
+}
+
+/** The principal of a token's row: the organisation's service account with the token's scopes. */
+export function tokenPrincipalOf(row: LiveTokenRow): TokenPrincipal {
+  return {
+    kind: 'token',
+    user: {
+      id: row.userId, username: row.username, displayName: row.displayName, email: row.email, role: 'service',
+      organisationId: row.organisationId, organisation: { code: row.organisationCode, name: row.organisationName },
+    },
+    organisationId: row.organisationId,
+    role: 'service',
+    scopes: row.scopes as Scope[],
+    token: { id: row.id, name: row.name },
+  };
 }

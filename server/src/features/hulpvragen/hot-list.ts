@@ -4,7 +4,9 @@ import { preparedStatement } from '../../db/prepared.ts';
 import { isUuid, PageQuery } from '../../lib/openapi.ts';
 import { sessionPrincipal } from '../../authz/principal.ts';
 import { combinedRead, type CombinedRead } from '../../authz/authenticate.ts';
+import { scopeOf } from '../../authz/rules.ts';
 import type { VisibleDossier } from '../../authz/visibility.ts';
+import { liveTokenSql, tokenHitsColumn, type LiveTokenParams, type LiveTokenRow } from '../api-tokens/service.ts';
 import { liveSession, liveSessionParams, liveSessionSql, sessionPolicy, type LiveSessionRow } from '../auth/session.ts';
 
 /**
@@ -51,6 +53,59 @@ const statement = preparedStatement<LiveSessionRow & { dossierSchoolId: string |
 /** What the statement found: the dossier and the answer's body, ready to send. */
 interface HotPage { dossier: VisibleDossier; body: string }
 
+type PageColumns = { dossierSchoolId: string | null; dossierLabel: string | null; total: number | null; items: string | null };
+
+/** The page the statement found, or null (the dossier is not visible): the ordinary path answers. */
+function hotPage(row: PageColumns, dossierId: string, organisationId: string, page: number, pageSize: number): HotPage | null {
+  if (row.dossierLabel === null || row.items === null) return null;
+  return {
+    dossier: { id: dossierId, organisationId, schoolId: row.dossierSchoolId!, label: row.dossierLabel },
+    body: `{"items":${row.items},"page":${page},"pageSize":${pageSize},"total":${Number(row.total)}}`,
+  };
+}
+
+/**
+ * The same read with an API token (the organisation's service account): the token check, its
+ * rate-limit hit and last-use note (`liveTokenSql`, `$1`–`$6`), the policy, the page and the
+ * total in one statement. A token sees every dossier of its organisation and every hulpvraag in
+ * it (`visibleDossiers`: `service` → organisation; no `parentsSeeOnlyShared`), and only with the
+ * route's scope (`$8`, from authz/rules.ts; `authorize()` still runs after it). The rate-limit
+ * hit comes last (`tokenHitsColumn`); over the limit the page is read but never sent (429). The
+ * page and total are the session statement's, without the parent's filter; hot-list-token.test.ts compares it with the ordinary path.
+ */
+const tokenStatement = preparedStatement<LiveTokenRow & PageColumns>(`
+  with ${liveTokenSql},
+  visible as (
+    select d.id, d.school_id, d.first_name || ' ' || d.last_name as label
+    from dossiers d join api_token t on d.organisation_id = t."organisationId"
+    where d.id = $7::uuid and $8 = any(t.scopes)
+  ),
+  page as (
+    select h.id, h.date, h.title, h.status, h.visible_to_parents,
+      (select count(*)::int from attachments a where a.hulpvraag_id = h.id) as attachment_count
+    from hulpvragen h
+    where h.dossier_id = (select id from visible)
+    order by h.date desc nulls last, h.created_at desc nulls last, h.id desc nulls last
+    limit $9 offset $10
+  )
+  select api_token.*, visible.school_id as "dossierSchoolId", visible.label as "dossierLabel",
+    (select count(*)::int from hulpvragen c where c.dossier_id = visible.id) as total,
+    (select coalesce(json_agg(json_build_object('id', p.id, 'date', p.date, 'title', p.title, 'status', p.status,
+      'attachmentCount', p.attachment_count, 'visibleToParents', p.visible_to_parents)), '[]')::text from page p) as items,
+    ${tokenHitsColumn}
+  from api_token left join visible on true`);
+
+const scope = scopeOf('dossier.read');
+
+async function hotTokenPage<E extends AppEnv>(c: Context<E>, token: LiveTokenParams) {
+  const dossierId = c.req.param('id');
+  const query = PageQuery.safeParse(c.req.query());
+  if (!dossierId || !isUuid(dossierId) || !query.success) return null;
+  const { page, pageSize } = query.data;
+  const [row] = await tokenStatement(depsOf(c).db, [...token, dossierId, scope, pageSize, (page - 1) * pageSize]);
+  return { row, result: row ? hotPage(row, dossierId, row.organisationId, page, pageSize) : null };
+}
+
 /**
  * The combined read for `authenticate({ combined })` on the list route. It runs before the route's
  * validation, so it reads the id and the page itself; anything unusual (a malformed id or page)
@@ -68,12 +123,5 @@ export const hotHulpvragenPage: CombinedRead<HotPage> = combinedRead(async <E ex
   if (!row) return null;
   const { user, session } = liveSession(row, now, policy);
   const principal = sessionPrincipal(user, session);
-  if (row.dossierLabel === null || row.items === null) return { principal, result: null };
-  return {
-    principal,
-    result: {
-      dossier: { id: dossierId, organisationId: user.organisationId, schoolId: row.dossierSchoolId!, label: row.dossierLabel },
-      body: `{"items":${row.items},"page":${page},"pageSize":${pageSize},"total":${Number(row.total)}}`,
-    },
-  };
-});
+  return { principal, result: hotPage(row, dossierId, user.organisationId, page, pageSize) };
+}, hotTokenPage);
