@@ -100,10 +100,8 @@ export function createAttachmentCache(maxBytes: number): AttachmentCache {
     entries.delete(id);
     total -= entry.size;
     entry.doomed = true;
-    // A reader that has the file open keeps reading it (the descriptor stays valid); the key is
-    // wiped when the last reader is done.
+    // Downloads still reading the entry finish first: the last one removes the file and key.
     if (entry.readers === 0) unlink(entry);
-    else void rm(entry.path, { force: true }).catch(() => {});
   };
   const add = (id: string, entry: Entry) => {
     remove(id);
@@ -120,23 +118,12 @@ export function createAttachmentCache(maxBytes: number): AttachmentCache {
     async read(id, sha256, range, onEnd) {
       const entry = entries.get(id);
       if (!entry || entry.sha256 !== sha256 || range.end >= entry.size) return null;
-      let file: FileHandle;
-      try {
-        file = await open(entry.path, 'r');
-      } catch {
-        remove(id);
-        return null;
-      }
-      if (entry.doomed) {
-        await file.close().catch(() => {});
-        return null;
-      }
       // Most recently used: to the end of the map.
-      if (entries.get(id) === entry) {
-        entries.delete(id);
-        entries.set(id, entry);
-      }
+      entries.delete(id);
+      entries.set(id, entry);
       entry.readers++;
+      // The file is opened by the first pull, so a response that is never read holds no descriptor.
+      let file: FileHandle | null = null;
       const aligned = range.start - (range.start % 16);
       const decipher = createDecipheriv('aes-256-ctr', entry.key, ivAt(entry.iv, aligned / 16));
       let skip = range.start - aligned;
@@ -147,8 +134,8 @@ export function createAttachmentCache(maxBytes: number): AttachmentCache {
         if (ended) return;
         ended = true;
         entry.readers--;
-        if (entry.doomed && entry.readers === 0) entry.key.fill(0);
-        void file.close().catch(() => {});
+        if (entry.doomed && entry.readers === 0) unlink(entry);
+        void file?.close().catch(() => {});
         onEnd({ transfer, bytes: Math.max(0, Math.min(at, range.end + 1) - range.start) });
       };
       return new ReadableStream<Uint8Array>(
@@ -159,6 +146,8 @@ export function createAttachmentCache(maxBytes: number): AttachmentCache {
                 controller.close();
                 return end('complete');
               }
+              file ??= await open(entry.path, 'r');
+              if (ended) return void file.close().catch(() => {});
               const want = Math.min(READ_SIZE, range.end + 1 - at);
               const { bytesRead } = await file.read(buffer, 0, want, at);
               if (ended) return;
@@ -171,6 +160,7 @@ export function createAttachmentCache(maxBytes: number): AttachmentCache {
               }
               controller.enqueue(plain);
             } catch (err) {
+              if (!file) remove(id); // the file is gone (wiped under us): later reads go to the database
               end('aborted');
               throw err;
             }
@@ -203,13 +193,17 @@ export function createAttachmentCache(maxBytes: number): AttachmentCache {
       const hash = createHash('sha256');
       let written = 0;
       let state: 'open' | 'done' = 'open';
-      const opened = newPath().then(async (path) => ({ path, file: await open(path, 'w', 0o600) }));
-      opened.catch(() => {});
+      // Opened by the first write (a download that never starts holds no descriptor).
+      let opened: Promise<{ path: string; file: FileHandle }> | null = null;
+      const openFile = () => {
+        opened ??= newPath().then(async (path) => ({ path, file: await open(path, 'w', 0o600) }));
+        return opened;
+      };
       const drop = async () => {
         state = 'done';
         filling.delete(id);
         key.fill(0);
-        const f = await opened.catch(() => null);
+        const f = opened ? await opened.catch(() => null) : null;
         if (f) {
           await f.file.close().catch(() => {});
           await rm(f.path, { force: true }).catch(() => {});
@@ -220,13 +214,13 @@ export function createAttachmentCache(maxBytes: number): AttachmentCache {
           if (state !== 'open') return;
           hash.update(chunk);
           const sealed = cipher.update(chunk);
-          const { file } = await opened;
+          const { file } = await openFile();
           await file.write(sealed, 0, sealed.length, written);
           written += sealed.length;
         },
         async finish() {
           if (state !== 'open') return false;
-          const f = await opened.catch(() => null);
+          const f = opened ? await opened.catch(() => null) : null;
           if (!f || written !== size || hash.digest('hex') !== sha256) {
             await drop();
             return false;
