@@ -27,7 +27,7 @@ export async function lockDossier(tx: DbOrTx, dossierId: string) {
   return { name: `${row.firstName} ${row.lastName}`, anonymised: row.anonymisedAt !== null };
 }
 
-export interface AnonymiseCounts { hulpvragen: number; attachments: number; entries: number; notes: number; guardians: number; auditEntries: number; mails: number }
+interface AnonymiseCounts { hulpvragen: number; attachments: number; entries: number; notes: number; guardians: number; auditEntries: number; mails: number }
 /** The counts (audited) and the ids of the deleted attachments (their cached bytes go after the commit). */
 export interface AnonymiseResult { counts: AnonymiseCounts; removedAttachmentIds: string[] }
 
