@@ -33,8 +33,8 @@ describe.each([
     expect(res.status).toBe(201);
     id = (await res.json()).id;
     expect(t.attachmentCache.stats().entries).toBe(env.ATTACHMENT_CACHE_MB === '0' ? 0 : 1);
-  });
-  afterAll(() => t.close());
+  }, 180_000);
+  afterAll(() => t?.close());
 
   it('serves the whole file with the headers of API.md', async () => {
     const res = await get();
