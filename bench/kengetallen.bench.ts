@@ -1,15 +1,22 @@
 // Kengetallen at 1 000 000 hulpvragen in one organisation, through the real service functions
 // (`resolveFilters` + `kengetallen`, the whole screen's answer, and each table's query alone).
-// Baseline in the same run: the same figures after dropping the three indexes this work added.
+// Before/after in the same run: the database is migrated up to the migration before
+// `hulpvraag_first_closed_at` and seeded; the figures are taken with the doorlooptijd as it was
+// (derived from the Status informatie per hulpvraag, `doorlooptijdFromHistory` below); then the
+// rest of the migrations run (timed: their backfill of `first_closed_at` at this size) and the
+// figures are taken again. BENCH_DROP_INDEXES=1 adds the older baseline: the figures after
+// dropping the Kengetallen' indexes.
 // Run: DATABASE_URL=postgres://postgres@127.0.0.1:5432/test npx tsx bench/kengetallen.bench.ts
 // (a scratch database of its own, dropped afterwards; without DATABASE_URL: embedded PGlite in a
 // temp dir — give it BENCH_HULPVRAGEN=100000, seeding a million there takes very long).
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { sql, type SQL } from 'drizzle-orm';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import { openPglite, openPostgres, type Database } from '../server/src/db/client.ts';
-import { migrateDatabase } from '../server/src/db/migrate.ts';
+import { migrateDatabase, migrationsFolder } from '../server/src/db/migrate.ts';
 import { createOrganisation } from '../server/src/features/organisations/service.ts';
 import {
   byStatusQuery, bySchoolQuery, doorlooptijdQuery, kengetallen, perMonthQuery, resolveFilters, tlvExpiringQuery, type Filters,
@@ -22,7 +29,8 @@ const SCHOOLS = 200;
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 // The ten-year period over the whole organisation takes minutes per run at 1M: only on request.
 const TEN_YEARS = process.env.BENCH_TEN_YEARS === '1';
-const INDEXES = ['hulpvragen_org_period_idx', 'hulpvraag_status_history_to_status_idx', 'dossier_entries_tlv_end_idx'];
+const DROP_INDEXES = process.env.BENCH_DROP_INDEXES === '1';
+const INDEXES = ['hulpvragen_org_period_idx', 'hulpvragen_org_first_closed_idx', 'dossier_entries_tlv_end_idx'];
 const NOW = new Date('2026-01-15T09:00:00Z');
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -30,6 +38,34 @@ const rows = async <T>(database: Database, q: SQL) => {
   const r = (await database.db.execute(q)) as unknown as T[] | { rows: T[] };
   return Array.isArray(r) ? r : r.rows;
 };
+
+/** The migrations folder as it was before `tagSuffix`'s migration (a copy with a shorter journal). */
+function migrationsBefore(tagSuffix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'kk-bench-migrations-'));
+  cpSync(migrationsFolder, dir, { recursive: true });
+  const journalPath = join(dir, 'meta', '_journal.json');
+  const journal = JSON.parse(readFileSync(journalPath, 'utf8')) as { entries: { tag: string }[] };
+  const at = journal.entries.findIndex((e) => e.tag.endsWith(tagSuffix));
+  if (at < 1) throw new Error(`no migration ${tagSuffix}`);
+  writeFileSync(journalPath, JSON.stringify({ ...journal, entries: journal.entries.slice(0, at) }));
+  return dir;
+}
+
+/** The doorlooptijd as it was computed before `first_closed_at` (commit a355af8), the baseline. */
+const doorlooptijdFromHistory = (f: Filters) => sql`
+  with closing as (select s.name from hulpvraag_statuses s where s.organisation_id = ${f.organisationId} and s.closes)
+  select count(*)::int as count,
+    round((percentile_cont(0.5) within group (order by extract(epoch from c.changed_at - st.started_at) / 86400.0))::numeric, 1)::float8 as median
+  from hulpvraag_status_history c
+  join hulpvragen h on h.id = c.hulpvraag_id
+  cross join lateral (select min(s.changed_at) as started_at from hulpvraag_status_history s where s.hulpvraag_id = c.hulpvraag_id and s.kind = 'status') st
+  where c.kind = 'status' and c.to_status in (select name from closing)
+    and c.changed_at >= (${f.fromDate}::timestamp at time zone 'Europe/Amsterdam') and c.changed_at < (${f.endDate}::timestamp at time zone 'Europe/Amsterdam')
+    and h.organisation_id = ${f.organisationId}${f.school ? sql` and h.dossier_id in (select d.id from dossiers d where d.school_id = ${f.school.id})` : sql``}
+    and c.seq = (
+      select e.seq from hulpvraag_status_history e
+      where e.hulpvraag_id = c.hulpvraag_id and e.kind = 'status' and e.to_status in (select name from closing)
+      order by e.changed_at, e.seq limit 1)`;
 
 /**
  * One organisation: 200 schools, a dossier per 4 hulpvragen, hulpvragen spread evenly over ten
@@ -74,8 +110,10 @@ async function main() {
   const scratch = url ? await createScratchDatabase(url, 'bench_kengetallen') : null;
   const dataDir = url ? null : mkdtempSync(join(tmpdir(), 'kindkans-bench-kengetallen-'));
   const database = scratch ? openPostgres(scratch.url, { max: 4 }) : await openPglite(dataDir!);
+  const before = migrationsBefore('_hulpvraag_first_closed_at');
   try {
-    await migrateDatabase(database);
+    if (database.kind === 'pglite') await migratePglite(database.db as never, { migrationsFolder: before });
+    else await migratePostgres(database.db as never, { migrationsFolder: before });
     let started = Date.now();
     const orgId = await seed(database, 'PO2507', HULPVRAGEN);
     await seed(database, 'PO9999', Math.round(HULPVRAGEN / 10));
@@ -89,8 +127,8 @@ async function main() {
       ['one school, 12 months', await resolveFilters(database.db, orgId, { school: school!.brin }, NOW)],
       ...(TEN_YEARS ? [['ten years', await resolveFilters(database.db, orgId, { from: '2016-01', to: '2025-12' }, NOW)] as [string, Filters]] : []),
     ];
-    const parts: [string, (f: Filters) => SQL][] = [
-      ['byStatus', byStatusQuery], ['bySchool', bySchoolQuery], ['perMonth', perMonthQuery], ['doorlooptijd', doorlooptijdQuery], ['tlvExpiring', (f) => tlvExpiringQuery(f, 500)],
+    const partsWith = (doorlooptijd: (f: Filters) => SQL): [string, (f: Filters) => SQL][] => [
+      ['byStatus', byStatusQuery], ['bySchool', bySchoolQuery], ['perMonth', perMonthQuery], ['doorlooptijd', doorlooptijd], ['tlvExpiring', (f) => tlvExpiringQuery(f, 500)],
     ];
     const time = async (run: () => Promise<unknown>) => {
       const ms: number[] = [];
@@ -101,36 +139,58 @@ async function main() {
       }
       return Math.round(median(ms));
     };
-    const measure = async () => {
+    // `all`: the five queries one after the other, as `kengetallen` runs them (before the
+    // migration the service's own doorlooptijd query has no columns to read yet).
+    const measure = async (parts: [string, (f: Filters) => SQL][]) => {
       const out: Record<string, Record<string, number>> = {};
       for (const [label, f] of cases) {
-        out[label] = { all: await time(() => kengetallen(database.db, f)) };
+        out[label] = { all: await time(async () => { for (const [, q] of parts) await database.db.execute(q(f)); }) };
         for (const [part, q] of parts) out[label]![part] = await time(() => database.db.execute(q(f)));
       }
       return out;
     };
     const explain = async (q: SQL) => (await rows<Record<string, string>>(database, sql`explain (analyze, costs off) ${q}`)).map((r) => Object.values(r)[0]).join('\n');
+    const answerOf = (r: { count: number; median: number | null }) => `median ${r.median} days over ${r.count}`;
+
+    const [old] = await rows<{ count: number; median: number | null }>(database, doorlooptijdFromHistory(cases[0]![1]));
+    console.log(`before the migration, default period: ${answerOf(old!)}`);
+    const fromHistory = await measure(partsWith(doorlooptijdFromHistory));
+    const planFromHistory = await explain(doorlooptijdFromHistory(cases[0]![1]));
+
+    started = Date.now();
+    if (database.kind === 'pglite') await migrateDatabase(database);
+    else await migratePostgres(database.db as never, { migrationsFolder });
+    const migrationSeconds = (Date.now() - started) / 1000;
+    await database.db.execute(sql`vacuum analyze hulpvragen`);
+    console.log(`migration hulpvraag_first_closed_at (columns, backfill, index) at ${counts!.h} hulpvragen: ${migrationSeconds.toFixed(1)} s`);
 
     const answer = await kengetallen(database.db, cases[0]![1]);
     console.log(`default answer: ${answer.byStatus.map((s) => `${s.status} ${s.count}`).join(', ')}; ${answer.perMonth.length} months; median ${answer.doorlooptijd.medianDays} days over ${answer.doorlooptijd.count}; ${answer.tlvExpiring.count} TLVs ending`);
-    started = Date.now();
-    const withIndexes = await measure();
-    const plans = { byStatus: await explain(byStatusQuery(cases[0]![1])), doorlooptijd: await explain(doorlooptijdQuery(cases[0]![1])) };
-    for (const name of INDEXES) await database.db.execute(sql.raw(`drop index ${name}`));
-    await database.db.execute(sql`analyze`);
-    const without = await measure();
-    const plansWithout = { byStatus: await explain(byStatusQuery(cases[0]![1])), doorlooptijd: await explain(doorlooptijdQuery(cases[0]![1])) };
+    if (answer.doorlooptijd.count !== Number(old!.count) || answer.doorlooptijd.medianDays !== (old!.median === null ? null : Number(old!.median))) throw new Error('the doorlooptijd differs from the one derived from the history');
+    const parts = partsWith(doorlooptijdQuery);
+    const withFacts = await measure(parts);
+    for (const [label, f] of cases) withFacts[label]!.service = await time(() => kengetallen(database.db, f));
+    const plans = { byStatus: await explain(byStatusQuery(cases[0]![1])), doorlooptijd: await explain(doorlooptijdQuery(cases[0]![1])), doorlooptijdFromHistory: planFromHistory };
 
-    console.log(`\nplans with the indexes (default period):\n${plans.byStatus}\n\n${plans.doorlooptijd}\n\nwithout them:\n${plansWithout.byStatus}\n\n${plansWithout.doorlooptijd}\n`);
-    console.log(`median of ${RUNS} runs, ms: with the indexes / baseline without them`);
-    console.log(`${'case'.padEnd(24)} ${['all', ...parts.map(([p]) => p)].map((p) => p.padStart(16)).join('')}`);
-    for (const [label] of cases) {
-      console.log(`${label.padEnd(24)} ${['all', ...parts.map(([p]) => p)].map((p) => `${withIndexes[label]![p]} / ${without[label]![p]}`.padStart(16)).join('')}`);
+    let without: Record<string, Record<string, number>> | null = null;
+    if (DROP_INDEXES) {
+      for (const name of INDEXES) await database.db.execute(sql.raw(`drop index ${name}`));
+      await database.db.execute(sql`analyze`);
+      without = await measure(parts);
     }
-    writeFileSync(resolve('bench/results/kengetallen.json'), `${JSON.stringify({ hulpvragen: HULPVRAGEN, dossiers: DOSSIERS, database: url ? 'postgres' : 'pglite', runs: RUNS, withIndexes, without, plans, plansWithout }, null, 2)}\n`);
+
+    console.log(`\nplans (default period), the doorlooptijd before:\n${plans.doorlooptijdFromHistory}\n\nafter:\n${plans.doorlooptijd}\n\n${plans.byStatus}\n`);
+    console.log(`median of ${RUNS} runs, ms: after (first_closed_at) / before (from the Status informatie)${without ? ' / after, indexes dropped' : ''}`);
+    const columns = ['all', ...parts.map(([p]) => p)];
+    console.log(`${'case'.padEnd(24)} ${columns.map((p) => p.padStart(20)).join('')}   kengetallen()`);
+    for (const [label] of cases) {
+      console.log(`${label.padEnd(24)} ${columns.map((p) => `${withFacts[label]![p]} / ${fromHistory[label]![p]}${without ? ` / ${without[label]![p]}` : ''}`.padStart(20)).join('')}   ${withFacts[label]!.service}`);
+    }
+    writeFileSync(resolve('bench/results/kengetallen.json'), `${JSON.stringify({ hulpvragen: HULPVRAGEN, dossiers: DOSSIERS, database: url ? 'postgres' : 'pglite', runs: RUNS, migrationSeconds, withFacts, fromHistory, without, plans }, null, 2)}\n`);
   } finally {
     await database.close();
     await scratch?.drop();
+    rmSync(before, { recursive: true, force: true });
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   }
 }

@@ -1,6 +1,7 @@
 import { eq } from 'drizzle-orm';
 import type { Db } from './db/client.ts';
-import { appMeta, dossiers, hulpvraagStatusHistory, hulpvragen, news, schools } from './db/schema/index.ts';
+import { appMeta, dossiers, hulpvragen, news, schools } from './db/schema/index.ts';
+import { insertStatusHistory } from './features/hulpvragen/status-facts.ts';
 import { makePdf } from './lib/demo-pdf.ts';
 import { createOrganisation } from './features/organisations/service.ts';
 import { encodeMultipart } from './features/attachments/multipart.ts';
@@ -60,7 +61,7 @@ export async function seedDemo(db: Db, now = new Date()): Promise<DemoSeed | nul
         createdAt: new Date('2020-06-12T08:00:00Z'),
       })
       .returning();
-    await tx.insert(hulpvraagStatusHistory).values({ hulpvraagId: hulpvraag!.id, fromStatus: null, toStatus: 'aanmelding', changedAt: new Date('2020-06-12T08:00:00Z') });
+    await insertStatusHistory(tx, { hulpvraagId: hulpvraag!.id, fromStatus: null, toStatus: 'aanmelding', changedAt: new Date('2020-06-12T08:00:00Z') });
 
     const pdf = makePdf(['Kindkans - demo', 'Preventief SCP observatie', 'Aanmelding 12-06-2020', 'Dit is een voorbeeldbijlage.']);
     // Through the real upload path: multipart parsing, type on the bytes, SHA-256, 256 KiB chunks.

@@ -94,7 +94,24 @@ describe('Kengetallen', () => {
     await waitFor(() => expect(clicked).toEqual([{ href: 'blob:kindkans/1', download: 'kengetallen-byStatus-2025-02-2026-01.csv' }]));
     const call = s.calls.find((c) => c.path.startsWith('/kengetallen/byStatus/csv'))!;
     expect(call.headers.authorization).toMatch(/^Bearer /);
+    expect(call.headers.accept).toBe('text/csv');
     expect(created).toHaveBeenCalledWith(expect.any(Blob));
+    // Saved with the server's type, so the browser keeps the .csv and Excel opens it.
+    expect((created.mock.calls[0] as unknown as [Blob])[0].type).toBe('text/csv; charset=utf-8');
+    click.mockRestore();
+  });
+
+  it('an error answer to a download is shown and never saved as a file', async () => {
+    server().problemRoute('GET /kengetallen/perMonth/csv', 403, 'forbidden');
+    const created = vi.fn(() => 'blob:kindkans/2');
+    vi.stubGlobal('URL', Object.assign(URL, { createObjectURL: created, revokeObjectURL: vi.fn() }));
+    const click = vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(() => undefined);
+    await openKengetallen();
+    const region = await screen.findByRole('region', { name: 'Nieuwe hulpvragen per maand' });
+    fireEvent.click(within(region).getByRole('button', { name: 'Nieuwe hulpvragen per maand als CSV downloaden' }));
+    await waitFor(() => expect(within(region).getByRole('alert')).toBeTruthy());
+    expect(created).not.toHaveBeenCalled();
+    expect(click).not.toHaveBeenCalled();
     click.mockRestore();
   });
 

@@ -22,6 +22,13 @@ describe('settings storage', () => {
     expect(await getSettings()).toEqual(upgradeSettings(undefined));
   });
 
+  it('never uses a stored plain http:// server other than localhost or 127.0.0.1 (saved by an older version): the default instead', async () => {
+    fakeBrowser().storage.local.data.set('settings', { serverUrl: 'http://kindkans.stromenland.nl', language: 'nl', reminderMinutes: 7 });
+    expect(await getSettings()).toEqual({ serverUrl: DEFAULT_SERVER_URL, language: 'nl', reminderMinutes: 7 });
+    fakeBrowser().storage.local.data.set('settings', { serverUrl: 'http://127.0.0.1:8080', language: 'nl', reminderMinutes: 7, version: SETTINGS_VERSION });
+    expect((await getSettings()).serverUrl).toBe('http://127.0.0.1:8080');
+  });
+
   it('runs the migrations in order, from the stored version on', () => {
     const migrations = [
       // 0 → 1: `reminder` was renamed

@@ -103,7 +103,9 @@ export function upgradeSettings(stored: unknown, migrations: SettingsMigration[]
   const defaults = localDefaults.settings;
   const { serverUrl, language, reminderMinutes } = value;
   return {
-    serverUrl: typeof serverUrl === 'string' && serverUrl !== '' ? serverUrl : defaults.serverUrl,
+    // Only a server the options page would accept now: an address saved by an older version
+    // (plain http:// to another computer) is not used, so the token never travels unencrypted.
+    serverUrl: typeof serverUrl === 'string' && serverUrl !== '' && isSecureServerUrl(serverUrl) ? serverUrl : defaults.serverUrl,
     language: isLanguage(language) ? language : defaults.language,
     reminderMinutes: typeof reminderMinutes === 'number' && reminderMinutes > 0 && Number.isFinite(reminderMinutes) ? reminderMinutes : defaults.reminderMinutes,
   };

@@ -13,6 +13,6 @@
  */
 export { authenticate, type AuthEnv } from './authenticate.ts';
 export { authorize, authorizeTarget, refuse } from './authorize.ts';
-export { invitesNeedDossier, type Action } from './rules.ts';
+export { can, invitesNeedDossier, type Action } from './rules.ts';
 export { sessionPrincipal, type Actor, type Principal } from './principal.ts';
 export * from './visibility.ts';

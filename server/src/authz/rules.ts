@@ -98,6 +98,8 @@ const rules = {
   'token.revoke': { roles: ['admin'], scope: null },
   /** Beheer → Auditlog and Rechten inzien (issue 11): the audit log, its export, and who may see what. */
   'audit.read': { roles: ['admin'], scope: 'audit:read' },
+  /** `GET /health` with a bearer: the operator's details (outbox, process, gate) for an admin's session only. */
+  'health.details': { roles: ['admin'], scope: null },
 } as const satisfies Record<string, Rule>;
 
 export type Action = keyof typeof rules;
@@ -117,6 +119,9 @@ export function refusalOf(principal: Judged, action: Action, target: Target = {}
   }
   return rule.check && !rule.check(principal, target) ? 'forbidden' : null;
 }
+
+/** The same rule as a boolean: may `principal` take `action` (on `target`)? (services, the rights view) */
+export const can = (principal: Judged, action: Action, target?: Target): boolean => refusalOf(principal, action, target) === null;
 
 /** The scope a token needs for `action` (null: tokens may not), for documentation and errors. */
 export const scopeOf = (action: Action): Scope | null => (rules[action] as Rule).scope;

@@ -22,6 +22,14 @@ describe('CSV for Dutch Excel', () => {
     expect(csvCell(-5)).toBe('-5'); // a number is a number
   });
 
+  it('writes numbers as Dutch Excel reads them: a decimal comma (quoted), nothing for NaN or infinity', () => {
+    expect(csvCell(12.5)).toBe('"12,5"');
+    expect(csvCell(-0.25)).toBe('"-0,25"');
+    expect(csvCell(1000000)).toBe('1000000');
+    expect([Number.NaN, Number.POSITIVE_INFINITY].map(csvCell)).toEqual(['', '']);
+    expect(csvLine(['Mediaan', 25.5, 4])).toBe('Mediaan;"25,5";4\r\n');
+  });
+
   it('a document starts with the UTF-8 BOM, separates with ; and ends lines with CRLF', () => {
     const doc = csvDocument(['Naam', 'Plaats'], [['Zoë', "'s-Hertogenbosch"], ['A;B', null]]);
     expect(doc).toBe('\uFEFFNaam;Plaats\r\nZoë;\'s-Hertogenbosch\r\n"A;B";\r\n');

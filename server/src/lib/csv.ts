@@ -7,6 +7,8 @@
  * - RFC 4180 quoting: a cell with `;`, `,`, `"`, CR or LF is quoted, `"` doubled; lines end CRLF.
  * - formula injection (OWASP): a cell starting with `=`, `+`, `-`, `@`, tab or CR gets a `'`
  *   before it, so a display name like `=HYPERLINK(…)` stays text.
+ * - numbers as Dutch Excel reads them: a decimal comma (`12,5`, quoted; `12.5` would become
+ *   12 May), nothing for NaN or infinity.
  */
 export const CSV_BOM = '\uFEFF';
 const CSV_SEPARATOR = ';';
@@ -17,7 +19,8 @@ const NEEDS_QUOTES = /[;,"\r\n]/;
 /** One cell: null and undefined are empty; dates ISO 8601 UTC. */
 export function csvCell(value: string | number | boolean | Date | null | undefined): string {
   if (value === null || value === undefined) return '';
-  let text = value instanceof Date ? value.toISOString() : String(value);
+  if (typeof value === 'number' && !Number.isFinite(value)) return '';
+  let text = value instanceof Date ? value.toISOString() : typeof value === 'number' ? String(value).replace('.', ',') : String(value);
   if (typeof value === 'string' && FORMULA_START.test(text)) text = `'${text}`;
   return NEEDS_QUOTES.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }

@@ -10,6 +10,7 @@ import { formatDate, formatStatus } from '../../lib/format';
 import { currentLanguage } from '../../lib/i18n';
 import { success, type ServerClient } from '../../lib/server-routes';
 import { useLoad } from '../../components/use-load';
+import { downloadCsv } from '../audit-api';
 import { SchoolPicker } from '../parts/school-picker';
 import './kengetallen.css';
 
@@ -78,22 +79,8 @@ async function loadFigures(f: KengetallenFilters): Promise<Figures> {
   return success((await clients()).kengetallen.$get({ query: query(f) }));
 }
 
-/** Fetches one table's CSV with the session's token and saves it under the server's file name. */
-async function downloadCsv(table: Table, f: KengetallenFilters): Promise<void> {
-  const res = await (await clients()).kengetallen[':table'].csv.$get({ param: { table }, query: query(f) });
-  const name = /filename="([^"]+)"/.exec(res.headers.get('content-disposition') ?? '')?.[1] ?? `kengetallen-${table}.csv`;
-  const url = URL.createObjectURL(await res.blob());
-  try {
-    const a = document.createElement('a');
-    a.href = url;
-    a.download = name;
-    document.body.append(a);
-    a.click();
-    a.remove();
-  } finally {
-    setTimeout(() => URL.revokeObjectURL(url), 10_000);
-  }
-}
+/** One table's CSV, saved under the server's file name (audit-api: the session's token, an error answer is an error, never a file). */
+const downloadTable = (table: Table, f: KengetallenFilters) => downloadCsv(`kengetallen/${table}/csv`, query(f));
 
 export function KengetallenScreen({ role }: { role: string }) {
   if (role !== 'coordinator' && role !== 'admin') {
@@ -219,7 +206,7 @@ function Figure({ id, title, note, chart, table, filters, wide = false }: { id: 
     setBusy(true);
     setError('');
     try {
-      await downloadCsv(id, filters);
+      await downloadTable(id, filters);
     } catch (e) {
       setError(errorMessage(e));
     } finally {

@@ -25,12 +25,24 @@ export const hulpvragen = pgTable(
     createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
     /** Set when an admin anonymised this hulpvraag (or its dossier): title and text replaced, attachments gone, read-only. */
     anonymisedAt: instant('anonymised_at'),
+    /**
+     * Facts of its Status informatie, kept here so that the Kengetallen' doorlooptijd is read from
+     * this table's index alone (hulpvragen/status-facts.ts keeps them true): when the first row of
+     * kind `status` was written (the registration), and the first arrival in a status that closes
+     * (one marked `closes` in the organisation's list as it is now; null while never closed).
+     * Re-opening and closing again keeps the first close.
+     */
+    registeredAt: instant('registered_at'),
+    firstClosedAt: instant('first_closed_at'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
   (t) => [
     // The dossier's list: newest first, a stable tie-break, an index-only page at any size.
     index('hulpvragen_dossier_date_idx').on(t.dossierId, t.date.desc(), t.createdAt.desc(), t.id.desc()),
+    // A parent's total counts only what parents may see: an index-only count here, where the
+    // index above would have to read the heap for `visible_to_parents` (hulpvragen-plan.test.ts).
+    index('hulpvragen_dossier_parents_idx').on(t.dossierId).where(sql`${t.visibleToParents}`),
     // The staff list across dossiers (GET /hulpvragen), newest first, with or without a status
     // filter: one page read in index order at a million rows (hulpvragen-plan.test.ts). The first
     // also serves the status foreign key (organisation, status).
@@ -39,6 +51,8 @@ export const hulpvragen = pgTable(
     index('hulpvragen_coordinator_idx').on(t.coordinatorId),
     // Kengetallen: a period of an organisation's hulpvragen by status, school and month, read from the index alone.
     index('hulpvragen_org_period_idx').on(t.organisationId, t.date, t.status, t.dossierId),
+    // Kengetallen (doorlooptijd): the hulpvragen first closed in a period, with their registration, from the index alone.
+    index('hulpvragen_org_first_closed_idx').on(t.organisationId, t.firstClosedAt, t.registeredAt, t.dossierId).where(sql`${t.firstClosedAt} is not null`),
     // The status is one of the organisation's statuses: a rename follows through, one in use cannot be deleted.
     foreignKey({ name: 'hulpvragen_status_fk', columns: [t.organisationId, t.status], foreignColumns: [hulpvraagStatuses.organisationId, hulpvraagStatuses.name] })
       .onUpdate('cascade').onDelete('restrict'),
@@ -70,9 +84,8 @@ export const hulpvraagStatusHistory = pgTable(
     seq: bigserial('seq', { mode: 'number' }).notNull(),
   },
   (t) => [
+    // (The Kengetallen' doorlooptijd reads the hulpvraag's own first_closed_at, not this table.)
     index('hulpvraag_status_history_hulpvraag_idx').on(t.hulpvraagId, t.changedAt),
-    // Kengetallen (doorlooptijd): the arrivals in a closing status within a period.
-    index('hulpvraag_status_history_to_status_idx').on(t.toStatus, t.changedAt).where(sql`${t.kind} = 'status'`),
   ],
 );
 

@@ -1,11 +1,12 @@
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.ts';
 import {
-  automationRules, dossiers, guardians, hulpvraagStatuses, hulpvraagStatusHistory, hulpvragen, mailTemplates, organisations, schools, users,
+  automationRules, dossiers, guardians, hulpvraagStatuses, hulpvragen, mailTemplates, organisations, schools, users,
   type HistoryKind, type RuleKind,
 } from '../../db/schema/index.ts';
 import { enqueueMail } from '../../mail/outbox.ts';
 import { recordAudit } from '../audit/service.ts';
+import { insertStatusHistory } from '../hulpvragen/status-facts.ts';
 import { fillPlaceholders, type PlaceholderValues } from '../mail-templates/placeholders.ts';
 import { runChain, type ChainResult } from './chain.ts';
 
@@ -88,7 +89,7 @@ export async function runAutomation(db: DbOrTx, ctx: AutomationContext, events: 
   let mails = 0;
 
   const record = async (h: Loaded, rule: Rule, kind: HistoryKind, change: { from?: string; to?: string; note: string | null }) => {
-    await db.insert(hulpvraagStatusHistory).values({
+    await insertStatusHistory(db, {
       hulpvraagId: h.id, fromStatus: change.from ?? h.status, toStatus: change.to ?? h.status, changedBy: null, note: change.note,
       kind, automatic: true, ruleId: rule.id, ruleName: rule.name, changedAt: ctx.now,
     });

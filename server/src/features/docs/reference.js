@@ -1,5 +1,6 @@
 // Starts Swagger UI on /docs (served from the server itself, under a CSP that allows only its
-// own scripts). "Authorize" takes a Bearer token: a session token from POST /api/v1/auth/login.
+// own scripts). "Authorize" takes a Bearer token: an API token (`kk_…`) or a session token from
+// POST /api/v1/auth/login.
 /* global SwaggerUIBundle */
 window.ui = SwaggerUIBundle({
   url: '/openapi.json',

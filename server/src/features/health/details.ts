@@ -1,6 +1,7 @@
 import type { z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { AppEnv } from '../../app-env.ts';
+import { can, sessionPrincipal } from '../../authz/index.ts';
 import { processStats } from '../../lib/process-stats.ts';
 import { outboxState } from '../../mail/outbox.ts';
 import { sessionPolicy, validateSessionToken } from '../auth/session.ts';
@@ -18,7 +19,7 @@ export async function adminHealthDetails(c: Context<AppEnv>, pingMs: number): Pr
   if (!match) return null;
   const { db, database, clock, env, admission } = c.var.deps;
   const found = await validateSessionToken(db, match[1]!, clock.now(), sessionPolicy(env));
-  if (!found || found.user.role !== 'admin') return null;
+  if (!found || !can(sessionPrincipal(found.user, found.session), 'health.details')) return null;
   return {
     database: { kind: database?.kind ?? null, pingMs: Math.round(pingMs * 10) / 10 },
     outbox: await outboxState(db, found.user.organisationId),

@@ -1,6 +1,7 @@
 import { and, asc, count, eq, inArray, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.ts';
 import { attachments, dossiers, hulpvraagStatusHistory, hulpvragen, users } from '../../db/schema/index.ts';
+import { insertStatusHistory } from './status-facts.ts';
 import { isUuid } from '../../lib/openapi.ts';
 import { findVisibleDossier, parentsSeeOnlyShared, visibleDossiers, type Actor, type Principal, type VisibleDossier } from '../../authz/index.ts';
 import { AppError } from '../../lib/errors.ts';
@@ -36,7 +37,7 @@ export function visibleHulpvragenPageQuery(db: DbOrTx, user: Principal, dossierI
       // An uncorrelated subquery (one index-only count), not `count(*) over ()`, which would read
       // and join every row of the dossier before the LIMIT.
       // Parents count only what they may see (as the fallback below and the one-statement list do).
-      total: user.role === 'parent'
+      total: parentsSeeOnlyShared(user, hulpvragen.visibleToParents)
         ? sql<number>`(select count(*)::int from hulpvragen c where c.dossier_id = ${dossierId} and c.visible_to_parents)`
         : sql<number>`(select count(*)::int from hulpvragen c where c.dossier_id = ${dossierId})`,
       organisationId: dossiers.organisationId, schoolId: dossiers.schoolId, firstName: dossiers.firstName, lastName: dossiers.lastName,
@@ -124,7 +125,7 @@ export async function createHulpvraag(db: DbOrTx, user: Actor, dossierId: string
       status, coordinatorId: input.coordinatorId ?? null, labels: input.labels ?? [], visibleToParents: input.visibleToParents ?? true, createdBy: user.id, createdAt: now, updatedAt: now,
     })
     .returning({ id: hulpvragen.id });
-  await db.insert(hulpvraagStatusHistory).values({ hulpvraagId: row!.id, fromStatus: null, toStatus: status, changedBy: user.id, changedAt: now });
+  await insertStatusHistory(db, { hulpvraagId: row!.id, fromStatus: null, toStatus: status, changedBy: user.id, changedAt: now });
   return row!.id;
 }
 
@@ -138,7 +139,7 @@ export async function updateHulpvraag(db: DbOrTx, user: Actor, id: string, input
   await db.update(hulpvragen).set({ ...fields, updatedAt: now }).where(eq(hulpvragen.id, id));
   const titleChanged = input.title !== undefined && input.title !== current.title;
   if (input.status === undefined || input.status === current.status) return titleChanged ? { from: current.status, to: current.status, titleChanged } : null;
-  await db.insert(hulpvraagStatusHistory).values({ hulpvraagId: id, fromStatus: current.status, toStatus: input.status, changedBy: user.id, note: statusNote ?? null, changedAt: now });
+  await insertStatusHistory(db, { hulpvraagId: id, fromStatus: current.status, toStatus: input.status, changedBy: user.id, note: statusNote ?? null, changedAt: now });
   return { from: current.status, to: input.status, titleChanged };
 }
 
@@ -157,49 +158,4 @@ export async function listStatusHistory(db: DbOrTx, hulpvraagId: string) {
     at: r.at.toISOString(), by: r.byId ? { id: r.byId, displayName: r.byName! } : null, from: r.from, to: r.to, note: r.note,
     kind: r.kind, automatic: r.automatic, rule: r.ruleName !== null ? { id: r.ruleId, name: r.ruleName } : null,
   }));
-}
-
-/**
- * Hulpvragen across the dossiers a staff member may see (the panel's Hulpvragen list), newest
- * first. The page reads `hulpvragen_org_status_date_idx` (with a status) or
- * `hulpvragen_org_date_idx` in order and stops after one page, at a million rows too. The total:
- * for roles that see the whole organisation it is an index-only count of hulpvragen alone
- * (`organisation_id` is the dossier's, so the join adds nothing); school staff count through
- * their dossiers.
- */
-type StaffListQuery = PageQuery & { status?: string | undefined; mine?: boolean | undefined };
-
-function staffListWhere(user: Principal, query: StaffListQuery) {
-  const own = and(
-    eq(hulpvragen.organisationId, user.organisationId),
-    query.status ? eq(hulpvragen.status, query.status) : undefined,
-    query.mine ? eq(hulpvragen.coordinatorId, user.user.id) : undefined,
-  );
-  return { own, visible: and(own, visibleDossiers(user)) };
-}
-
-/** One page of the staff list (exported for the plan check). */
-export function staffListPageQuery(db: DbOrTx, user: Principal, query: StaffListQuery) {
-  return db.select({
-    id: hulpvragen.id, date: hulpvragen.date, title: hulpvragen.title, status: hulpvragen.status,
-    dossier: { id: dossiers.id, firstName: dossiers.firstName, lastName: dossiers.lastName }, coordinatorId: users.id, coordinatorName: users.displayName,
-  })
-    .from(hulpvragen).innerJoin(dossiers, eq(dossiers.id, hulpvragen.dossierId)).leftJoin(users, eq(users.id, hulpvragen.coordinatorId))
-    .where(staffListWhere(user, query).visible).orderBy(...newestFirst)
-    .limit(query.pageSize).offset((query.page - 1) * query.pageSize);
-}
-
-/** The staff list's total (exported for the plan check). */
-export function staffListCountQuery(db: DbOrTx, user: Principal, query: StaffListQuery) {
-  const { own, visible } = staffListWhere(user, query);
-  const wholeOrganisation = user.role === 'coordinator' || user.role === 'admin' || user.role === 'service';
-  return wholeOrganisation
-    ? db.select({ n: count() }).from(hulpvragen).where(own)
-    : db.select({ n: count() }).from(hulpvragen).innerJoin(dossiers, eq(dossiers.id, hulpvragen.dossierId)).where(visible);
-}
-
-export async function searchHulpvragen(db: DbOrTx, user: Principal, query: StaffListQuery) {
-  const [rows, [total]] = await Promise.all([staffListPageQuery(db, user, query), staffListCountQuery(db, user, query)]);
-  const items = rows.map(({ coordinatorId, coordinatorName, ...r }) => ({ ...r, coordinator: coordinatorId ? { id: coordinatorId, displayName: coordinatorName! } : null }));
-  return { items, page: query.page, pageSize: query.pageSize, total: total?.n ?? 0 };
 }

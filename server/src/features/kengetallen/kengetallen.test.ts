@@ -3,8 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestContext } from '../../../test/app.ts';
 import { makeDossier } from '../../../test/fixtures.ts';
 import { createWorld, type World } from '../../../test/world.ts';
-import { auditLog, dossierEntries, hulpvraagStatuses, hulpvraagStatusHistory, hulpvragen, schools } from '../../db/schema/index.ts';
-import { csvField, toCsv } from './csv.ts';
+import { auditLog, dossierEntries, hulpvraagStatuses, hulpvragen, schools } from '../../db/schema/index.ts';
+import { insertStatusHistory } from '../hulpvragen/status-facts.ts';
 
 /**
  * Data that makes a wrong aggregation fail. Today is 2026-01-15 (the test clock); the default
@@ -33,7 +33,7 @@ async function hulpvraag(orgId: string, dossierId: string, date: string, status:
   const [h] = await t.db.insert(hulpvragen).values({ organisationId: orgId, dossierId, date, title: `Hulpvraag ${date}`, status }).returning();
   let from: string | null = null;
   for (const [at, to] of steps) {
-    await t.db.insert(hulpvraagStatusHistory).values({ hulpvraagId: h!.id, fromStatus: from, toStatus: to, changedAt: new Date(at) });
+    await insertStatusHistory(t.db, { hulpvraagId: h!.id, fromStatus: from, toStatus: to, changedAt: new Date(at) }); // as the hulpvragen service writes it
     from = to;
   }
   return h!.id;
@@ -189,26 +189,32 @@ async function signInB() {
 describe('GET /api/v1/kengetallen/{table}/csv', () => {
   const csv = async (table: string, query = '') => {
     const res = await t.app.request(`/api/v1/kengetallen/${table}/csv${query}`, w.as('coordinator'));
-    return { res, text: new TextDecoder('utf-8', { ignoreBOM: true }).decode(await res.arrayBuffer()) };
+    const bytes = new Uint8Array(await res.arrayBuffer());
+    return { res, bytes, text: new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes) };
   };
 
-  it('answers RFC 4180 CSV with a BOM, CRLF, quoting and the formula guard', async () => {
-    const { res, text } = await csv('bySchool');
+  it('answers CSV for Dutch Excel (lib/csv.ts): UTF-8 BOM, ; between cells, CRLF, RFC 4180 quoting and the formula guard', async () => {
+    const { res, bytes, text } = await csv('bySchool');
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8');
     expect(res.headers.get('content-disposition')).toBe('attachment; filename="kengetallen-bySchool-2025-02-2026-01.csv"');
-    expect(text).toBe(`\uFEFFBRIN,School,Aantal hulpvragen\r\n${w.schoolA1.brin},Regenboog,3\r\n${w.schoolA2.brin},"'=Klimop, ""De""",2\r\n`);
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    // The school's name "=Klimop, "De"": the guard's apostrophe, quoted for the comma and the quotes, ; around it.
+    expect(text).toBe(`\uFEFFBRIN;School;Aantal hulpvragen\r\n${w.schoolA1.brin};Regenboog;3\r\n${w.schoolA2.brin};"'=Klimop, ""De""";2\r\n`);
   });
 
   it('has each table, the same numbers as the JSON', async () => {
-    expect((await csv('byStatus')).text).toBe('\uFEFFStatus,Sluit de hulpvraag,Aantal hulpvragen\r\naanmelding,nee,1\r\nin behandeling,nee,1\r\nadvies,nee,0\r\nafgerond,ja,2\r\ndoorverwezen,ja,1\r\n');
+    expect((await csv('byStatus')).text).toBe('\uFEFFStatus;Sluit de hulpvraag;Aantal hulpvragen\r\naanmelding;nee;1\r\nin behandeling;nee;1\r\nadvies;nee;0\r\nafgerond;ja;2\r\ndoorverwezen;ja;1\r\n');
     const months = (await csv('perMonth')).text.split('\r\n');
     expect(months).toHaveLength(14); // header, 12 months, the empty end
-    expect(months[2]).toBe('2025-03,1');
-    expect((await csv('doorlooptijd')).text).toBe('\uFEFFVan,Tot en met,Mediaan dagen van aanmelding tot afgerond,Aantal afgeronde hulpvragen\r\n2025-02,2026-01,25,4\r\n');
+    expect(months[2]).toBe('2025-03;1');
+    expect((await csv('doorlooptijd')).text).toBe('\uFEFFVan;Tot en met;Mediaan dagen van aanmelding tot afgerond;Aantal afgeronde hulpvragen\r\n2025-02;2026-01;25;4\r\n');
     const tlvs = await csv('tlvExpiring', `?school=${w.schoolA2.brin}`);
     expect(tlvs.res.headers.get('content-disposition')).toBe(`attachment; filename="kengetallen-tlvExpiring-2026-01-15-${w.schoolA2.brin}.csv"`);
-    expect(tlvs.text).toBe(`\uFEFFEinddatum,Achternaam,Voornaam,BRIN,School,Soort TLV\r\n2026-04-15,'+Bakker,Noor,${w.schoolA2.brin},"'=Klimop, ""De""",sbo\r\n`);
+    // "+Bakker" would be a formula: it gets the apostrophe (no quotes needed, nothing to quote).
+    expect(tlvs.text).toBe(`\uFEFFEinddatum;Achternaam;Voornaam;BRIN;School;Soort TLV\r\n2026-04-15;'+Bakker;Noor;${w.schoolA2.brin};"'=Klimop, ""De""";sbo\r\n`);
   });
 
   it('refuses an unknown table (400) and school staff (403), and audits the export', async () => {
@@ -216,14 +222,5 @@ describe('GET /api/v1/kengetallen/{table}/csv', () => {
     expect((await t.app.request('/api/v1/kengetallen/byStatus/csv', w.as('school'))).status).toBe(403);
     const rows = await t.db.select().from(auditLog).where(eq(auditLog.action, 'kengetallen.export'));
     expect(rows.some((r) => (r.detail as { table?: string }).table === 'tlvExpiring' && (r.detail as { rows?: number }).rows === 1)).toBe(true);
-  });
-});
-
-describe('csv', () => {
-  it('quotes, doubles quotes and guards formulas; numbers stay numbers', () => {
-    expect(['plain', 'a,b', 'say "hi"', 'two\nlines', '=1+2', '+31', '-5', '@SUM(A1)', '\tx', 'ok-', ''].map(csvField))
-      .toEqual(['plain', '"a,b"', '"say ""hi"""', '"two\nlines"', "'=1+2", "'+31", "'-5", "'@SUM(A1)", "'\tx", 'ok-', '']);
-    expect([-5, 12.5, null, undefined, Number.NaN].map(csvField)).toEqual(['-5', '12.5', '', '', '']);
-    expect(toCsv(['a', 'b'], [[1, 'x']])).toBe('\uFEFFa,b\r\n1,x\r\n');
   });
 });

@@ -3,7 +3,7 @@ import { authResponses, bearerSecurity, json, problem, queryResponses } from '..
 import { createRouter } from '../../lib/router.ts';
 import { auditContext, recordAudit } from '../audit/service.ts';
 import { authenticate, authorize } from '../../authz/index.ts';
-import { toCsv } from './csv.ts';
+import { csvDocument, csvHeaders } from '../../lib/csv.ts';
 import { Kengetallen, KengetallenQuery, TableParam } from './schemas.ts';
 import { kengetallen, resolveFilters, table } from './service.ts';
 
@@ -32,7 +32,7 @@ export const kengetallenRoutes = createRouter()
   .openapi(
     createRoute({
       method: 'get', path: '/kengetallen/{table}/csv', tags: ['Kengetallen'], operationId: 'downloadKengetallen',
-      summary: 'One table of the Kengetallen as CSV (RFC 4180, UTF-8 with BOM; coordinators, admins)',
+      summary: 'One table of the Kengetallen as CSV for Dutch Excel (`;`, UTF-8 with BOM, RFC 4180 quoting; coordinators, admins)',
       middleware: [authenticate(), authorize('kengetallen.read')] as const, security: bearerSecurity,
       request: { params: TableParam, query: KengetallenQuery },
       responses: {
@@ -47,6 +47,6 @@ export const kengetallenRoutes = createRouter()
       const { header, rows } = await table(db, f, name);
       await recordAudit(db, { ...auditContext(c), action: 'kengetallen.export', outcome: 'success', subjectType: 'kengetallen', detail: { table: name, rows: rows.length, ...filtersOf(f) } });
       const filename = `kengetallen-${name}-${name === 'tlvExpiring' ? f.today : `${f.from}-${f.to}`}${f.school ? `-${f.school.brin}` : ''}.csv`.replace(/[^A-Za-z0-9._-]/g, '_');
-      return c.body(toCsv(header, rows), 200, { ...noStore, 'Content-Type': 'text/csv; charset=utf-8', 'Content-Disposition': `attachment; filename="${filename}"` });
+      return c.body(csvDocument(header, rows), 200, csvHeaders(filename));
     },
   );

@@ -98,23 +98,17 @@ export const perMonthQuery = (f: Filters) => sql`
  * Doorlooptijd: for each hulpvraag whose *first* arrival in a closing status (a status of the
  * organisation marked `closes`, as the list is now) fell in the period — months in Dutch time —
  * the days from its first row of Status informatie (written when it was registered) to that
- * arrival. Re-opening and closing again does not count twice, nor move the end.
+ * arrival. Re-opening and closing again does not count twice, nor move the end. Both instants are
+ * kept on the hulpvraag (`registered_at`, `first_closed_at`: hulpvragen/status-facts.ts), so this
+ * is one range of `hulpvragen_org_first_closed_idx`.
  */
 export const doorlooptijdQuery = (f: Filters) => sql`
-  with closing as (select s.name from hulpvraag_statuses s where s.organisation_id = ${f.organisationId} and s.closes)
   select count(*)::int as count,
-    round((percentile_cont(0.5) within group (order by extract(epoch from c.changed_at - st.started_at) / 86400.0))::numeric, 1)::float8 as median
-  from hulpvraag_status_history c
-  join hulpvragen h on h.id = c.hulpvraag_id
-  cross join lateral (select min(s.changed_at) as started_at from hulpvraag_status_history s where s.hulpvraag_id = c.hulpvraag_id and s.kind = 'status') st
-  where c.kind = 'status' and c.to_status in (select name from closing)
-    and c.changed_at >= (${f.fromDate}::timestamp at time zone ${ZONE}) and c.changed_at < (${f.endDate}::timestamp at time zone ${ZONE})
-    and h.organisation_id = ${f.organisationId}${f.school ? sql` and h.dossier_id in (select d.id from dossiers d where d.school_id = ${f.school.id})` : sql``}
-    -- the hulpvraag's first arrival in a closing status, by its own index (a few rows per hulpvraag)
-    and c.seq = (
-      select e.seq from hulpvraag_status_history e
-      where e.hulpvraag_id = c.hulpvraag_id and e.kind = 'status' and e.to_status in (select name from closing)
-      order by e.changed_at, e.seq limit 1)`;
+    round((percentile_cont(0.5) within group (order by extract(epoch from h.first_closed_at - h.registered_at) / 86400.0))::numeric, 1)::float8 as median
+  from hulpvragen h
+  where h.organisation_id = ${f.organisationId}
+    and h.first_closed_at >= (${f.fromDate}::timestamp at time zone ${ZONE}) and h.first_closed_at < (${f.endDate}::timestamp at time zone ${ZONE})${
+    f.school ? sql` and h.dossier_id in (select d.id from dossiers d where d.school_id = ${f.school.id})` : sql``}`;
 
 /** Granted TLVs ending between today and today + 3 months (both included), soonest first. */
 export const tlvExpiringQuery = (f: Filters, limit: number | null) => sql`

@@ -3,7 +3,7 @@ import type { DbOrTx } from '../../db/client.ts';
 import { apiTokens, dossiers, guardians, hulpvragen, schools, staffSchools, users, type Role } from '../../db/schema/index.ts';
 import { dossierGrants, parentsSeeOnlyShared, visibleDossiers, visibleUsers, type DossierGrant, type Principal } from '../../authz/index.ts';
 import { scopes, type Scope } from '../../authz/principal.ts';
-import { actions, refusalOf, type Judged } from '../../authz/rules.ts';
+import { actions, can, type Judged } from '../../authz/rules.ts';
 import { isUuid } from '../../lib/openapi.ts';
 import type { DossierRight, DossierRights, UserRights } from './schemas.ts';
 
@@ -11,14 +11,14 @@ import type { DossierRight, DossierRights, UserRights } from './schemas.ts';
  * Rechten inzien (issue 11): who sees a dossier and why, and what an account sees and why. Not a
  * second copy of the rules: the grant of each role is `dossierGrants` (authz/visibility.ts, the
  * same table `visibleDossiers` filters with), read backwards; whether a principal may read a
- * dossier at all is `refusalOf(…, 'dossier.read')` (authz/rules.ts); which items a parent sees
+ * dossier at all is `can(…, 'dossier.read')` (authz/rules.ts); which items a parent sees
  * is `parentsSeeOnlyShared`. Accounts that cannot sign in (invited, deactivated) see nothing and
  * are left out; so are revoked and expired API tokens.
  */
 
 /** A person's session holds every scope; only the role limits it. */
 const person = (role: Role): Judged => ({ kind: 'session', role, scopes });
-const mayReadDossiers = (who: Judged) => refusalOf(who, 'dossier.read') === null;
+const mayReadDossiers = (who: Judged) => can(who, 'dossier.read');
 const onlyShared = (role: Principal['role']) => parentsSeeOnlyShared({ role }, hulpvragen.visibleToParents) !== undefined;
 
 /** The person roles whose grant is `grant` and that may read dossiers at all. */
@@ -90,7 +90,7 @@ export async function userRights(db: DbOrTx, viewer: Principal, userId: string):
     dossierCount: total?.n ?? 0,
     dossiers: listed.map((r) => ({ id: r.id, name: `${r.firstName} ${r.lastName}`, birthDate: r.birthDate, school: { brin: r.brin, name: r.schoolName } })),
     onlyShared: onlyShared(role),
-    actions: actions.filter((a) => refusalOf(person(role), a) === null),
+    actions: actions.filter((a) => can(person(role), a)),
     canSignIn: u.status === 'active',
   };
 }

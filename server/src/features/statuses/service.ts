@@ -3,6 +3,7 @@ import type { DbOrTx } from '../../db/client.ts';
 import { automationRules, defaultStatuses, hulpvraagStatuses, hulpvragen } from '../../db/schema/index.ts';
 import { AppError } from '../../lib/errors.ts';
 import { isUuid } from '../../lib/openapi.ts';
+import { recomputeStatusFacts } from '../hulpvragen/status-facts.ts';
 import type { HulpvraagStatus, HulpvraagStatusCreate, HulpvraagStatusPatch } from './schemas.ts';
 
 type Row = typeof hulpvraagStatuses.$inferSelect;
@@ -79,6 +80,8 @@ export async function createStatus(db: DbOrTx, organisationId: string, input: Hu
     .onConflictDoNothing().returning();
   if (!row) throw duplicate(input.name);
   await reorder(db, organisationId, row.id, input.position ?? Number.MAX_SAFE_INTEGER, now);
+  // A closing status may have a name the history already holds (a deleted one, made again).
+  if (row.closes) await recomputeStatusFacts(db, organisationId);
   return findOwn(db, organisationId, row.id);
 }
 
@@ -90,7 +93,11 @@ export async function updateStatus(db: DbOrTx, organisationId: string, id: strin
     ...(input.name !== undefined ? { name: input.name } : {}), ...(input.closes !== undefined ? { closes: input.closes } : {}), updatedAt: now,
   }).where(eq(hulpvraagStatuses.id, id));
   if (input.position !== undefined) await reorder(db, organisationId, id, input.position, now);
-  return { before, after: await findOwn(db, organisationId, id) };
+  const after = await findOwn(db, organisationId, id);
+  // What closes is the list as it is now, by name (the history keeps the names it was written
+  // with): flipping `closes`, or renaming a closing status, changes the hulpvragen' first close.
+  if (before.closes !== after.closes || (after.closes && before.name !== after.name)) await recomputeStatusFacts(db, organisationId);
+  return { before, after };
 }
 
 /** Deletes a status nothing uses (409 conflict otherwise: move those hulpvragen first). */
@@ -102,6 +109,7 @@ export async function deleteStatus(db: DbOrTx, organisationId: string, id: strin
   if (total <= 1) throw new AppError('conflict', 'The last status cannot be deleted: a hulpvraag always has a status.');
   await deleteReferenced(db, row);
   await reorder(db, organisationId, row.id, Number.MAX_SAFE_INTEGER, now);
+  if (row.closes) await recomputeStatusFacts(db, organisationId);
   return row;
 }
 
