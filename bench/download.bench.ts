@@ -5,10 +5,14 @@
 // same multipart body with fs.createWriteStream. Prints the goals of issue 12 next to the ratios
 // and exits non-zero when one is missed.
 // Run: DATABASE_URL=postgres://postgres@127.0.0.1:5432/test npx tsx bench/download.bench.ts
-// (without DATABASE_URL: embedded PGlite). Servers are child processes on 127.0.0.1; the database
+// (without DATABASE_URL: embedded PGlite). BENCH_CACHE_MB=0 turns the attachment byte cache off
+// (ATTACHMENT_CACHE_MB; every download then reads the database); BENCH_PROFILE=<dir> writes
+// --cpu-prof files of the route server there. CPU per MiB (server process, and its PostgreSQL
+// backends) is printed beside each figure: on a loaded machine it is the steadier number. Servers are child processes on 127.0.0.1; the database
 // is a fresh one of its own, dropped afterwards.
 import { startChild as startChildServer, stopChild } from './lib/child-server.ts';
 import { atLeast, atMost, finishGoals } from './lib/goals.ts';
+import { cpuMeter } from './lib/http-load.ts';
 import { createScratchDatabase } from './lib/scratch-database.ts';
 import { seedStatuses } from '../server/src/features/statuses/service.ts';
 import type { ChildProcess } from 'node:child_process';
@@ -27,6 +31,7 @@ const CONCURRENCY = [20, 8];
 const UPLOADS = 3;
 const SELF = fileURLToPath(import.meta.url);
 const SECRET = 'bench-secret-bench-secret-bench-secret-0123456789';
+const CACHE_MB = process.env.BENCH_CACHE_MB;
 
 interface Target { url?: string; dataDir?: string; file?: string }
 
@@ -41,7 +46,7 @@ async function serveChild(kind: 'app' | 'files', target: Target) {
     const { createLogMailer } = await import('../server/test/mailer.ts');
     const { silentLogger } = await import('../server/src/lib/logger.ts');
     const database = target.url ? openPostgres(target.url, { max: 10 }) : await openPglite(target.dataDir);
-    const env = parseEnv({ NODE_ENV: 'production', APP_SECRET: SECRET, DATA_DIR: target.dataDir ?? tmpdir(), LOG_LEVEL: 'silent', ...(target.url ? { DATABASE_URL: target.url } : {}) });
+    const env = parseEnv({ NODE_ENV: 'production', APP_SECRET: SECRET, DATA_DIR: target.dataDir ?? tmpdir(), LOG_LEVEL: 'silent', ...(CACHE_MB !== undefined ? { ATTACHMENT_CACHE_MB: CACHE_MB } : {}), ...(target.url ? { DATABASE_URL: target.url } : {}) });
     const app = createApp({ db: database.db, database, env, mailer: createLogMailer(silentLogger), logger: silentLogger });
     server = createServer(getRequestListener(app.fetch));
   } else {
@@ -64,7 +69,8 @@ async function serveChild(kind: 'app' | 'files', target: Target) {
 }
 
 // ---------- parent ----------
-const startChild = (kind: 'app' | 'files', target: Target) => startChildServer(SELF, kind, target);
+const PROFILE = process.env.BENCH_PROFILE;
+const startChild = (kind: 'app' | 'files', target: Target) => startChildServer(SELF, kind, target, kind === 'app' && PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE}`] : []);
 
 const rssOf = (pid: number) => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) * 1024;
 
@@ -85,17 +91,24 @@ function download(port: number, path: string, token: string, hash = false): Prom
   });
 }
 
-interface Figures { mbps: number; concurrent: Record<number, { mbps: number; idleRssMb: number; peakRssMb: number }> }
+interface Cpu { nodeMsPerMiB: number; pgMsPerMiB: number | null }
+interface Figures { mbps: number; cpu: Cpu; concurrent: Record<number, { mbps: number; idleRssMb: number; peakRssMb: number; cpu: Cpu }> }
 
-async function measure(kind: string, child: ChildProcess, port: number, path: string, token: string): Promise<Figures> {
+type Meter = ReturnType<typeof cpuMeter>;
+const perMiB = (used: { node: number; pg: number | null }, mib: number): Cpu => ({ nodeMsPerMiB: (used.node * 1000) / mib, pgMsPerMiB: used.pg === null ? null : (used.pg * 1000) / mib });
+const cpuText = (c: Cpu) => `CPU/MiB node ${c.nodeMsPerMiB.toFixed(1)} ms${c.pgMsPerMiB === null ? '' : ` + pg ${c.pgMsPerMiB.toFixed(1)} ms`}`;
+
+async function measure(kind: string, child: ChildProcess, port: number, path: string, token: string, meter: Meter): Promise<Figures> {
   await download(port, path, token); // warm-up
   const seconds: number[] = [];
+  const cpu0 = await meter.snapshot();
   for (let i = 0; i < SEQUENTIAL; i++) {
     const t0 = performance.now();
     const { bytes } = await download(port, path, token);
     if (bytes !== SIZE) throw new Error(`${kind}: got ${bytes} bytes`);
     seconds.push((performance.now() - t0) / 1000);
   }
+  const cpu = perMiB(await meter.since(cpu0), (SEQUENTIAL * SIZE) / 2 ** 20);
   seconds.sort((a, b) => a - b);
   const mbps = SIZE / 2 ** 20 / seconds[Math.floor(seconds.length / 2)]!;
   const concurrent: Figures['concurrent'] = {};
@@ -105,19 +118,21 @@ async function measure(kind: string, child: ChildProcess, port: number, path: st
     const sampler = setInterval(() => {
       peakRss = Math.max(peakRss, rssOf(child.pid!));
     }, 10);
+    const c0 = await meter.snapshot();
     const t0 = performance.now();
     const all = await Promise.all(Array.from({ length: n }, () => download(port, path, token)));
     const elapsed = (performance.now() - t0) / 1000;
     clearInterval(sampler);
     if (all.some((r) => r.bytes !== SIZE)) throw new Error(`${kind}: short concurrent download`);
-    concurrent[n] = { mbps: (n * SIZE) / 2 ** 20 / elapsed, idleRssMb: idleRss / 2 ** 20, peakRssMb: peakRss / 2 ** 20 };
+    concurrent[n] = { mbps: (n * SIZE) / 2 ** 20 / elapsed, idleRssMb: idleRss / 2 ** 20, peakRssMb: peakRss / 2 ** 20, cpu: perMiB(await meter.since(c0), (n * SIZE) / 2 ** 20) };
   }
-  return { mbps, concurrent };
+  return { mbps, cpu, concurrent };
 }
 
 /** Median MiB/s of `UPLOADS` multipart uploads of `body` to `url`; checks each answer. */
-async function uploads(url: string, token: string, body: Buffer, boundary: string, check: (status: number, json: unknown) => void): Promise<{ mbps: number; last: unknown }> {
+async function uploads(url: string, token: string, body: Buffer, boundary: string, meter: Meter, check: (status: number, json: unknown) => void): Promise<{ mbps: number; cpu: Cpu; last: unknown }> {
   const seconds: number[] = [];
+  const cpu0 = await meter.snapshot();
   let last: unknown;
   for (let i = 0; i < UPLOADS; i++) {
     const t0 = performance.now();
@@ -126,8 +141,9 @@ async function uploads(url: string, token: string, body: Buffer, boundary: strin
     seconds.push((performance.now() - t0) / 1000);
     check(res.status, last);
   }
+  const cpu = perMiB(await meter.since(cpu0), (UPLOADS * SIZE) / 2 ** 20);
   seconds.sort((a, b) => a - b);
-  return { mbps: SIZE / 2 ** 20 / seconds[Math.floor(seconds.length / 2)]!, last };
+  return { mbps: SIZE / 2 ** 20 / seconds[Math.floor(seconds.length / 2)]!, cpu, last };
 }
 
 async function main() {
@@ -168,42 +184,45 @@ async function main() {
     const boundary = 'kindkans-bench';
     const body = Buffer.from(encodeMultipart(bytes, 'bijlage.pdf', boundary));
     const app = await startChild('app', target);
+    const appMeter = cpuMeter(app.child.pid!, target.url);
     let appFigures: Figures;
     let appUpload;
     try {
-      appUpload = await uploads(`http://127.0.0.1:${app.port}/api/v1/hulpvragen/${hulpvraag!.id}/attachments`, token, body, boundary, (status, json) => {
+      appUpload = await uploads(`http://127.0.0.1:${app.port}/api/v1/hulpvragen/${hulpvraag!.id}/attachments`, token, body, boundary, appMeter, (status, json) => {
         if (status !== 201 || (json as { sha256: string }).sha256 !== sha) throw new Error(`upload failed: ${status} ${JSON.stringify(json)}`);
       });
       const path = `/api/v1/attachments/${(appUpload.last as { id: string }).id}/content`;
       const check = await download(app.port, path, token, true);
       if (check.sha256 !== sha) throw new Error('downloaded bytes differ from the upload');
-      appFigures = await measure('app', app.child, app.port, path, token);
+      appFigures = await measure('app', app.child, app.port, path, token, appMeter);
     } finally {
+      await appMeter.close();
       await stopChild(app.child);
     }
     const files = await startChild('files', { file });
+    const fileMeter = cpuMeter(files.child.pid!, undefined);
     let fileFigures: Figures;
     let fileUpload;
     try {
-      fileUpload = await uploads(`http://127.0.0.1:${files.port}/upload`, token, body, boundary, (status) => {
+      fileUpload = await uploads(`http://127.0.0.1:${files.port}/upload`, token, body, boundary, fileMeter, (status) => {
         if (status !== 201) throw new Error(`baseline upload: ${status}`);
       });
-      fileFigures = await measure('files', files.child, files.port, '/bijlage.pdf', token);
+      fileFigures = await measure('files', files.child, files.port, '/bijlage.pdf', token, fileMeter);
     } finally {
       await stopChild(files.child);
     }
     const dbKind = target.url ? 'postgresql' : 'pglite';
-    result = { database: dbKind, sizeMiB: SIZE / 2 ** 20, sequentialRuns: SEQUENTIAL, uploads: UPLOADS, upload: { app: appUpload.mbps, files: fileUpload.mbps }, app: appFigures, files: fileFigures };
+    result = { database: dbKind, cacheMb: CACHE_MB ?? 'default', sizeMiB: SIZE / 2 ** 20, sequentialRuns: SEQUENTIAL, uploads: UPLOADS, upload: { app: appUpload.mbps, files: fileUpload.mbps }, app: appFigures, files: fileFigures };
     const f = (n: number) => n.toFixed(0);
-    console.log(`20 MiB attachment (${dbKind})`);
-    console.log(`  upload, median of ${UPLOADS}: route ${f(appUpload.mbps)} MiB/s | fs.createWriteStream ${f(fileUpload.mbps)} MiB/s`);
+    console.log(`20 MiB attachment (${dbKind}, attachment cache ${CACHE_MB === undefined ? 'default' : `${CACHE_MB} MB`})`);
+    console.log(`  upload, median of ${UPLOADS}: route ${f(appUpload.mbps)} MiB/s, ${cpuText(appUpload.cpu)} | fs.createWriteStream ${f(fileUpload.mbps)} MiB/s, ${cpuText(fileUpload.cpu)}`);
     atLeast(`upload (${dbKind}) ÷ baseline`, appUpload.mbps / fileUpload.mbps, 0.5);
-    console.log(`  download, median of ${SEQUENTIAL}: route ${f(appFigures.mbps)} MiB/s | fs.createReadStream ${f(fileFigures.mbps)} MiB/s`);
+    console.log(`  download, median of ${SEQUENTIAL}: route ${f(appFigures.mbps)} MiB/s, ${cpuText(appFigures.cpu)} | fs.createReadStream ${f(fileFigures.mbps)} MiB/s, ${cpuText(fileFigures.cpu)}`);
     atLeast(`download 1 at a time (${dbKind}) ÷ baseline`, appFigures.mbps / fileFigures.mbps, 0.8);
     for (const n of CONCURRENCY) {
       const a = appFigures.concurrent[n]!;
       const b = fileFigures.concurrent[n]!;
-      console.log(`  ${n} at once: route ${f(a.mbps)} MiB/s total, server RSS ${f(a.idleRssMb)} → peak ${f(a.peakRssMb)} MB | baseline ${f(b.mbps)} MiB/s, RSS ${f(b.idleRssMb)} → ${f(b.peakRssMb)} MB`);
+      console.log(`  ${n} at once: route ${f(a.mbps)} MiB/s total, ${cpuText(a.cpu)}, server RSS ${f(a.idleRssMb)} → peak ${f(a.peakRssMb)} MB | baseline ${f(b.mbps)} MiB/s, ${cpuText(b.cpu)}, RSS ${f(b.idleRssMb)} → ${f(b.peakRssMb)} MB`);
       atLeast(`download ${n} at once (${dbKind}) ÷ baseline`, a.mbps / b.mbps, 0.8);
     }
     const at20 = appFigures.concurrent[20]!;

@@ -6,6 +6,7 @@ import type { Clock } from './lib/clock.ts';
 import type { Logger } from './lib/logger.ts';
 import type { Mailer } from './mail/types.ts';
 import type { AdmissionStats } from './middleware/admission.ts';
+import type { AttachmentCache } from './features/attachments/cache.ts';
 import type { Role } from './db/schema/users.ts';
 
 /** What every handler can reach through `c.var.deps`. */
@@ -18,6 +19,8 @@ export interface AppDeps {
   logger: Logger;
   /** Work still running after its answer was sent. */
   background: BackgroundWork;
+  /** This process's disk cache of attachment bytes (features/attachments/cache.ts; ATTACHMENT_CACHE_MB). */
+  attachmentCache?: AttachmentCache;
   /** Requests running, waiting and refused by the admission gate (set by createApp). */
   admission?: AdmissionStats;
 }

@@ -31,6 +31,7 @@ import { passwordResetPages } from './features/password-reset/pages.ts';
 import { passwordResetRoutes } from './features/password-reset/routes.ts';
 import { userRoutes } from './features/users/routes.ts';
 import { sleepingRoutes } from './features/sleeping/routes.ts';
+import { createAttachmentCache } from './features/attachments/cache.ts';
 import { createBackgroundWork } from './lib/background.ts';
 import { databaseUnavailable, isDatabaseUnavailable } from './db/unavailable.ts';
 import { AppError, toProblem, type ErrorCode } from './lib/errors.ts';
@@ -81,7 +82,10 @@ const openApiConfig = (publicUrl: string) => ({
 
 /** The whole HTTP application. Everything it needs comes in: the database, env, mailer and clock. */
 export function createApp(options: CreateAppOptions) {
-  const deps: AppDeps = { clock: systemClock, logger: silentLogger, background: createBackgroundWork(), ...options };
+  const deps: AppDeps = {
+    clock: systemClock, logger: silentLogger, background: createBackgroundWork(),
+    attachmentCache: createAttachmentCache(options.env.ATTACHMENT_CACHE_MB * 1024 * 1024), ...options,
+  };
   const app = createRouter();
 
   app.use('*', async (c, next) => {

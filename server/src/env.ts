@@ -55,6 +55,8 @@ const envSchema = z.object({
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(20_000),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(1000).default(10),
   SPOOL_DIR: z.string().min(1).optional(),
+  // The per-process disk cache of attachment bytes (encrypted, in SPOOL_DIR); 0 turns it off.
+  ATTACHMENT_CACHE_MB: z.coerce.number().min(0).max(1_000_000).default(256),
 });
 
 export type Env = Omit<z.infer<typeof envSchema>, 'APP_SECRET' | 'EXTENSION_ORIGINS'> & {

@@ -2,6 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApp } from '../src/app.ts';
+import { createAttachmentCache, type AttachmentCache } from '../src/features/attachments/cache.ts';
 import type { Database } from '../src/db/client.ts';
 import { parseEnv, type Env } from '../src/env.ts';
 import { createTestClock } from './clock.ts';
@@ -37,6 +38,8 @@ export interface TestContext {
   /** The app's work after its answers (await `background.settle()` before looking at its effects). */
   background: BackgroundWork;
   logger: Logger;
+  /** The app's attachment byte cache (ATTACHMENT_CACHE_MB; `env: { ATTACHMENT_CACHE_MB: '0' }` turns it off). */
+  attachmentCache: AttachmentCache;
   close(): Promise<void>;
 }
 
@@ -49,8 +52,15 @@ export async function createTestApp(options: { env?: Record<string, string>; mai
   const mailer = options.mailer ?? createLogMailer(logger);
   const background = createBackgroundWork();
   // Every answer is checked against /openapi.json (server/test/openapi-conformance.ts).
-  const app = checkConformance(createApp({ db: database.db, database, env, mailer, clock, logger, background }));
-  return { app, database, db: database.db, env, clock, mailer, logger, background, close: () => database.close() };
+  const attachmentCache = createAttachmentCache(env.ATTACHMENT_CACHE_MB * 1024 * 1024);
+  const app = checkConformance(createApp({ db: database.db, database, env, mailer, clock, logger, background, attachmentCache }));
+  return {
+    app, database, db: database.db, env, clock, mailer, logger, background, attachmentCache,
+    close: async () => {
+      await attachmentCache.close();
+      await database.close();
+    },
+  };
 }
 
 /** JSON request helper for `app.request()`. */

@@ -11,7 +11,8 @@ import { Dossier } from '../dossiers/schemas.ts';
 import { getDossier } from '../dossiers/service.ts';
 import { Hulpvraag } from '../hulpvragen/schemas.ts';
 import { getHulpvraag } from '../hulpvragen/service.ts';
-import { ANONYMISED, anonymiseDossier, anonymiseHulpvraag, checkConfirmation, lockDossier, type AnonymiseCounts } from './service.ts';
+import { forgetBytes } from '../attachments/storage.ts';
+import { ANONYMISED, anonymiseDossier, anonymiseHulpvraag, checkConfirmation, lockDossier, type AnonymiseResult } from './service.ts';
 
 const noStore = { 'Cache-Control': 'no-store' };
 const AnonymiseBody = z
@@ -32,17 +33,19 @@ type Subject = { type: 'dossier' | 'hulpvraag'; id: string; dossierId: string };
  * anonymised already (409) or the confirmation is not the child's name (422, audited as a failure,
  * nothing changed), then scrub and audit — the entry names no child, only what was removed.
  */
-async function runAnonymise(c: Context<AuthEnv>, subject: Subject, confirm: string, work: (tx: DbOrTx) => Promise<AnonymiseCounts>) {
+async function runAnonymise(c: Context<AuthEnv>, subject: Subject, confirm: string, work: (tx: DbOrTx) => Promise<AnonymiseResult>) {
   const { db } = c.var.deps;
   const entry = { ...auditContext(c), action: `${subject.type}.anonymise`, subjectType: subject.type, subjectId: subject.id, subjectLabel: ANONYMISED, dossierId: subject.dossierId };
   try {
-    await db.transaction(async (tx) => {
+    const removed = await db.transaction(async (tx) => {
       const dossier = await lockDossier(tx, subject.dossierId);
       if (dossier.anonymised) throw new AppError('conflict', subject.type === 'dossier' ? 'This dossier is anonymised already.' : 'This hulpvraag belongs to an anonymised dossier.');
       checkConfirmation(dossier.name, confirm);
-      const counts = await work(tx);
+      const { counts, removedAttachmentIds } = await work(tx);
       await recordAudit(tx, { ...entry, outcome: 'success', detail: { removed: counts } });
+      return removedAttachmentIds;
     });
+    forgetBytes(c.var.deps.attachmentCache, removed);
   } catch (err) {
     if (err instanceof AppError && (err.code === 'confirmation_mismatch' || err.code === 'conflict')) await recordAudit(db, { ...entry, outcome: 'failure', detail: { reason: err.code } });
     throw err;

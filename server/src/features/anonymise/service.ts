@@ -27,7 +27,9 @@ export async function lockDossier(tx: DbOrTx, dossierId: string) {
   return { name: `${row.firstName} ${row.lastName}`, anonymised: row.anonymisedAt !== null };
 }
 
-export interface AnonymiseCounts { hulpvragen: number; attachments: number; entries: number; notes: number; guardians: number; auditEntries: number; mails: number }
+interface AnonymiseCounts { hulpvragen: number; attachments: number; entries: number; notes: number; guardians: number; auditEntries: number; mails: number }
+/** The counts (audited) and the ids of the deleted attachments (their cached bytes go after the commit). */
+export interface AnonymiseResult { counts: AnonymiseCounts; removedAttachmentIds: string[] }
 
 /**
  * Scrubs the audit log of personal data about these subjects, keeping every entry (who, what,
@@ -85,14 +87,14 @@ async function scrubHulpvragen(tx: DbOrTx, ids: string[], now: Date): Promise<vo
  * description replaced, labels and attachments gone, people's notes in its Status informatie gone,
  * the audit log's labels of it and its files replaced, the outbox's mails about it cancelled.
  */
-export async function anonymiseHulpvraag(tx: DbOrTx, organisationId: string, hulpvraagId: string, now: Date): Promise<AnonymiseCounts> {
+export async function anonymiseHulpvraag(tx: DbOrTx, organisationId: string, hulpvraagId: string, now: Date): Promise<AnonymiseResult> {
   const [row] = await tx.select({ anonymisedAt: hulpvragen.anonymisedAt }).from(hulpvragen).where(eq(hulpvragen.id, hulpvraagId)).for('update');
   if (row?.anonymisedAt) throw new AppError('conflict', 'This hulpvraag is anonymised already.');
   const removed = await deleteAttachments(tx, [hulpvraagId], []);
   await scrubHulpvragen(tx, [hulpvraagId], now);
   const auditEntries = await scrubAudit(tx, organisationId, [hulpvraagId, ...removed], null);
   const mails = await cancelMail(tx, { hulpvraagId });
-  return { hulpvragen: 1, attachments: removed.length, entries: 0, notes: 0, guardians: 0, auditEntries, mails };
+  return { counts: { hulpvragen: 1, attachments: removed.length, entries: 0, notes: 0, guardians: 0, auditEntries, mails }, removedAttachmentIds: removed };
 }
 
 /**
@@ -104,7 +106,7 @@ export async function anonymiseHulpvraag(tx: DbOrTx, organisationId: string, hul
  * deleted; guardians unlinked; the audit log scrubbed (`scrubAudit`); the outbox's mails about it
  * cancelled (`cancelMail`). The school stays.
  */
-export async function anonymiseDossier(tx: DbOrTx, organisationId: string, dossierId: string, now: Date): Promise<AnonymiseCounts> {
+export async function anonymiseDossier(tx: DbOrTx, organisationId: string, dossierId: string, now: Date): Promise<AnonymiseResult> {
   const hv = (await tx.select({ id: hulpvragen.id }).from(hulpvragen).where(eq(hulpvragen.dossierId, dossierId))).map((r) => r.id);
   const entries = (await tx.select({ id: dossierEntries.id }).from(dossierEntries).where(eq(dossierEntries.dossierId, dossierId))).map((r) => r.id);
   const removed = await deleteAttachments(tx, hv, entries);
@@ -121,5 +123,5 @@ export async function anonymiseDossier(tx: DbOrTx, organisationId: string, dossi
   }).where(and(eq(dossiers.id, dossierId), isNull(dossiers.anonymisedAt)));
   const auditEntries = await scrubAudit(tx, organisationId, [dossierId, ...hv, ...entries, ...removed], dossierId);
   const mails = await cancelMail(tx, { dossierId });
-  return { hulpvragen: hv.length, attachments: removed.length, entries: entries.length, notes: notes.length, guardians: unlinked.length, auditEntries, mails };
+  return { counts: { hulpvragen: hv.length, attachments: removed.length, entries: entries.length, notes: notes.length, guardians: unlinked.length, auditEntries, mails }, removedAttachmentIds: removed };
 }

@@ -17,9 +17,14 @@ let id: string;
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 const get = (headers: Record<string, string> = {}) => t.app.request(`/api/v1/attachments/${id}/content`, { headers: { ...bearer(w.tokens.parent), ...headers } });
 
-describe('attachments: download', () => {
+// Twice: bytes from this process's disk cache (the upload's spool file became its entry), and
+// from the database's chunk rows (the cache turned off).
+describe.each([
+  ['from the byte cache', {}],
+  ['from the database', { ATTACHMENT_CACHE_MB: '0' }],
+])('attachments: download %s', (_path, env: Record<string, string>) => {
   beforeAll(async () => {
-    t = await createTestApp();
+    t = await createTestApp({ env });
     w = await createWorld(t.db, t.env, t.clock.now());
     file = Buffer.concat([Buffer.from('%PDF-1.7\n'), randomBytes(700_000 - 9)]); // three 256 KiB chunks
     const res = await t.app.request(`/api/v1/hulpvragen/${w.hulpvraag.own}/attachments`, {
@@ -27,8 +32,9 @@ describe('attachments: download', () => {
     });
     expect(res.status).toBe(201);
     id = (await res.json()).id;
-  });
-  afterAll(() => t.close());
+    expect(t.attachmentCache.stats().entries).toBe(env.ATTACHMENT_CACHE_MB === '0' ? 0 : 1);
+  }, 180_000);
+  afterAll(() => t?.close());
 
   it('serves the whole file with the headers of API.md', async () => {
     const res = await get();
@@ -58,7 +64,9 @@ describe('attachments: download', () => {
     const res = await get({ 'if-none-match': `W/"nope", "${sha(file)}"` });
     expect(res.status).toBe(304);
     expect(await res.text()).toBe('');
-    expect((await get({ 'if-none-match': '"other"' })).status).toBe(200);
+    const other = await get({ 'if-none-match': '"other"' });
+    expect(other.status).toBe(200);
+    await other.arrayBuffer();
   });
 
   it.each([

@@ -1,5 +1,6 @@
 import { and, asc, between, eq, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
+import type { CacheFill } from './cache.ts';
 import { attachmentChunks } from '../../db/schema/index.ts';
 
 export interface ByteRange { start: number; end: number }
@@ -40,6 +41,7 @@ const ROWS_PER_READ = 4;
  * The bytes [start, end] of an attachment as a stream that reads a few chunk rows per pull: the
  * consumer's pace (the socket) sets the pace of the queries, and a cancelled stream (client gone)
  * stops querying. Only the needed part of the first and last chunk leaves the database.
+ * `fill` (a whole-file read only) gets every chunk too: the attachment cache's read-through.
  */
 export interface StreamEnd {
   /** `complete`: every byte of the range was handed to the connection; `aborted`: the client left or a read failed. */
@@ -47,13 +49,15 @@ export interface StreamEnd {
   bytes: number;
 }
 
-export function streamChunks(db: Db, attachment: { id: string; chunkSize: number }, range: ByteRange, onEnd: (end: StreamEnd) => void = () => {}): ReadableStream<Uint8Array> {
+export function streamChunks(db: Db, attachment: { id: string; chunkSize: number }, range: ByteRange, onEnd: (end: StreamEnd) => void = () => {}, fill?: CacheFill | null): ReadableStream<Uint8Array> {
   let position = range.start;
   let cancelled = false;
   let ended = false;
   const end = (transfer: StreamEnd['transfer']) => {
     if (ended) return;
     ended = true;
+    if (transfer === 'complete') void fill?.finish().catch(() => {});
+    else fill?.abort();
     onEnd({ transfer, bytes: position - range.start });
   };
   const size = attachment.chunkSize;
@@ -89,6 +93,7 @@ export function streamChunks(db: Db, attachment: { id: string; chunkSize: number
             if (row.seq !== first + i) break;
             const data = Buffer.from(row.b64, 'base64');
             got += data.length;
+            await fill?.write(data);
             controller.enqueue(data);
           }
           if (got !== to - from + 1) {

@@ -8,7 +8,8 @@ import { auditContext, completeAuditDetail, recordAudit } from '../audit/service
 import { Attachment } from '../hulpvragen/schemas.ts';
 import { attachmentColumns, toAttachmentView } from '../hulpvragen/service.ts';
 import { authenticate, authorize, findVisibleAttachment, findVisibleHulpvraag, loadVisible, refuseIfAnonymised, type AuthEnv } from '../../authz/index.ts';
-import { etagMatches, parseRange, streamChunks } from './download.ts';
+import { etagMatches, parseRange } from './download.ts';
+import { forgetBytes, readBytes } from './storage.ts';
 import { contentDisposition } from './filename.ts';
 import { boundaryOf } from './multipart.ts';
 import { streamsItsBody } from './streamed-upload.ts';
@@ -39,7 +40,7 @@ export const uploadResponses = {
 
 /** Streams the multipart body of the request into an attachment of `owner` (one pipeline for every owner). */
 export async function receiveUpload(c: Context<AuthEnv>, owner: AttachmentOwner, dossierId: string) {
-  const { db, env, clock } = c.var.deps;
+  const { db, env, clock, attachmentCache } = c.var.deps;
   const maxBytes = Math.floor(env.UPLOAD_MAX_MB * 1024 * 1024);
   const boundary = boundaryOf(c.req.header('content-type'));
   if (!boundary) throw new AppError('unsupported_media_type', 'Send the file as multipart/form-data with a field named "file".');
@@ -49,7 +50,7 @@ export async function receiveUpload(c: Context<AuthEnv>, owner: AttachmentOwner,
   if (!body) throw new AppError('validation_failed', 'file: send the file in a multipart field named "file".');
   let automation: AutomationResult | undefined;
   const stored = await storeUpload(db, {
-    user: c.var.principal.user, owner, body: body as unknown as AsyncIterable<Uint8Array>, boundary, maxBytes, now: clock.now(),
+    cache: attachmentCache, user: c.var.principal.user, owner, body: body as unknown as AsyncIterable<Uint8Array>, boundary, maxBytes, now: clock.now(),
     audit: { ...auditContext(c), action: 'attachment.create', outcome: 'success', dossierId },
     // Workflow: an attachment added to a hulpvraag can set off the organisation's rules, in the same transaction.
     inTransaction: owner.hulpvraagId ? async (tx) => { automation = await automate(c, tx, [{ type: 'attachment', hulpvraagId: owner.hulpvraagId }]); } : undefined,
@@ -128,7 +129,7 @@ export const attachmentRoutes = createRouter()
       if (head) return c.body(null, range ? 206 : 200, headers);
       // The entry says whether every byte went out: `complete`, or `aborted` when the client left (or a read failed).
       const { logger } = c.var.deps;
-      const stream = streamChunks(db, file, bytes, (end) => {
+      const stream = await readBytes(db, c.var.deps.attachmentCache, file, bytes, (end) => {
         completeAuditDetail(db, auditId, { ...end }).catch((err) => logger.error('recording the end of a download failed', { auditId, err }));
       });
       return c.body(stream, range ? 206 : 200, headers);
@@ -161,6 +162,7 @@ export const attachmentRoutes = createRouter()
         await tx.delete(attachments).where(eq(attachments.id, found.id));
         await recordAudit(tx, { ...auditContext(c), action: 'attachment.delete', outcome: 'success', subjectType: 'attachment', subjectId: found.id, subjectLabel: found.filename, dossierId: found.dossierId });
       });
+      forgetBytes(c.var.deps.attachmentCache, [found.id]);
       return c.body(null, 204);
     },
   );

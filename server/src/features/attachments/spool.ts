@@ -8,14 +8,20 @@ import { join } from 'node:path';
  * without holding a database connection (PGlite has only one; a PostgreSQL pool is finite);
  * once complete they are copied into the database in one short transaction.
  * The file is AES-256-CTR with a random key that lives only in memory, mode 0600, and removed
- * in `dispose()`: a crash leaves only unreadable bytes behind.
+ * in `dispose()` (unless the attachment cache took the file over first: cache.ts): a crash leaves
+ * only unreadable bytes behind.
  */
 export interface Spool {
   write(chunk: Uint8Array): Promise<void>;
   /** Reads the plaintext back in pieces of `size` bytes. */
   read(size: number): AsyncGenerator<Buffer>;
+  /** Where the encrypted bytes are and how to read them (the attachment cache may keep the file: cache.ts). */
+  file(): SpooledFile;
   dispose(): Promise<void>;
 }
+
+/** An encrypted spool file: AES-256-CTR under `key` and `iv`, `size` bytes. */
+export interface SpooledFile { path: string; key: Buffer; iv: Buffer; size: number }
 
 let spoolRoot: string | null = null;
 
@@ -23,6 +29,9 @@ let spoolRoot: string | null = null;
 export function setSpoolRoot(dir: string | null): void {
   spoolRoot = dir;
 }
+
+/** The directory set by `setSpoolRoot`, or null (the OS temp dir). */
+export const spoolRootDir = (): string | null => spoolRoot;
 
 export async function createSpool(): Promise<Spool> {
   const dir = await mkdtemp(spoolRoot ? join(spoolRoot, `${process.pid}-`) : join(tmpdir(), 'kindkans-upload-'));
@@ -48,6 +57,7 @@ export async function createSpool(): Promise<Spool> {
         yield decipher.update(buffer.subarray(0, bytesRead));
       }
     },
+    file: () => ({ path, key, iv, size: written }),
     async dispose() {
       await file?.close().catch(() => {});
       file = null;

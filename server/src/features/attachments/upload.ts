@@ -10,6 +10,7 @@ import { Busboy } from '@fastify/busboy';
 import { cleanFilename, extensionOf, nameForType } from './filename.ts';
 import { allowedExtensions, allowedTypes, createTypeDetector, extensionsByType } from './sniff.ts';
 import { createSpool, type Spool } from './spool.ts';
+import type { AttachmentCache } from './cache.ts';
 
 const CHUNK_SIZE = 256 * 1024;
 /** A client that sends nothing for this long is cut off; nothing is stored. */
@@ -48,6 +49,8 @@ export interface UploadInput {
   audit: AuditEntry;
   now: Date;
   idleTimeoutMs?: number;
+  /** This process's byte cache: after the commit the spool file becomes the attachment's entry. */
+  cache?: AttachmentCache;
   /** Runs in the write transaction after the attachment is stored (the workflow rules). */
   inTransaction?: (tx: DbOrTx, stored: typeof attachments.$inferSelect) => Promise<void>;
 }
@@ -56,13 +59,14 @@ export interface UploadInput {
  * Reads the `file` part of a multipart body into an encrypted spool file, hashing and sniffing as
  * it goes (too large → 413, not an allowed type → 415, broken or cut → 400), and only then writes
  * metadata and 256 KiB chunks in ONE short transaction. A failure at any point leaves nothing in
- * the database and no spool file; a slow client never holds a database connection.
+ * the database and no spool file; a slow client never holds a database connection. After the
+ * commit the spool file becomes the attachment's entry in this process's byte cache (cache.ts).
  */
 export async function storeUpload(db: DbOrTx, input: UploadInput) {
   const spool = await createSpool();
   try {
     const received = await receiveFile(spool, input);
-    return await db.transaction(async (tx) => {
+    const stored = await db.transaction(async (tx) => {
       const [row] = await tx
         .insert(attachments)
         .values({
@@ -71,16 +75,24 @@ export async function storeUpload(db: DbOrTx, input: UploadInput) {
         })
         .returning();
       let seq = 0;
+      // The bytes read back from the spool are hashed again: what goes into the database (and
+      // what the cache keeps) is checked against the SHA-256 stored with it.
+      const check = createHash('sha256');
       // Bytes go in as base64 text decoded by the database: PGlite's own bytea serialiser is a JS
       // loop (≈5× slower), and postgres.js would send bytea as hex text (2× the bytes; base64 is 1.33×).
       for await (const data of spool.read(CHUNK_SIZE)) {
+        check.update(data);
         await tx.insert(attachmentChunks).values({ attachmentId: row!.id, seq: seq++, data: sql`decode(${data.toString('base64')}, 'base64')` });
       }
       if (seq !== row!.chunkCount) throw new Error(`spool returned ${seq} chunks, expected ${row!.chunkCount}`);
+      if (check.digest('hex') !== row!.sha256) throw new Error('the spool file does not hold the bytes that were received');
       await recordAudit(tx, { ...input.audit, subjectType: 'attachment', subjectId: row!.id, subjectLabel: row!.filename });
       await input.inTransaction?.(tx, row!);
       return row!;
     });
+    // Committed: the spool file (encrypted, verified above) is kept as the cache entry.
+    await input.cache?.adopt(stored.id, stored.sha256, spool.file()).catch(() => {});
+    return stored;
   } finally {
     await spool.dispose();
   }

@@ -4,6 +4,7 @@ import type { EntryKind } from '../../db/schema/index.ts';
 import { IdParam, PageQuery, authResponses, bearerSecurity, bodyResponses, json, jsonBody, pageOf, problem, queryResponses } from '../../lib/openapi.ts';
 import { createRouter } from '../../lib/router.ts';
 import { auditContext, recordAudit } from '../audit/service.ts';
+import { forgetBytes } from '../attachments/storage.ts';
 import { receiveUpload, uploadBody, uploadResponses } from '../attachments/routes.ts';
 import { streamsItsBody } from '../attachments/streamed-upload.ts';
 import { toAttachmentView } from '../hulpvragen/service.ts';
@@ -136,10 +137,12 @@ function entryRoutes<S extends string, I extends z.ZodType>(spec: KindSpec<S, I>
       async (c) => {
         const found = await loadEntry(c, c.req.valid('param').id, 'delete');
         await refuseIfAnonymised(c, found, `${kind}.delete`);
-        await c.var.deps.db.transaction(async (tx) => {
-          await deleteEntry(tx, found.id);
+        const removed = await c.var.deps.db.transaction(async (tx) => {
+          const ids = await deleteEntry(tx, found.id);
           await recordAudit(tx, audited(c, 'delete', { id: found.id, label: found.title, dossierId: found.dossierId }));
+          return ids;
         });
+        forgetBytes(c.var.deps.attachmentCache, removed);
         return c.body(null, 204);
       },
     )

@@ -121,8 +121,11 @@ export async function updateEntry(db: DbOrTx, id: string, input: EntryInput, now
   await db.update(dossierEntries).set({ ...columns(input), updatedAt: now }).where(eq(dossierEntries.id, id));
 }
 
-export async function deleteEntry(db: DbOrTx, id: string): Promise<void> {
+/** Deletes the item; its attachments go by cascade. Returns those attachments' ids (for the byte cache). */
+export async function deleteEntry(db: DbOrTx, id: string): Promise<string[]> {
+  const owned = await db.select({ id: attachments.id }).from(attachments).where(eq(attachments.entryId, id));
   await db.delete(dossierEntries).where(eq(dossierEntries.id, id));
+  return owned.map((r) => r.id);
 }
 
 /**
