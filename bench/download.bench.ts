@@ -135,6 +135,7 @@ async function main() {
   const { migrateDatabase } = await import('../server/src/db/migrate.ts');
   const { createSession } = await import('../server/src/features/auth/session.ts');
   const schema = await import('../server/src/db/schema/index.ts');
+  const { encodeMultipart } = await import('../server/src/features/attachments/multipart.ts');
 
   const work = mkdtempSync(join(tmpdir(), 'kk-bench-dl-'));
   const file = join(work, 'bijlage.pdf');
@@ -165,9 +166,7 @@ async function main() {
     await database.close();
 
     const boundary = 'kindkans-bench';
-    const body = Buffer.concat([
-      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="bijlage.pdf"\r\n\r\n`), bytes, Buffer.from(`\r\n--${boundary}--\r\n`),
-    ]);
+    const body = Buffer.from(encodeMultipart(bytes, 'bijlage.pdf', boundary));
     const app = await startChild('app', target);
     let appFigures: Figures;
     let appUpload;

@@ -6,6 +6,7 @@ import type { Db } from '../../server/src/db/client.ts';
 import { dossiers, guardians, hulpvragen, schools, users, type Role } from '../../server/src/db/schema/index.ts';
 import { totpBox } from '../../server/src/features/activation/service.ts';
 import { storeUpload } from '../../server/src/features/attachments/upload.ts';
+import { encodeMultipart } from '../../server/src/features/attachments/multipart.ts';
 import { createOrganisation } from '../../server/src/features/organisations/service.ts';
 import { hashPassword } from '../../server/src/lib/password.ts';
 import { newTotpSecret } from '../../server/src/lib/totp.ts';
@@ -45,13 +46,9 @@ export function pdfBytes(size: number): Buffer {
   return Buffer.concat([Buffer.from('%PDF-1.7\n'), randomBytes(Math.max(0, size - 9))]);
 }
 
+/** An upload body with one `file` part (the encoder the tests and the demo seed use). */
 export function multipart(filename: string, bytes: Buffer, boundary = `kk${randomBytes(8).toString('hex')}`) {
-  const body = Buffer.concat([
-    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${filename}"\r\nContent-Type: application/pdf\r\n\r\n`),
-    bytes,
-    Buffer.from(`\r\n--${boundary}--\r\n`),
-  ]);
-  return { body, contentType: `multipart/form-data; boundary=${boundary}` };
+  return { body: Buffer.from(encodeMultipart(bytes, filename, boundary)), contentType: `multipart/form-data; boundary=${boundary}` };
 }
 
 export const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');

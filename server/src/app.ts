@@ -10,6 +10,7 @@ import { auditLogRoutes } from './features/audit-log/routes.ts';
 import { rightsRoutes } from './features/rights/routes.ts';
 import { apiTokenRoutes } from './features/api-tokens/routes.ts';
 import { attachmentRoutes } from './features/attachments/routes.ts';
+import { isStreamedUpload } from './features/attachments/streamed-upload.ts';
 import { dossierRoutes } from './features/dossiers/routes.ts';
 import { aanpakRoutes, overlegRoutes, tlvRoutes } from './features/dossier-entries/routes.ts';
 import { noteRoutes } from './features/notes/routes.ts';
@@ -50,9 +51,6 @@ export type CreateAppOptions = Omit<AppDeps, 'clock' | 'logger' | 'background'> 
 
 /** JSON bodies are small; uploads stream with their own limit (UPLOAD_MAX_MB). */
 export const JSON_BODY_LIMIT = 1024 * 1024;
-/** The upload routes of every attachment owner (hulpvraag, Aanpak, TLV, Overlegronde): they stream. */
-const STREAMED_UPLOAD = /^\/api\/v1\/(hulpvragen|aanpak|tlv|overlegronden)\/[^/]+\/attachments$/;
-const isStreamedUpload = (c: Context) => c.req.method === 'POST' && STREAMED_UPLOAD.test(c.req.path);
 
 /** The document's head: `servers` is this installation's PUBLIC_URL, so generated clients know where to call. */
 const openApiConfig = (publicUrl: string) => ({
@@ -75,6 +73,9 @@ const openApiConfig = (publicUrl: string) => ({
     { name: 'Kengetallen', description: "The organisation's figures and their CSV (coordinators, admins; API tokens with dossiers:read)" },
     { name: 'Audit', description: 'The audit log and who may see what (admins; API tokens with audit:read)' },
     { name: 'API tokens', description: "An organisation's tokens for integrations (admins with a session only)" },
+    { name: 'News', description: 'News for parents: published items, and writing, publishing and withdrawing them (admins)' },
+    { name: 'Dossier tabs', description: "A dossier's Aanpak, TLV and Overlegronden, and staff's own notes (Mijn notities)" },
+    { name: 'Workflow', description: 'Hulpvraag statuses, mail templates and automation rules (admins)' },
   ],
 });
 

@@ -15,8 +15,8 @@ interface LintProblem { ruleId: string; severity: string; message: string; locat
  * Issue 15: the document integrators feed to their tools passes `redocly lint` with the rules of
  * redocly.yaml (the recommended set): no errors, no warnings.
  */
-interface Operation { operationId?: string; summary?: string; tags?: string[]; responses: Record<string, unknown>; security?: unknown[] }
-interface Doc { paths: Record<string, Record<string, Operation>>; servers?: unknown; [key: string]: unknown }
+interface Operation { operationId?: string; summary?: string; tags?: string[]; responses: Record<string, unknown>; security?: unknown[]; requestBody?: { content: Record<string, unknown> } }
+interface Doc { paths: Record<string, Record<string, Operation>>; servers?: unknown; tags?: Array<{ name: string; description?: string }>; [key: string]: unknown }
 
 describe('the OpenAPI document', () => {
   let t: TestContext;
@@ -50,6 +50,23 @@ describe('the OpenAPI document', () => {
     }
     expect(bad).toEqual([]);
     expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it("declares every tag it uses, with a description (integrators' tools group and explain operations by them)", () => {
+    const used = new Set(Object.values(doc.paths).flatMap((item) => Object.values(item).flatMap((op) => op.tags ?? [])));
+    const declared = new Map((doc.tags ?? []).map((tag) => [tag.name, tag.description ?? '']));
+    expect([...used].filter((tag) => !declared.get(tag))).toEqual([]);
+    expect([...declared.keys()].filter((tag) => !used.has(tag))).toEqual([]);
+  });
+
+  it('declares 400, 413 and 415 on every operation with a JSON body (the body limit and the content-type check answer them anywhere)', () => {
+    const lacking = Object.entries(doc.paths).flatMap(([path, item]) =>
+      Object.entries(item)
+        .filter(([, op]) => op.requestBody?.content['application/json'])
+        .filter(([, op]) => ['400', '413', '415'].some((status) => !op.responses[status]))
+        .map(([method, op]) => `${method} ${path} (${op.operationId})`),
+    );
+    expect(lacking).toEqual([]);
   });
 
   it('declares a 4XX answer on every operation but the two public reads that cannot give one (redocly.yaml)', () => {

@@ -63,3 +63,9 @@ export function jsonRequest(method: string, body?: unknown, headers: Record<stri
 }
 
 export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+
+/** Request options with `token` as the bearer, over `init` (its other headers kept). By role: `createWorld(…).as(who)`. */
+export const withBearer = (token: string, init: RequestInit = {}): RequestInit => ({
+  ...init,
+  headers: { ...Object.fromEntries(new Headers(init.headers)), ...bearer(token) },
+});

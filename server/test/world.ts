@@ -9,6 +9,7 @@ import { hulpvragen } from '../src/db/schema/index.ts';
 import type { Env } from '../src/env.ts';
 import { createApiToken } from '../src/features/api-tokens/service.ts';
 import { storeUpload, type AttachmentOwner } from '../src/features/attachments/upload.ts';
+import { withBearer } from './app.ts';
 import { linkGuardian, linkStaffSchool, makeDossier, makeOrganisation, makeSchool, makeUser, signIn } from './fixtures.ts';
 import { BOUNDARY, multipartBody } from './multipart.ts';
 
@@ -84,10 +85,7 @@ export async function createWorld(db: Db, env: Env, now: Date) {
   }
   const brin: Record<Target, string> = { own: schoolA1.brin, otherSchool: schoolA2.brin, otherOrg: schoolB1.brin, otherChild: schoolA1.brin };
   /** Request options as `who`: their session token and a `test-<who>` user agent, over `init`. */
-  const as = (who: Actor, init: RequestInit = {}): RequestInit => ({
-    ...init,
-    headers: { ...Object.fromEntries(new Headers(init.headers)), authorization: `Bearer ${tokens[who]}`, 'user-agent': `test-${who}` },
-  });
+  const as = (who: Actor, init: RequestInit = {}): RequestInit => withBearer(tokens[who]!, { ...init, headers: { ...Object.fromEntries(new Headers(init.headers)), 'user-agent': `test-${who}` } });
   return { orgA, orgB, schoolA1, schoolA2, schoolB1, users, dossiers, hulpvraag, attachment, tokens, apiTokens, brin, staffOf, asAuthUser, as, guardianOf };
 }
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearer, createTestApp, jsonRequest, type TestContext } from '../../test/app.ts';
+import { bearer, createTestApp, jsonRequest, withBearer, type TestContext } from '../../test/app.ts';
 import { linkGuardian, makeDossier, makeUser } from '../../test/fixtures.ts';
 import { eq } from 'drizzle-orm';
 import { automationRules, dossierEntries, guardians, hulpvraagStatuses, hulpvragen, mailTemplates, news, privateNotes, type EntryKind, type UserStatus } from '../db/schema/index.ts';
@@ -437,7 +437,7 @@ describe('authorisation matrix', () => {
       for (const actor of actors) {
         for (const [i, target] of targets.entries()) {
           const [url, init, token] = await requestFor(route, target, actor);
-          const res = await t.app.request(url, { ...init, headers: { ...(init.headers as Record<string, string>), ...bearer(token ?? w.tokens[actor]) } });
+          const res = await t.app.request(url, withBearer(token ?? w.tokens[actor], init));
           got.push(`${actor} ${target} ${await outcome(res)}`);
           want.push(`${actor} ${target} ${expected(row.sessions[actor][i]!)}`);
         }
@@ -445,7 +445,7 @@ describe('authorisation matrix', () => {
       for (const scope of scopes) {
         for (const [i, target] of targets.entries()) {
           const [url, init] = await requestFor(route, target, scope);
-          const res = await t.app.request(url, { ...init, headers: { ...(init.headers as Record<string, string>), ...bearer(w.apiTokens[scope]) } });
+          const res = await t.app.request(url, withBearer(w.apiTokens[scope], init));
           got.push(`token(${scope}) ${target} ${await outcome(res)}`);
           const status = row.token?.scope === scope ? row.token.cells[i]! : 403;
           want.push(`token(${scope}) ${target} ${expected(status, row.token && row.token.scope !== scope ? 'insufficient_scope' : undefined)}`);

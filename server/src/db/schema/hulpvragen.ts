@@ -31,6 +31,9 @@ export const hulpvragen = pgTable(
   (t) => [
     // The dossier's list: newest first, a stable tie-break, an index-only page at any size.
     index('hulpvragen_dossier_date_idx').on(t.dossierId, t.date.desc(), t.createdAt.desc(), t.id.desc()),
+    // A parent's total counts only what parents may see: an index-only count here, where the
+    // index above would have to read the heap for `visible_to_parents` (hulpvragen-plan.test.ts).
+    index('hulpvragen_dossier_parents_idx').on(t.dossierId).where(sql`${t.visibleToParents}`),
     // The staff list across dossiers (GET /hulpvragen), newest first, with or without a status
     // filter: one page read in index order at a million rows (hulpvragen-plan.test.ts). The first
     // also serves the status foreign key (organisation, status).

@@ -8,8 +8,7 @@ import { attachmentChunks, attachments, auditLog, dossierEntries, entryParticipa
 
 let t: TestContext;
 let w: World;
-const as = (who: keyof World['tokens'], init: RequestInit = {}) => ({ ...init, headers: { ...(init.headers as Record<string, string>), ...bearer(w.tokens[who]) } });
-const call = (who: keyof World['tokens'], method: string, path: string, body?: unknown) => t.app.request(`/api/v1${path}`, as(who, body === undefined ? { method } : jsonRequest(method, body)));
+const call = (who: keyof World['tokens'], method: string, path: string, body?: unknown) => t.app.request(`/api/v1${path}`, w.as(who, body === undefined ? { method } : jsonRequest(method, body)));
 
 /** A child's dossier full of personal data: a hulpvraag with a file and a typed note, Aanpak and a closed meeting with files, a private note, reads and a search in the audit log. */
 async function fullDossier() {
@@ -122,7 +121,7 @@ describe('anonymising a dossier or a hulpvraag', () => {
     const labels = await t.db.select({ label: auditLog.subjectLabel }).from(auditLog).where(inArray(auditLog.subjectId, [h.id, file.id]));
     expect(labels.every((l) => l.label === null || l.label === 'Geanonimiseerd')).toBe(true);
     expect((await call('coordinator', 'PATCH', `/hulpvragen/${h.id}`, { title: 'Terug' })).status).toBe(409);
-    const upload = await t.app.request(`/api/v1/hulpvragen/${h.id}/attachments`, as('school', { method: 'POST', headers: multipartHeaders(), body: multipartBody(Buffer.from('tekst\n'), 'nieuw.txt') }));
+    const upload = await t.app.request(`/api/v1/hulpvragen/${h.id}/attachments`, w.as('school', { method: 'POST', headers: multipartHeaders(), body: multipartBody(Buffer.from('tekst\n'), 'nieuw.txt') }));
     expect(upload.status).toBe(409);
     expect((await call('admin', 'POST', `/hulpvragen/${h.id}/anonymise`, { confirm: 'Petra Zonnebloem' })).status).toBe(409);
     // The dossier and its other hulpvraag: untouched and editable.

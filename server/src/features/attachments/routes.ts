@@ -11,6 +11,7 @@ import { authenticate, authorize, findVisibleAttachment, findVisibleHulpvraag, l
 import { etagMatches, parseRange, streamChunks } from './download.ts';
 import { contentDisposition } from './filename.ts';
 import { boundaryOf } from './multipart.ts';
+import { streamsItsBody } from './streamed-upload.ts';
 import { MULTIPART_OVERHEAD, storeUpload, type AttachmentOwner } from './upload.ts';
 import type { Context } from 'hono';
 import { afterCommit, automate } from '../automation/hooks.ts';
@@ -136,7 +137,7 @@ export const attachmentRoutes = createRouter()
   .openapi(
     createRoute({
       method: 'post', path: '/hulpvragen/{id}/attachments', tags: ['Attachments'], operationId: 'uploadAttachment', summary: 'Upload an attachment (staff; multipart field `file`)',
-      middleware: [authenticate(), authorize('attachment.upload')] as const, security: bearerSecurity,
+      middleware: [streamsItsBody, authenticate(), authorize('attachment.upload')] as const, security: bearerSecurity,
       request: { params: IdParam, body: uploadBody },
       responses: uploadResponses,
     }),

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeLoginUser, TEST_PASSWORD, userRow } from '../../../test/accounts.ts';
 import { createTestApp, jsonRequest, bearer, type TestContext } from '../../../test/app.ts';
 import { makeOrganisation, signIn } from '../../../test/fixtures.ts';
-import { auditLog, mailOutbox, users } from '../../db/schema/index.ts';
+import { auditLog, mailOutbox, sessions, users } from '../../db/schema/index.ts';
 
 const isPglite = !process.env.DATABASE_URL;
 
@@ -119,6 +119,49 @@ describe('POST /auth/login: security', () => {
     const statuses = await all;
     expect(statuses.filter((s) => s === 200)).toHaveLength(1);
     expect(statuses.filter((s) => s === 401)).toHaveLength(19);
+  });
+
+  it('a success writes the step, clears the counters, and stores the session and the audit entry (the one-statement path)', async () => {
+    step();
+    const a = await newUser({ failedLogins: 3, lastFailedLoginAt: new Date(t.clock.now().getTime() - 60_000), failedCodes: 2 });
+    const res = await login(await creds(a), { 'x-forwarded-for': '10.5.5.5', 'user-agent': 'bench/1' });
+    expect(res.status).toBe(200);
+    const body = await res.json();
+    const now = t.clock.now();
+    expect(body.user).toEqual({ id: a.user.id, username: a.user.username, displayName: a.user.displayName, email: a.user.email, role: 'parent', organisation: { code: 'PO2507', name: 'Stromenland' } });
+    expect(body.expiresAt).toBe(new Date(now.getTime() + t.env.SESSION_MAX_HOURS * 3_600_000).toISOString());
+    expect(await userRow(t.db, a.user.id)).toMatchObject({ totpLastStep: Math.floor(now.getTime() / 30_000), failedLogins: 0, lastFailedLoginAt: null, failedCodes: 0, lastLoginAt: now });
+    const [session] = await t.db.select().from(sessions).where(eq(sessions.userId, a.user.id));
+    expect(session).toMatchObject({ createdAt: now, lastSeenAt: now, userAgent: 'bench/1', ipAddress: '10.5.5.5' });
+    const entry = await lastLoginAudit(a.user.id);
+    expect(entry).toMatchObject({
+      at: now, organisationId: org.id, actorUserId: a.user.id, actorRole: 'parent', actorDisplayName: a.user.displayName, actorTokenId: null,
+      subjectType: 'user', subjectId: a.user.id, subjectLabel: a.user.username, ipAddress: '10.5.5.5', userAgent: 'bench/1', outcome: 'success', detail: null,
+    });
+    expect((await t.app.request('/api/v1/auth/session', { headers: bearer(body.token) })).status).toBe(200);
+  });
+
+  it.skipIf(isPglite)('decides under the row lock when the row changed after it was read (the one statement finds nothing, the transaction lets the login in)', async () => {
+    step();
+    const a = await newUser();
+    const body = await creds(a);
+    let pending!: Promise<Response>;
+    await t.db.transaction(async (tx) => {
+      await tx.select().from(users).where(eq(users.id, a.user.id)).for('update');
+      pending = Promise.resolve(login(body));
+      for (let i = 0; i < 400; i++) {
+        await tx.execute(sql`select pg_stat_clear_snapshot()`);
+        const [row] = (await tx.execute<{ n: number }>(sql`select count(*)::int as n from pg_stat_activity where wait_event_type = 'Lock' and datname = current_database()`)) as { n: number }[];
+        if (row!.n >= 1) break;
+        await new Promise((r) => setTimeout(r, 25));
+      }
+      // A wrong password long ago: it changes the row the login read, but not the decision.
+      await tx.update(users).set({ failedLogins: 1, lastFailedLoginAt: new Date(t.clock.now().getTime() - 3_600_000) }).where(eq(users.id, a.user.id));
+    });
+    expect((await pending).status).toBe(200);
+    expect(await userRow(t.db, a.user.id)).toMatchObject({ failedLogins: 0, lastFailedLoginAt: null });
+    expect(await lastLoginAudit(a.user.id)).toMatchObject({ outcome: 'success', actorUserId: a.user.id });
+    expect(await t.db.select().from(sessions).where(eq(sessions.userId, a.user.id))).toHaveLength(1);
   });
 
   const wrongPassword = (a: Awaited<ReturnType<typeof newUser>>) => creds(a, { password: 'fout fout fout' });

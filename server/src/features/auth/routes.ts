@@ -31,10 +31,10 @@ export const authRoutes = createRouter()
       },
     }),
     async (c) => {
-      await checkLoginFailures(c);
       const { db, env, clock, mailer } = c.var.deps;
       const policy = sessionPolicy(env);
-      const result = await loginUser(db, { appSecret: env.APP_SECRET, policy, now: clock.now(), audit: auditContext(c) }, c.req.valid('json'));
+      // The per-address limit is read beside the account lookup, and refuses before any password check.
+      const result = await loginUser(db, { appSecret: env.APP_SECRET, policy, now: clock.now(), audit: auditContext(c), gate: () => checkLoginFailures(c) }, c.req.valid('json'));
       if (!result.ok) {
         await countLoginFailure(c);
         if (result.lockedNow) mailer.kick();

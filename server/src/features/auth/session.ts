@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { and, eq, lt, ne, or, sql } from 'drizzle-orm';
 import { PgTransaction } from 'drizzle-orm/pg-core';
 import type { AuthSession, AuthUser } from '../../app-env.ts';
@@ -22,13 +23,28 @@ export async function createSession(
   policy: SessionPolicy,
   meta: { userAgent?: string; ipAddress?: string } = {},
 ) {
+  const { token, row, session } = newSession(userId, now, policy, meta);
+  await db.insert(sessions).values(row);
+  return { token, session };
+}
+
+/**
+ * A new session before it is written: the token for the client and the row to insert (its id
+ * made here, so that a statement that inserts it need not return it — login's fast path).
+ */
+export function newSession(userId: string, now: Date, policy: SessionPolicy, meta: { userAgent?: string; ipAddress?: string } = {}) {
   const token = generateSessionToken();
-  const expiresAt = new Date(now.getTime() + policy.maxHours * 3_600_000);
-  const [row] = await db
-    .insert(sessions)
-    .values({ tokenHash: hashToken(token), userId, createdAt: now, lastSeenAt: now, expiresAt, userAgent: meta.userAgent ?? null, ipAddress: meta.ipAddress ?? null })
-    .returning();
-  return { token, session: toAuthSession(row!, policy) };
+  const row = {
+    id: randomUUID(),
+    tokenHash: hashToken(token),
+    userId,
+    createdAt: now,
+    lastSeenAt: now,
+    expiresAt: new Date(now.getTime() + policy.maxHours * 3_600_000),
+    userAgent: meta.userAgent ?? null,
+    ipAddress: meta.ipAddress ?? null,
+  } satisfies typeof sessions.$inferInsert;
+  return { token, row, session: toAuthSession(row, policy) };
 }
 
 /**

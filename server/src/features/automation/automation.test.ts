@@ -1,6 +1,6 @@
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearer, createTestApp, jsonRequest, testEnv, type TestContext } from '../../../test/app.ts';
+import { createTestApp, jsonRequest, testEnv, type TestContext } from '../../../test/app.ts';
 import { createTestDatabase } from '../../../test/db.ts';
 import { startTestSmtp, type TestSmtp } from '../../../test/smtp.ts';
 import { automationRules, hulpvragen, mailTemplates, organisations } from '../../db/schema/index.ts';
@@ -16,8 +16,7 @@ let w: World;
 let smtp: TestSmtp;
 let mailer: Mailer;
 let templateId: string;
-const as = (who: keyof World['tokens'], init: RequestInit = {}) => ({ ...init, headers: { ...(init.headers as Record<string, string>), ...bearer(w.tokens[who]) } });
-const post = (body: unknown, who: keyof World['tokens'] = 'admin') => t.app.request('/api/v1/automation-rules', as(who, jsonRequest('POST', body)));
+const post = (body: unknown, who: keyof World['tokens'] = 'admin') => t.app.request('/api/v1/automation-rules', w.as(who, jsonRequest('POST', body)));
 
 describe('automation rules API', () => {
   beforeAll(async () => {
@@ -77,7 +76,7 @@ describe('automation rules API', () => {
   it('only admins keep rules (403, audited); another organisation\'s rule is not found (404)', async () => {
     for (const who of ['school', 'coordinator', 'parent'] as const) {
       expect((await post({ name: 'y', kind: 'attachment_status', setStatus: 'advies' }, who)).status).toBe(403);
-      expect((await t.app.request('/api/v1/automation-rules', as(who))).status).toBe(403);
+      expect((await t.app.request('/api/v1/automation-rules', w.as(who))).status).toBe(403);
     }
     const [foreign] = await t.db.insert(automationRules).values({ organisationId: w.orgB.id, name: 'B', position: 1, kind: 'attachment_status', setStatus: 'advies' }).returning();
     expect((await t.app.request(`/api/v1/automation-rules/${foreign!.id}`, w.as('admin', jsonRequest('PATCH', { enabled: false })))).status).toBe(404);

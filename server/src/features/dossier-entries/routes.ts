@@ -1,10 +1,11 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { EntryKind } from '../../db/schema/index.ts';
-import { IdParam, PageQuery, authResponses, bearerSecurity, json, jsonBody, pageOf, problem, queryResponses } from '../../lib/openapi.ts';
+import { IdParam, PageQuery, authResponses, bearerSecurity, bodyResponses, json, jsonBody, pageOf, problem, queryResponses } from '../../lib/openapi.ts';
 import { createRouter } from '../../lib/router.ts';
 import { auditContext, recordAudit } from '../audit/service.ts';
 import { receiveUpload, uploadBody, uploadResponses } from '../attachments/routes.ts';
+import { streamsItsBody } from '../attachments/streamed-upload.ts';
 import { toAttachmentView } from '../hulpvragen/service.ts';
 import { afterCommit, automateEntry } from '../automation/hooks.ts';
 import { authenticate, authorize, authorizeTarget, findVisibleDossier, loadVisible, refuseIfAnonymised, type AuthEnv } from '../../authz/index.ts';
@@ -15,7 +16,8 @@ import { eq } from 'drizzle-orm';
 
 const noStore = { 'Cache-Control': 'no-store' };
 const readResponses = { ...authResponses, 404: problem('Not found, or not visible to you') };
-const writeResponses = { ...readResponses, 400: problem('Invalid input'), 403: problem('Not allowed for your role'), 409: problem('conflict: the dossier is anonymised') };
+/** Create and change: a JSON body (so also 413 and 415, from the body limit and the content-type check). */
+const writeResponses = { ...readResponses, ...bodyResponses, 403: problem('Not allowed for your role'), 409: problem('conflict: the dossier is anonymised') };
 
 /** The shape of each kind in the API: the shared fields plus its own. */
 const shape = {
@@ -144,7 +146,7 @@ function entryRoutes<S extends string, I extends z.ZodType>(spec: KindSpec<S, I>
     .openapi(
       createRoute({
         method: 'post', path: `/${segment}/{id}/attachments`, operationId: `upload${spec.name}Attachment`, tags: ['Attachments'], summary: `${label}: upload an attachment (staff; multipart field \`file\`)`,
-        middleware: [authenticate(), authorize('entry.write')] as const, security: bearerSecurity,
+        middleware: [streamsItsBody, authenticate(), authorize('entry.write')] as const, security: bearerSecurity,
         request: { params: IdParam, body: uploadBody },
         responses: uploadResponses,
       }),

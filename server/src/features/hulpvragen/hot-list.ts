@@ -40,7 +40,10 @@ const statement = preparedStatement<LiveSessionRow & { dossierSchoolId: string |
     limit $6 offset $7
   )
   select live.*, visible.school_id as "dossierSchoolId", visible.label as "dossierLabel",
-    (select count(*)::int from hulpvragen c where c.dossier_id = visible.id and (c.visible_to_parents or live.role <> 'parent')) as total,
+    -- Two counts, not one with "visible_to_parents or role <> 'parent'": the parent's is index-only
+    -- through hulpvragen_dossier_parents_idx (partial), which a condition with an OR cannot use.
+    case when live.role = 'parent' then (select count(*)::int from hulpvragen c where c.dossier_id = visible.id and c.visible_to_parents)
+      else (select count(*)::int from hulpvragen c where c.dossier_id = visible.id) end as total,
     (select coalesce(json_agg(json_build_object('id', p.id, 'date', p.date, 'title', p.title, 'status', p.status,
       'attachmentCount', p.attachment_count, 'visibleToParents', p.visible_to_parents)), '[]')::text from page p) as items
   from live left join visible on true`);

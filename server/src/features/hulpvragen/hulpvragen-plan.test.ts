@@ -6,7 +6,8 @@ import { createTestDatabase } from '../../../test/db.ts';
 import { explain } from '../../../test/explain.ts';
 import { seedStatuses } from '../statuses/service.ts';
 import { linkGuardian, makeDossier, makeOrganisation, makeSchool, makeUser } from '../../../test/fixtures.ts';
-import { staffListCountQuery, staffListPageQuery, visibleHulpvragenPageQuery } from './service.ts';
+import { visibleHulpvragenPageQuery } from './service.ts';
+import { sessionStaffListStatement, staffListCall, type StaffListQuery } from './staff-list.ts';
 
 /**
  * The parents' hulpvragen list must read one page of `hulpvragen_dossier_date_idx` and never sort
@@ -18,6 +19,7 @@ let database: Database;
 const testSession = { id: '00000000-0000-4000-8000-000000000000', createdAt: new Date(), lastSeenAt: new Date(), expiresAt: new Date(), idleExpiresAt: new Date() };
 let parent: Principal;
 let coordinator: Principal;
+let schoolStaff: Principal;
 let dossierId: string;
 
 beforeAll(async () => {
@@ -33,12 +35,17 @@ beforeAll(async () => {
   parent = sessionPrincipal({ id: user.id, username: user.username, displayName: user.displayName, email: user.email, role: 'parent', organisationId: org.id, organisation: { code: org.code, name: org.name } }, testSession);
   const staff = await makeUser(db, org.id, 'coordinator');
   coordinator = sessionPrincipal({ id: staff.id, username: staff.username, displayName: staff.displayName, email: staff.email, role: 'coordinator', organisationId: org.id, organisation: { code: org.code, name: org.name } }, testSession);
+  const teacher = await makeUser(db, org.id, 'school');
+  await db.execute(sql`insert into staff_schools (user_id, school_id) values (${teacher.id}, ${school.id})`);
+  schoolStaff = sessionPrincipal({ id: teacher.id, username: teacher.username, displayName: teacher.displayName, email: teacher.email, role: 'school', organisationId: org.id, organisation: { code: org.code, name: org.name } }, testSession);
   await seedStatuses(db, org.id);
   for (const [id, n] of [[dossier.id, 5000], [other.id, 5000]] as const) {
     await db.execute(sql`insert into hulpvragen (organisation_id, dossier_id, date, title, status)
       select ${org.id}, ${id}, date '2020-01-01' + (g % 1500), 'Hulpvraag ' || g, (array['aanmelding','in behandeling','advies','afgerond'])[1 + g % 4]
       from generate_series(1, ${n}) g`);
   }
+  // Staff hide some from parents: the parent's total must count the others from an index alone.
+  await db.execute(sql`update hulpvragen set visible_to_parents = false where title like '%7'`);
   await db.execute(sql`vacuum analyze`);
 }, 180_000);
 
@@ -55,16 +62,43 @@ describe('hulpvragen list query plan', () => {
   });
 });
 
-describe('staff list query plan (GET /hulpvragen)', () => {
+describe("the parent's total", () => {
+  it('is an index-only count of the hulpvragen parents may see', async () => {
+    const text = await plan(1);
+    expect(text).toContain('Index Only Scan using hulpvragen_dossier_parents_idx');
+  });
+});
+
+/** EXPLAIN of the staff list's prepared statement for this caller and these filters. */
+const staffPlan = (user: Principal, query: StaffListQuery) => {
+  const { text, params } = staffListCall(user, query);
+  return explain(database, { toSQL: () => ({ sql: text, params }) });
+};
+
+describe('staff list query plan (GET /hulpvragen, one prepared statement per role and filter)', () => {
   it.each([['in behandeling'], [undefined]])('status %s: one page in index order, no sort; the total does not join the dossiers', async (status) => {
-    const query = { page: 3, pageSize: 20, status };
-    const page = await explain(database, staffListPageQuery(database.db, coordinator, query));
-    expect(page).toContain(status ? 'hulpvragen_org_status_date_idx' : 'hulpvragen_org_date_idx');
-    expect(page).not.toMatch(/\bSort\b/);
-    const total = await explain(database, staffListCountQuery(database.db, coordinator, query));
+    const text = await staffPlan(coordinator, { page: 3, pageSize: 20, status });
+    expect(text).toMatch(new RegExp(`Index Scan using ${status ? 'hulpvragen_org_status_date_idx' : 'hulpvragen_org_date_idx'} on hulpvragen h`));
+    expect(text).not.toMatch(/\bSort\b/);
+    // The page joins the dossiers once; the count never (a whole organisation's worth of joins).
+    expect(text.match(/ on dossiers /g)).toHaveLength(1);
     // With a status: an index-only count; without, the whole organisation (here the whole table,
-    // so a sequential scan is right). Never the join with every dossier.
-    if (status) expect(total).toContain('Index Only Scan using hulpvragen_org_status_date_idx');
-    expect(total).not.toContain('dossiers');
+    // so a sequential scan is right).
+    if (status) expect(text).toContain('Index Only Scan using hulpvragen_org_status_date_idx on hulpvragen c');
+  });
+
+  it.each([['in behandeling'], [undefined]])('school staff, status %s: one page in index order, no sort', async (status) => {
+    const text = await staffPlan(schoolStaff, { page: 3, pageSize: 20, status });
+    expect(text).toMatch(new RegExp(`Index Scan using ${status ? 'hulpvragen_org_status_date_idx' : 'hulpvragen_org_date_idx'} on hulpvragen h`));
+    expect(text).not.toMatch(/\bSort\b/);
+  });
+
+  it.each([['in behandeling'], [undefined]])('with the session check in the statement, status %s: the same index in order, no sort', async (status) => {
+    const now = new Date();
+    const params = ['no-such-token-hash', now.toISOString(), now.toISOString(), now.toISOString(), 20, 40, ...(status ? [status] : [])];
+    const text = await explain(database, { toSQL: () => ({ sql: sessionStaffListStatement({ status: status !== undefined, mine: false }), params }) });
+    expect(text).toMatch(new RegExp(`Index Scan using ${status ? 'hulpvragen_org_status_date_idx' : 'hulpvragen_org_date_idx'} on hulpvragen h`));
+    expect(text).not.toMatch(/\bSort\b/);
+    if (status) expect(text).toContain('Index Only Scan using hulpvragen_org_status_date_idx on hulpvragen c');
   });
 });

@@ -9,7 +9,8 @@ import { auditContext, recordAudit } from '../audit/service.ts';
 import { authenticate, authorize, denyInvisible, findVisibleDossier, findVisibleHulpvraag, loadVisible, refuseIfAnonymised, type AuthEnv } from '../../authz/index.ts';
 import { hotHulpvragenPage } from './hot-list.ts';
 import { Hulpvraag, HulpvraagCreate, HulpvraagListItem, HulpvraagPatch, HulpvraagSummary, StatusChange } from './schemas.ts';
-import { createHulpvraag, getHulpvraag, listStatusHistory, listVisibleHulpvragen, searchHulpvragen, updateHulpvraag } from './service.ts';
+import { createHulpvraag, getHulpvraag, listStatusHistory, listVisibleHulpvragen, updateHulpvraag } from './service.ts';
+import { hotStaffList, searchHulpvragen, StaffListParams } from './staff-list.ts';
 
 const noStore = { 'Cache-Control': 'no-store' };
 const readResponses = { ...authResponses, 404: problem('Not found, or not visible to you') };
@@ -127,15 +128,17 @@ export const hulpvraagRoutes = createRouter()
   .openapi(
     createRoute({
       method: 'get', path: '/hulpvragen', tags: ['Hulpvragen'], summary: 'Hulpvragen across the dossiers you may see, newest first (staff)', operationId: 'searchHulpvragen',
-      middleware: [authenticate(), authorize('hulpvraag.list')] as const, security: bearerSecurity,
-      request: { query: PageQuery.extend({ status: z.string().trim().max(50).optional(), mine: z.enum(['true', 'false']).optional().openapi({ description: 'Only those I coordinate' }) }) },
+      middleware: [authenticate({ combined: hotStaffList }), authorize('hulpvraag.list')] as const, security: bearerSecurity,
+      request: { query: StaffListParams },
       responses: { ...queryResponses, 200: json(pageOf(HulpvraagListItem, 'HulpvraagListPage'), 'A page of hulpvragen'), ...authResponses, 403: problem('Not for your role') },
     }),
     async (c) => {
       const { mine, ...query } = c.req.valid('query');
       const { db } = c.var.deps;
-      const page = await searchHulpvragen(db, c.var.principal, { ...query, mine: mine === 'true' });
-      await recordAudit(db, { ...auditContext(c), action: 'hulpvragen.search', outcome: 'success', subjectType: 'hulpvragen', detail: { status: query.status ?? null, mine: mine === 'true', total: page.total } });
-      return c.json(page, 200, noStore);
+      // One prepared statement per role and filter (staff-list.ts), with a session together with its
+      // check; the body comes out of PostgreSQL as JSON text.
+      const { body, total } = hotStaffList.resultOf(c) ?? (await searchHulpvragen(db, c.var.principal, { ...query, mine: mine === 'true' }));
+      await recordAudit(db, { ...auditContext(c), action: 'hulpvragen.search', outcome: 'success', subjectType: 'hulpvragen', detail: { status: query.status ?? null, mine: mine === 'true', total } });
+      return c.body(body, 200, { ...noStore, 'Content-Type': 'application/json' }) as never;
     },
   );

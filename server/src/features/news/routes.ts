@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { AppError } from '../../lib/errors.ts';
-import { IdParam, authResponses, bearerSecurity, json, jsonBody, problem } from '../../lib/openapi.ts';
+import { IdParam, authResponses, bearerSecurity, bodyResponses, json, jsonBody, problem } from '../../lib/openapi.ts';
 import { createRouter } from '../../lib/router.ts';
 import { auditContext, recordAudit } from '../audit/service.ts';
 import { authenticate, authorize, type AuthEnv } from '../../authz/index.ts';
@@ -56,7 +56,7 @@ export const newsRoutes = createRouter()
       method: 'post', path: '/news', tags: ['News'], summary: 'Write a news item, as a draft or published at once (admin)', operationId: 'createNews',
       middleware: [authenticate(), authorize('news.manage')] as const, security: bearerSecurity,
       request: { body: jsonBody(NewsCreate) },
-      responses: { 201: json(ManagedNews, 'The news item'), 400: problem('Invalid input'), ...adminErrors },
+      responses: { 201: json(ManagedNews, 'The news item'), ...bodyResponses, ...adminErrors },
     }),
     async (c) => {
       const { db, clock } = c.var.deps;
@@ -73,7 +73,7 @@ export const newsRoutes = createRouter()
       method: 'patch', path: '/news/{id}', tags: ['News'], summary: 'Edit a news item (admin)', operationId: 'updateNews',
       middleware: [authenticate(), authorize('news.manage')] as const, security: bearerSecurity,
       request: { params: IdParam, body: jsonBody(NewsPatch) },
-      responses: { 200: json(ManagedNews, 'The news item'), 400: problem('Invalid input'), ...itemErrors },
+      responses: { 200: json(ManagedNews, 'The news item'), ...bodyResponses, ...itemErrors },
     }),
     async (c) => c.json(await change(c, c.req.valid('param').id, c.req.valid('json')), 200, noStore),
   )

@@ -4,7 +4,7 @@ import type { Context } from 'hono';
 import type { DbOrTx } from '../../db/client.ts';
 import { privateNotes } from '../../db/schema/index.ts';
 import { AppError } from '../../lib/errors.ts';
-import { IdParam, authResponses, bearerSecurity, isUuid, json, jsonBody, problem } from '../../lib/openapi.ts';
+import { IdParam, authResponses, bearerSecurity, bodyResponses, isUuid, json, jsonBody, problem } from '../../lib/openapi.ts';
 import { createRouter } from '../../lib/router.ts';
 import { auditContext, recordAudit } from '../audit/service.ts';
 import { multiLine } from '../dossiers/schemas.ts';
@@ -55,7 +55,7 @@ export const noteRoutes = createRouter()
       method: 'post', path: '/dossiers/{id}/notes', tags: ['Dossier tabs'], summary: 'Mijn notities: write a private note (staff)', operationId: 'createNote',
       middleware: [authenticate(), authorize('note.manage')] as const, security: bearerSecurity,
       request: { params: IdParam, body: jsonBody(NoteBody) },
-      responses: { 201: json(Note, 'The note'), 400: problem('Invalid input'), 409: problem('conflict: the dossier is anonymised'), ...errors },
+      responses: { 201: json(Note, 'The note'), ...bodyResponses, 409: problem('conflict: the dossier is anonymised'), ...errors },
     }),
     async (c) => {
       const dossier = await loadVisible(c, findVisibleDossier, c.req.valid('param').id, { action: 'note.create', subjectType: 'dossier' });
@@ -75,7 +75,7 @@ export const noteRoutes = createRouter()
       method: 'patch', path: '/notes/{id}', tags: ['Dossier tabs'], summary: 'Mijn notities: edit one of my notes', operationId: 'updateNote',
       middleware: [authenticate(), authorize('note.manage')] as const, security: bearerSecurity,
       request: { params: IdParam, body: jsonBody(NoteBody) },
-      responses: { 200: json(Note, 'The note'), 400: problem('Invalid input'), ...errors },
+      responses: { 200: json(Note, 'The note'), ...bodyResponses, ...errors },
     }),
     async (c) => {
       const { db, clock } = c.var.deps;

@@ -1,6 +1,6 @@
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearer, createTestApp, jsonRequest, testEnv, type TestContext } from '../../../test/app.ts';
+import { bearer, createTestApp, jsonRequest, testEnv, withBearer, type TestContext } from '../../../test/app.ts';
 import { makeLoginUser, userRow } from '../../../test/accounts.ts';
 import { createTestDatabase } from '../../../test/db.ts';
 import { linkGuardian, linkStaffSchool, makeDossier, makeOrganisation, makeSchool, makeUser, signIn } from '../../../test/fixtures.ts';
@@ -57,7 +57,7 @@ describe('slapende accounts: list, bulk deactivation, setting (API)', () => {
   });
   afterAll(() => t.close());
 
-  const api = (path: string, init: RequestInit = {}, token = adminToken) => t.app.request(`/api/v1${path}`, { ...init, headers: { ...(init.headers as Record<string, string>), ...bearer(token) } });
+  const api = (path: string, init: RequestInit = {}, token = adminToken) => t.app.request(`/api/v1${path}`, withBearer(token, init));
   const listIds = async (query = '', token = adminToken) => {
     const res = await api(`/sleeping-accounts${query}`, {}, token);
     expect(res.status).toBe(200);

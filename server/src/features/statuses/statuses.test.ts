@@ -1,6 +1,6 @@
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearer, createTestApp, jsonRequest, type TestContext } from '../../../test/app.ts';
+import { createTestApp, jsonRequest, type TestContext } from '../../../test/app.ts';
 import { makeOrganisation } from '../../../test/fixtures.ts';
 import { auditLog, hulpvraagStatusHistory, hulpvragen } from '../../db/schema/index.ts';
 import { createWorld, type World } from '../../../test/world.ts';
@@ -8,8 +8,7 @@ import { listStatuses } from './service.ts';
 
 let t: TestContext;
 let w: World;
-const as = (who: keyof World['tokens'], init: RequestInit = {}) => ({ ...init, headers: { ...(init.headers as Record<string, string>), ...bearer(w.tokens[who]) } });
-const names = async (who: keyof World['tokens'] = 'admin') => ((await (await t.app.request('/api/v1/hulpvraag-statuses', as(who))).json()) as { name: string }[]).map((s) => s.name);
+const names = async (who: keyof World['tokens'] = 'admin') => ((await (await t.app.request('/api/v1/hulpvraag-statuses', w.as(who))).json()) as { name: string }[]).map((s) => s.name);
 
 describe('hulpvraag statuses per organisation', () => {
   beforeAll(async () => {
@@ -57,7 +56,7 @@ describe('hulpvraag statuses per organisation', () => {
 
   it('school staff and coordinators may not change the list (403, audited)', async () => {
     for (const who of ['school', 'coordinator', 'parent'] as const) {
-      expect((await t.app.request('/api/v1/hulpvraag-statuses', as(who, jsonRequest('POST', { name: `van ${who}` })))).status).toBe(403);
+      expect((await t.app.request('/api/v1/hulpvraag-statuses', w.as(who, jsonRequest('POST', { name: `van ${who}` })))).status).toBe(403);
     }
     expect(await names()).not.toContain('van school');
     const denied = await t.db.select().from(auditLog).where(and(eq(auditLog.actorUserId, w.users.coordinator.id), eq(auditLog.outcome, 'denied')));

@@ -7,8 +7,7 @@ import { createWorld, type World } from '../../../test/world.ts';
 
 let t: TestContext;
 let w: World;
-const as = (who: keyof World['tokens'], init: RequestInit = {}) => ({ ...init, headers: { ...(init.headers as Record<string, string>), ...bearer(w.tokens[who]) } });
-const ids = async (who: keyof World['tokens'], query: string) => ((await (await t.app.request(`/api/v1/users?pageSize=100&${query}`, as(who))).json()).items as { id: string }[]).map((u) => u.id);
+const ids = async (who: keyof World['tokens'], query: string) => ((await (await t.app.request(`/api/v1/users?pageSize=100&${query}`, w.as(who))).json()).items as { id: string }[]).map((u) => u.id);
 
 describe('accounts: filters, ending sessions, finding parents', () => {
   beforeAll(async () => {
@@ -26,27 +25,27 @@ describe('accounts: filters, ending sessions, finding parents', () => {
     expect(await ids('admin', `school=${w.schoolA1.brin}&role=parent&lastLogin=last30`)).toEqual([w.users.parent.id]);
     expect(await ids('admin', 'role=parent&lastLogin=over90')).toEqual([w.users.otherParent.id]);
     expect(await ids('admin', 'role=parent&lastLogin=never')).not.toContain(w.users.parent.id);
-    expect((await t.app.request('/api/v1/users?lastLogin=gisteren', as('admin'))).status).toBe(400);
+    expect((await t.app.request('/api/v1/users?lastLogin=gisteren', w.as('admin'))).status).toBe(400);
   });
 
   it('ends every session of an account at once', async () => {
     const victim = await makeUser(t.db, w.orgA.id, 'parent');
     const tokens = [await signIn(t.db, victim.id, t.clock.now(), t.env), await signIn(t.db, victim.id, t.clock.now(), t.env)];
-    const res = await t.app.request(`/api/v1/users/${victim.id}/end-sessions`, as('admin', { method: 'POST' }));
+    const res = await t.app.request(`/api/v1/users/${victim.id}/end-sessions`, w.as('admin', { method: 'POST' }));
     expect(res.status).toBe(204);
     for (const token of tokens) expect((await t.app.request('/api/v1/auth/session', { headers: bearer(token) })).status).toBe(401);
-    expect((await t.app.request(`/api/v1/users/${w.users.admin.id}/end-sessions`, as('admin', { method: 'POST' }))).status).toBe(409);
-    expect((await t.app.request(`/api/v1/users/${victim.id}/end-sessions`, as('coordinator', { method: 'POST' }))).status).toBe(403);
-    expect((await t.app.request(`/api/v1/users/${w.users.admin.id}/end-sessions`, as('school', { method: 'POST' }))).status).toBe(404);
+    expect((await t.app.request(`/api/v1/users/${w.users.admin.id}/end-sessions`, w.as('admin', { method: 'POST' }))).status).toBe(409);
+    expect((await t.app.request(`/api/v1/users/${victim.id}/end-sessions`, w.as('coordinator', { method: 'POST' }))).status).toBe(403);
+    expect((await t.app.request(`/api/v1/users/${w.users.admin.id}/end-sessions`, w.as('school', { method: 'POST' }))).status).toBe(404);
   });
 
   it('finds parents of the organisation by name or e-mail to link them', async () => {
     const anna = await makeUser(t.db, w.orgA.id, 'parent', { displayName: 'Anna de Ouder', email: 'anna.ouder@example.org' });
     await makeUser(t.db, w.orgB.id, 'parent', { displayName: 'Anna Elders', email: 'anna@elders.example' });
-    const byName = await (await t.app.request('/api/v1/parents?q=anna', as('school'))).json();
+    const byName = await (await t.app.request('/api/v1/parents?q=anna', w.as('school'))).json();
     expect(byName.map((p: { id: string }) => p.id)).toEqual([anna.id]);
-    const byMail = await (await t.app.request('/api/v1/parents?q=ouder%40example', as('admin'))).json();
+    const byMail = await (await t.app.request('/api/v1/parents?q=ouder%40example', w.as('admin'))).json();
     expect(byMail).toEqual([{ id: anna.id, displayName: 'Anna de Ouder', username: anna.username, email: 'anna.ouder@example.org', status: 'active' }]);
-    expect((await t.app.request('/api/v1/parents?q=a', as('admin'))).status).toBe(400);
+    expect((await t.app.request('/api/v1/parents?q=a', w.as('admin'))).status).toBe(400);
   });
 });

@@ -1,0 +1,1 @@
+CREATE INDEX "hulpvragen_dossier_parents_idx" ON "hulpvragen" USING btree ("dossier_id") WHERE "hulpvragen"."visible_to_parents";
