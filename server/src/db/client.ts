@@ -1,6 +1,7 @@
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { sql } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
@@ -76,6 +77,12 @@ export function openPostgres(url: string, options: { max?: number } = {}): Datab
 }
 
 /**
+ * Extensions the migrations create (pg_trgm: the dossier search's trigram indexes). PGlite must load
+ * them when it opens, on every instance — `clone()` passes them on to the copy.
+ */
+const extensions = { pg_trgm };
+
+/**
  * Opens embedded PGlite: in memory without a directory, else persisted in `dataDir`.
  * The directory belongs to one process at a time (a lock file holds the owner's pid): a second
  * process gets a DataDirLockedError instead of corrupting the files.
@@ -88,13 +95,13 @@ export async function openPglite(dataDir?: string): Promise<Database> {
     mkdirSync(dir, { recursive: true });
     releaseLock = acquireDirLock(join(resolve(dataDir), 'pglite.lock'));
     try {
-      client = await PGlite.create(dir);
+      client = await PGlite.create(dir, { extensions });
     } catch (err) {
       releaseLock();
       throw err;
     }
   } else {
-    client = await PGlite.create();
+    client = await PGlite.create({ extensions });
   }
   return wrapPglite(client, releaseLock);
 }

@@ -1,4 +1,4 @@
-import { and, asc, count, eq, ilike, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, eq, ilike, inArray, or, sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.ts';
 import { dossiers, guardians, schools, users } from '../../db/schema/index.ts';
 import { AppError } from '../../lib/errors.ts';
@@ -20,12 +20,20 @@ const summaryColumns = {
   anonymised: sql<boolean>`${dossiers.anonymisedAt} is not null`,
 };
 
-export async function listDossiers(db: DbOrTx, user: Principal, filters: DossierFilters, page: PageQuery): Promise<Page<DossierSummary>> {
+/** The conditions of a search or list: visibility first, then each filter given. */
+async function dossierConditions(db: DbOrTx, user: Principal, filters: DossierFilters): Promise<SQL | undefined> {
   const conditions: SQL[] = [visibleDossiers(user)];
   const term = filters.q?.trim();
   if (term) {
+    // Part of the first or last name (any case), served by their trigram indexes from 3 characters
+    // on (shorter terms scan); or part of the school's name, or its BRIN. The few matching schools
+    // are looked up first, so the planner sees their ids (usually none): a subquery's array of
+    // unknown length is estimated at a quarter of the dossiers, and the search planned as a scan.
     const p = likePattern(term);
-    conditions.push(or(ilike(dossiers.firstName, p), ilike(dossiers.lastName, p), ilike(schools.name, p), eq(schools.brin, term.toUpperCase()))!);
+    const matchingSchools = await db.select({ id: schools.id }).from(schools)
+      .where(and(eq(schools.organisationId, user.organisationId), or(ilike(schools.name, p), eq(schools.brin, term.toUpperCase()))));
+    const bySchool = matchingSchools.length ? [inArray(dossiers.schoolId, matchingSchools.map((s) => s.id))] : [];
+    conditions.push(or(ilike(dossiers.firstName, p), ilike(dossiers.lastName, p), ...bySchool)!);
   }
   // Each word starts the first or the last name: `lower(..) like 'w%'` uses the prefix indexes.
   for (const word of (filters.name ?? '').toLowerCase().split(/\s+/).filter(Boolean)) {
@@ -37,18 +45,42 @@ export async function listDossiers(db: DbOrTx, user: Principal, filters: Dossier
   if (filters.school?.trim()) {
     conditions.push(sql`${dossiers.schoolId} = (select s.id from schools s where s.organisation_id = ${user.organisationId} and s.brin = ${filters.school.trim().toUpperCase()})`);
   }
-  const where = and(...conditions);
+  return and(...conditions);
+}
+
+/**
+ * One page of dossiers in name order, for these conditions. With a search `q` each row carries the
+ * total of the matches (a window count): a search reads its matches anyway, so ONE query gives page
+ * and total.
+ */
+function dossierPageQuery(db: DbOrTx, filters: DossierFilters, where: SQL | undefined, page: PageQuery) {
   // With a selective filter, sort the few matches (`|| ''` hides the name order of the index);
   // otherwise PostgreSQL walks the name index hoping for early matches — slow for "Jansen" at 100 000.
-  const selective = Boolean(filters.name?.trim() || filters.birthDate);
+  const selective = Boolean(filters.q?.trim() || filters.name?.trim() || filters.birthDate);
   const byLastName = selective ? sql`${dossiers.lastName} || ''` : dossiers.lastName;
-  const [items, total] = await Promise.all([
-    db.select(summaryColumns).from(dossiers).innerJoin(schools, eq(schools.id, dossiers.schoolId)).where(where)
-      .orderBy(asc(byLastName), asc(dossiers.firstName), asc(dossiers.id))
-      .limit(page.pageSize).offset((page.page - 1) * page.pageSize),
-    countDossiers(db, where),
-  ]);
-  return { items, page: page.page, pageSize: page.pageSize, total };
+  const windowTotal = filters.q?.trim() ? sql<number>`count(*) over ()` : sql<number>`null`;
+  return db.select({ ...summaryColumns, total: windowTotal }).from(dossiers).innerJoin(schools, eq(schools.id, dossiers.schoolId)).where(where)
+    .orderBy(asc(byLastName), asc(dossiers.firstName), asc(dossiers.id))
+    .limit(page.pageSize).offset((page.page - 1) * page.pageSize);
+}
+
+/** The page query of a search or list, not run (for `EXPLAIN` in the plan check). */
+export async function dossierPageQueryFor(db: DbOrTx, user: Principal, filters: DossierFilters, page: PageQuery) {
+  return { query: dossierPageQuery(db, filters, await dossierConditions(db, user, filters), page) };
+}
+
+export async function listDossiers(db: DbOrTx, user: Principal, filters: DossierFilters, page: PageQuery): Promise<Page<DossierSummary>> {
+  const where = await dossierConditions(db, user, filters);
+  let rows: Awaited<ReturnType<typeof dossierPageQuery>>;
+  let total: number;
+  if (filters.q?.trim()) {
+    rows = await dossierPageQuery(db, filters, where, page);
+    // Only a page past the end has no row to carry the total.
+    total = rows[0] ? Number(rows[0].total) : page.page > 1 ? await countDossiers(db, where) : 0;
+  } else {
+    [rows, total] = await Promise.all([dossierPageQuery(db, filters, where, page), countDossiers(db, where)]);
+  }
+  return { items: rows.map(({ total: _, ...item }) => item), page: page.page, pageSize: page.pageSize, total };
 }
 
 async function countDossiers(db: DbOrTx, where: SQL | undefined): Promise<number> {

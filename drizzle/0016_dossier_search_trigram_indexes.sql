@@ -1,0 +1,2 @@
+CREATE INDEX "dossiers_first_name_trgm_idx" ON "dossiers" USING gin ("first_name" gin_trgm_ops);--> statement-breakpoint
+CREATE INDEX "dossiers_last_name_trgm_idx" ON "dossiers" USING gin ("last_name" gin_trgm_ops);
