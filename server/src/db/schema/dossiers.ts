@@ -31,7 +31,7 @@ export const dossiers = pgTable(
     index('dossiers_org_last_name_prefix_idx').on(t.organisationId, sql`lower(${t.lastName}) text_pattern_ops`),
     index('dossiers_org_first_name_prefix_idx').on(t.organisationId, sql`lower(${t.firstName}) text_pattern_ops`),
     index('dossiers_org_birth_date_idx').on(t.organisationId, t.birthDate),
-    // The free search `q` (`ILIKE '%term%'`, any case) by trigrams (pg_trgm, migration 0013):
+    // The free search `q` (`ILIKE '%term%'`, any case) by trigrams (pg_trgm, migration 0015):
     // GIN, measured smaller and faster than GiST on names; terms under 3 characters scan instead.
     index('dossiers_first_name_trgm_idx').using('gin', sql`${t.firstName} gin_trgm_ops`),
     index('dossiers_last_name_trgm_idx').using('gin', sql`${t.lastName} gin_trgm_ops`),
