@@ -42,8 +42,9 @@ async function checkKengetallen(name: string) {
   expect(download.suggestedFilename()).toMatch(/^kengetallen-byStatus-\d{4}-\d{2}-\d{4}-\d{2}\.csv$/);
   const { readFile } = await import('node:fs/promises');
   const csv = await readFile((await download.path())!, 'utf8');
-  expect(csv.startsWith('\uFEFFStatus,Sluit de hulpvraag,Aantal hulpvragen\r\n')).toBe(true);
-  expect(csv).toContain('in behandeling,nee,1\r\n');
+  // Dutch Excel's CSV: a BOM and `;` between the fields (lib/csv.ts, as the audit log's export).
+  expect(csv.startsWith('\uFEFFStatus;Sluit de hulpvraag;Aantal hulpvragen\r\n')).toBe(true);
+  expect(csv).toContain('in behandeling;nee;1\r\n');
   await checkPanel(name);
 }
 
