@@ -2,7 +2,7 @@
 // (`resolveFilters` + `kengetallen`, the whole screen's answer, and each table's query alone).
 // Before/after in the same run: the database is migrated up to the migration before
 // `hulpvraag_first_closed_at` and seeded; the figures are taken with the doorlooptijd as it was
-// (derived from the Status informatie per hulpvraag, `doorlooptijdFromHistory` below); then the
+// (derived from the Status informatie per hulpvraag, `doorlooptijdFromHistory`, server/test); then the
 // rest of the migrations run (timed: their backfill of `first_closed_at` at this size) and the
 // figures are taken again. BENCH_DROP_INDEXES=1 adds the older baseline: the figures after
 // dropping the Kengetallen' indexes.
@@ -22,6 +22,7 @@ import {
   byStatusQuery, bySchoolQuery, doorlooptijdQuery, kengetallen, perMonthQuery, resolveFilters, tlvExpiringQuery, type Filters,
 } from '../server/src/features/kengetallen/service.ts';
 import { createScratchDatabase } from './lib/scratch-database.ts';
+import { doorlooptijdFromHistory } from '../server/test/doorlooptijd-from-history.ts';
 
 const HULPVRAGEN = Number(process.env.BENCH_HULPVRAGEN ?? 1_000_000);
 const DOSSIERS = Math.max(1, Math.round(HULPVRAGEN / 4));
@@ -50,22 +51,6 @@ function migrationsBefore(tagSuffix: string): string {
   writeFileSync(journalPath, JSON.stringify({ ...journal, entries: journal.entries.slice(0, at) }));
   return dir;
 }
-
-/** The doorlooptijd as it was computed before `first_closed_at` (commit a355af8), the baseline. */
-const doorlooptijdFromHistory = (f: Filters) => sql`
-  with closing as (select s.name from hulpvraag_statuses s where s.organisation_id = ${f.organisationId} and s.closes)
-  select count(*)::int as count,
-    round((percentile_cont(0.5) within group (order by extract(epoch from c.changed_at - st.started_at) / 86400.0))::numeric, 1)::float8 as median
-  from hulpvraag_status_history c
-  join hulpvragen h on h.id = c.hulpvraag_id
-  cross join lateral (select min(s.changed_at) as started_at from hulpvraag_status_history s where s.hulpvraag_id = c.hulpvraag_id and s.kind = 'status') st
-  where c.kind = 'status' and c.to_status in (select name from closing)
-    and c.changed_at >= (${f.fromDate}::timestamp at time zone 'Europe/Amsterdam') and c.changed_at < (${f.endDate}::timestamp at time zone 'Europe/Amsterdam')
-    and h.organisation_id = ${f.organisationId}${f.school ? sql` and h.dossier_id in (select d.id from dossiers d where d.school_id = ${f.school.id})` : sql``}
-    and c.seq = (
-      select e.seq from hulpvraag_status_history e
-      where e.hulpvraag_id = c.hulpvraag_id and e.kind = 'status' and e.to_status in (select name from closing)
-      order by e.changed_at, e.seq limit 1)`;
 
 /**
  * One organisation: 200 schools, a dossier per 4 hulpvragen, hulpvragen spread evenly over ten

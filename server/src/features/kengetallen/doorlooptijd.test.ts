@@ -8,32 +8,18 @@ import { createWorld, type World } from '../../../test/world.ts';
 import { historyKinds, hulpvraagStatuses, hulpvraagStatusHistory, hulpvragen } from '../../db/schema/index.ts';
 import { migrationsFolder } from '../../db/migrate.ts';
 import { insertStatusHistory } from '../hulpvragen/status-facts.ts';
+import { doorlooptijdFromHistory as fromHistory } from '../../../test/doorlooptijd-from-history.ts';
 import { doorlooptijdQuery, resolveFilters, type Filters } from './service.ts';
 
 /**
  * The doorlooptijd now reads `registered_at` and `first_closed_at` on the hulpvraag. It must give
  * exactly the numbers of the query it replaced, which derived both from the Status informatie per
- * hulpvraag (`fromHistory`, verbatim from before): on a shaped data set — re-opened and closed
+ * hulpvraag (`fromHistory`, verbatim from before, in server/test): on a shaped data set — re-opened and closed
  * again, closed into two different closing statuses, rows written out of time order, equal
  * instants, rows of other kinds (by rules) naming a closing status, closings around the period's
  * edges in Dutch time, a second organisation — for several periods and schools, and again after
  * each change to the list of statuses (what closes is the list *as it is now*).
  */
-const fromHistory = (f: Filters) => sql`
-  with closing as (select s.name from hulpvraag_statuses s where s.organisation_id = ${f.organisationId} and s.closes)
-  select count(*)::int as count,
-    round((percentile_cont(0.5) within group (order by extract(epoch from c.changed_at - st.started_at) / 86400.0))::numeric, 1)::float8 as median
-  from hulpvraag_status_history c
-  join hulpvragen h on h.id = c.hulpvraag_id
-  cross join lateral (select min(s.changed_at) as started_at from hulpvraag_status_history s where s.hulpvraag_id = c.hulpvraag_id and s.kind = 'status') st
-  where c.kind = 'status' and c.to_status in (select name from closing)
-    and c.changed_at >= (${f.fromDate}::timestamp at time zone 'Europe/Amsterdam') and c.changed_at < (${f.endDate}::timestamp at time zone 'Europe/Amsterdam')
-    and h.organisation_id = ${f.organisationId}${f.school ? sql` and h.dossier_id in (select d.id from dossiers d where d.school_id = ${f.school.id})` : sql``}
-    and c.seq = (
-      select e.seq from hulpvraag_status_history e
-      where e.hulpvraag_id = c.hulpvraag_id and e.kind = 'status' and e.to_status in (select name from closing)
-      order by e.changed_at, e.seq limit 1)`;
-
 let t: TestContext;
 let w: World;
 const NOW = new Date('2026-01-15T09:00:00Z');
