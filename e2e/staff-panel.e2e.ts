@@ -66,13 +66,7 @@ describe('staff panel in the extension', () => {
   });
 
   it('the admin logs in in the popup and opens Beheer in a tab that shares the session', async () => {
-    // Nederlands chosen in the settings: a tab the extension opens itself does not get the
-    // test's emulated nl-NL locale, and headless Chromium's UI language is English.
-    await browser.worker.evaluate(async () => {
-      const c = (globalThis as any).chrome;
-      const { settings } = await c.storage.local.get('settings');
-      await c.storage.local.set({ settings: { ...settings, language: 'nl' } });
-    });
+    await browser.chooseDutch();
     popup = await browser.openPopup();
     await loginInPopup(popup, admin.username, admin.password, await admin.phone.nextCode());
     await popup.getByText(`U bent succesvol aangemeld als ${admin.displayName} in regio PO2507 Stromenland.`).waitFor();

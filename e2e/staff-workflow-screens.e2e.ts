@@ -46,11 +46,7 @@ describe('staff panel: the screens of issue 11 in Chromium', () => {
       startKindkans({ port: inject('serverPort'), name: 'staff-workflow-screens' }),
       launchWithExtension(inject('extensionDir')),
     ]);
-    await browser.worker.evaluate(async () => {
-      const c = (globalThis as any).chrome;
-      const { settings } = await c.storage.local.get('settings');
-      await c.storage.local.set({ settings: { ...settings, language: 'nl' } });
-    });
+    await browser.chooseDutch();
     const admin = await prepareAdmin(server);
     const call = <T>(method: string, path: string, body?: unknown) => server.api.call<T>(method, path, body, admin.token);
     // The demo dossier gets a TLV and a closed Overlegronde with its guardian (the demo parent) invited;

@@ -60,11 +60,7 @@ describe('workflow: automation rules and mail templates in the panel', () => {
       startKindkans({ port: inject('serverPort'), name: 'workflow' }),
       launchWithExtension(inject('extensionDir')),
     ]);
-    await browser.worker.evaluate(async () => {
-      const c = (globalThis as any).chrome;
-      const { settings } = await c.storage.local.get('settings');
-      await c.storage.local.set({ settings: { ...settings, language: 'nl' } });
-    });
+    await browser.chooseDutch();
     admin = await prepareAdmin(server);
     // The dossier, its guardian (an active parent) and a coordinator: set up through the API.
     const call = <T>(method: string, path: string, body?: unknown) => server.api.call<T>(method, path, body, admin.token);

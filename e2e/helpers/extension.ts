@@ -42,6 +42,17 @@ export async function launchWithExtension(extensionDir: string) {
       await page.goto(POPUP_URL);
       return page;
     },
+    /**
+     * Nederlands chosen in the extension's settings: a tab the extension opens itself does not get
+     * the test's emulated nl-NL locale, and headless Chromium's UI language is English.
+     */
+    async chooseDutch(): Promise<void> {
+      await worker.evaluate(async () => {
+        const c = (globalThis as ExtensionGlobal).chrome;
+        const { settings } = await c.storage.local.get('settings');
+        await c.storage.local.set({ settings: { ...(settings as object), language: 'nl' } });
+      });
+    },
     /** Everything in the extension's storage areas, read from the service worker. */
     async storage(): Promise<{ local: Record<string, unknown>; session: Record<string, unknown>; sync: Record<string, unknown> }> {
       return worker.evaluate(async () => {
