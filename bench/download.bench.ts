@@ -28,10 +28,12 @@ const SIZE = 20 * 1024 * 1024;
 const SEQUENTIAL = Number(process.env.BENCH_RUNS ?? 5);
 // 20 first: its RSS growth is measured from the idle server, before any other concurrent run.
 const CONCURRENCY = [20, 8];
-const UPLOADS = 3;
+const UPLOADS = Number(process.env.BENCH_UPLOADS ?? 3);
 const SELF = fileURLToPath(import.meta.url);
 const SECRET = 'bench-secret-bench-secret-bench-secret-0123456789';
 const CACHE_MB = process.env.BENCH_CACHE_MB;
+/** `upload`: only the uploads (for profiling one phase); `download`: one upload, then the downloads. */
+const ONLY = process.env.BENCH_ONLY as 'upload' | 'download' | undefined;
 
 interface Target { url?: string; dataDir?: string; file?: string }
 
@@ -65,7 +67,25 @@ async function serveChild(kind: 'app' | 'files', target: Target) {
     });
   }
   server.listen(0, '127.0.0.1', () => process.stdout.write(`PORT ${(server.address() as AddressInfo).port}\n`));
-  process.on('SIGTERM', () => process.exit(0));
+  // BENCH_GC=1: the app's garbage collections by kind (count, ms), on stderr when it stops.
+  const gc = new Map<string, { n: number; ms: number }>();
+  if (process.env.BENCH_GC && kind === 'app') {
+    const { PerformanceObserver, constants } = await import('node:perf_hooks');
+    const kinds: Record<number, string> = { [constants.NODE_PERFORMANCE_GC_MINOR]: 'minor', [constants.NODE_PERFORMANCE_GC_MAJOR]: 'major', [constants.NODE_PERFORMANCE_GC_INCREMENTAL]: 'incremental', [constants.NODE_PERFORMANCE_GC_WEAKCB]: 'weakcb' };
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) {
+        const k = kinds[(e as unknown as { detail: { kind: number } }).detail.kind] ?? '?';
+        const g = gc.get(k) ?? { n: 0, ms: 0 };
+        g.n++;
+        g.ms += e.duration;
+        gc.set(k, g);
+      }
+    }).observe({ entryTypes: ['gc'] });
+  }
+  process.on('SIGTERM', () => {
+    if (gc.size) process.stderr.write(`app GC: ${[...gc].map(([k, g]) => `${k} ${g.n}× ${g.ms.toFixed(0)} ms`).join(', ')}\n`);
+    process.exit(0);
+  });
 }
 
 // ---------- parent ----------
@@ -185,7 +205,7 @@ async function main() {
     const body = Buffer.from(encodeMultipart(bytes, 'bijlage.pdf', boundary));
     const app = await startChild('app', target);
     const appMeter = cpuMeter(app.child.pid!, target.url);
-    let appFigures: Figures;
+    let appFigures: Figures | null = null;
     let appUpload;
     try {
       appUpload = await uploads(`http://127.0.0.1:${app.port}/api/v1/hulpvragen/${hulpvraag!.id}/attachments`, token, body, boundary, appMeter, (status, json) => {
@@ -194,20 +214,20 @@ async function main() {
       const path = `/api/v1/attachments/${(appUpload.last as { id: string }).id}/content`;
       const check = await download(app.port, path, token, true);
       if (check.sha256 !== sha) throw new Error('downloaded bytes differ from the upload');
-      appFigures = await measure('app', app.child, app.port, path, token, appMeter);
+      if (ONLY !== 'upload') appFigures = await measure('app', app.child, app.port, path, token, appMeter);
     } finally {
       await appMeter.close();
       await stopChild(app.child);
     }
     const files = await startChild('files', { file });
     const fileMeter = cpuMeter(files.child.pid!, undefined);
-    let fileFigures: Figures;
+    let fileFigures: Figures | null = null;
     let fileUpload;
     try {
       fileUpload = await uploads(`http://127.0.0.1:${files.port}/upload`, token, body, boundary, fileMeter, (status) => {
         if (status !== 201) throw new Error(`baseline upload: ${status}`);
       });
-      fileFigures = await measure('files', files.child, files.port, '/bijlage.pdf', token, fileMeter);
+      if (ONLY !== 'upload') fileFigures = await measure('files', files.child, files.port, '/bijlage.pdf', token, fileMeter);
     } finally {
       await stopChild(files.child);
     }
@@ -216,17 +236,19 @@ async function main() {
     const f = (n: number) => n.toFixed(0);
     console.log(`20 MiB attachment (${dbKind}, attachment cache ${CACHE_MB === undefined ? 'default' : `${CACHE_MB} MB`})`);
     console.log(`  upload, median of ${UPLOADS}: route ${f(appUpload.mbps)} MiB/s, ${cpuText(appUpload.cpu)} | fs.createWriteStream ${f(fileUpload.mbps)} MiB/s, ${cpuText(fileUpload.cpu)}`);
-    atLeast(`upload (${dbKind}) ÷ baseline`, appUpload.mbps / fileUpload.mbps, 0.5);
-    console.log(`  download, median of ${SEQUENTIAL}: route ${f(appFigures.mbps)} MiB/s, ${cpuText(appFigures.cpu)} | fs.createReadStream ${f(fileFigures.mbps)} MiB/s, ${cpuText(fileFigures.cpu)}`);
-    atLeast(`download 1 at a time (${dbKind}) ÷ baseline`, appFigures.mbps / fileFigures.mbps, 0.8);
-    for (const n of CONCURRENCY) {
-      const a = appFigures.concurrent[n]!;
-      const b = fileFigures.concurrent[n]!;
-      console.log(`  ${n} at once: route ${f(a.mbps)} MiB/s total, ${cpuText(a.cpu)}, server RSS ${f(a.idleRssMb)} → peak ${f(a.peakRssMb)} MB | baseline ${f(b.mbps)} MiB/s, ${cpuText(b.cpu)}, RSS ${f(b.idleRssMb)} → ${f(b.peakRssMb)} MB`);
-      atLeast(`download ${n} at once (${dbKind}) ÷ baseline`, a.mbps / b.mbps, 0.8);
+    if (ONLY !== 'download') atLeast(`upload (${dbKind}) ÷ baseline`, appUpload.mbps / fileUpload.mbps, 0.5);
+    if (appFigures && fileFigures) {
+      console.log(`  download, median of ${SEQUENTIAL}: route ${f(appFigures.mbps)} MiB/s, ${cpuText(appFigures.cpu)} | fs.createReadStream ${f(fileFigures.mbps)} MiB/s, ${cpuText(fileFigures.cpu)}`);
+      atLeast(`download 1 at a time (${dbKind}) ÷ baseline`, appFigures.mbps / fileFigures.mbps, 0.8);
+      for (const n of CONCURRENCY) {
+        const a = appFigures.concurrent[n]!;
+        const b = fileFigures.concurrent[n]!;
+        console.log(`  ${n} at once: route ${f(a.mbps)} MiB/s total, ${cpuText(a.cpu)}, server RSS ${f(a.idleRssMb)} → peak ${f(a.peakRssMb)} MB | baseline ${f(b.mbps)} MiB/s, ${cpuText(b.cpu)}, RSS ${f(b.idleRssMb)} → ${f(b.peakRssMb)} MB`);
+        atLeast(`download ${n} at once (${dbKind}) ÷ baseline`, a.mbps / b.mbps, 0.8);
+      }
+      const at20 = appFigures.concurrent[20]!;
+      atMost(`RSS growth, 20 downloads at once (${dbKind})`, at20.peakRssMb - at20.idleRssMb, 64, ' MB');
     }
-    const at20 = appFigures.concurrent[20]!;
-    atMost(`RSS growth, 20 downloads at once (${dbKind})`, at20.peakRssMb - at20.idleRssMb, 64, ' MB');
   } finally {
     await scratch?.drop();
     rmSync(work, { recursive: true, force: true });

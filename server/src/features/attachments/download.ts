@@ -1,7 +1,6 @@
-import { and, asc, between, eq, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import type { CacheFill } from './cache.ts';
-import { attachmentChunks } from '../../db/schema/index.ts';
+import { selectBase64Pieces } from './chunk-sql.ts';
 
 export interface ByteRange { start: number; end: number }
 
@@ -34,21 +33,39 @@ export function etagMatches(header: string | undefined, etag: string): boolean {
   });
 }
 
-/** Chunk rows fetched per query: 4 × 256 KiB = 1 MiB in flight per download at most. */
-const ROWS_PER_READ = 4;
+/** Bytes asked for per query; one query is read ahead while the previous one goes out. */
+const READ_BYTES = 512 * 1024;
+/**
+ * Bytes per result row: a chunk row is cut into pieces of 64 KiB in SQL, as the rows of a new
+ * upload are (upload.ts). Strings and buffers above ≈ 96 KiB cost Node 5× more per byte.
+ */
+const PIECE_BYTES = 64 * 1024;
 
 /**
- * The bytes [start, end] of an attachment as a stream that reads a few chunk rows per pull: the
- * consumer's pace (the socket) sets the pace of the queries, and a cancelled stream (client gone)
- * stops querying. Only the needed part of the first and last chunk leaves the database.
- * `fill` (a whole-file read only) gets every chunk too: the attachment cache's read-through.
+ * The file's bytes [$2, $3] as base64 pieces that start at `at`: every piece lies within one chunk
+ * row ($4 = chunk size, a multiple of the piece size $5) and starts at a multiple of $5 except the first.
  */
+const SELECT_PIECES = `select p.at, encode(substring(c.data from p.at - c.seq * $4::int + 1 for p.len), 'base64')
+  from (select greatest($2::int, g) as at, least(g + $5::int, $3::int + 1) - greatest($2::int, g) as len
+        from generate_series($2::int / $5::int * $5::int, $3::int, $5::int) as g) as p
+  join attachment_chunks as c on c.attachment_id = $1 and c.seq = p.at / $4::int
+  order by p.at`;
+
+interface Window { from: number; to: number }
+
 export interface StreamEnd {
   /** `complete`: every byte of the range was handed to the connection; `aborted`: the client left or a read failed. */
   transfer: 'complete' | 'aborted';
   bytes: number;
 }
 
+/**
+ * The bytes [start, end] of an attachment as a stream that reads READ_BYTES per query and one
+ * query ahead: the consumer's pace (the socket) sets the pace of the queries, a download holds
+ * at most about 1 MiB in this process, and a cancelled stream (client gone) stops querying.
+ * Only the needed part of the first and last chunk leaves the database.
+ * `fill` (a whole-file read only) gets every piece too: the attachment cache's read-through.
+ */
 export function streamChunks(db: Db, attachment: { id: string; chunkSize: number }, range: ByteRange, onEnd: (end: StreamEnd) => void = () => {}, fill?: CacheFill | null): ReadableStream<Uint8Array> {
   let position = range.start;
   let cancelled = false;
@@ -61,6 +78,14 @@ export function streamChunks(db: Db, attachment: { id: string; chunkSize: number
     onEnd({ transfer, bytes: position - range.start });
   };
   const size = attachment.chunkSize;
+  const piece = size % PIECE_BYTES === 0 ? PIECE_BYTES : size;
+  const windowAt = (from: number): Window => ({ from, to: Math.min(range.end, from - (from % piece) + READ_BYTES - 1) });
+  const fetch = (w: Window) => {
+    const pieces = selectBase64Pieces(db, SELECT_PIECES, [attachment.id, w.from, w.to, size, piece]);
+    pieces.catch(() => {}); // a read ahead that is never awaited (client gone) must not go unhandled
+    return { window: w, pieces };
+  };
+  let ahead: ReturnType<typeof fetch> | null = null;
   return new ReadableStream<Uint8Array>(
     {
       async pull(controller) {
@@ -71,33 +96,20 @@ export function streamChunks(db: Db, attachment: { id: string; chunkSize: number
             end('complete');
             return;
           }
-          const first = Math.floor(position / size);
-          const last = Math.min(Math.floor(range.end / size), first + ROWS_PER_READ - 1);
-          // Byte window [from, to] of the whole file that this read covers, cut per row in SQL.
-          const from = position;
-          const to = Math.min(range.end, (last + 1) * size - 1);
-          const rows = await db
-            .select({
-              seq: attachmentChunks.seq,
-              // As base64 text, decoded by Buffer: PGlite's own bytea parser is a JS loop (≈12 MB/s)
-              // and postgres.js receives bytea as hex text (2× the bytes); base64 is 1.35× (with
-              // the line breaks PostgreSQL adds, which Buffer skips), decoded natively.
-              b64: sql<string>`encode(substring(${attachmentChunks.data} from greatest(1, ${from + 1} - ${attachmentChunks.seq} * ${size}) for least(${size}, ${to + 1} - ${attachmentChunks.seq} * ${size}) - greatest(0, ${from} - ${attachmentChunks.seq} * ${size})), 'base64')`,
-            })
-            .from(attachmentChunks)
-            .where(and(eq(attachmentChunks.attachmentId, attachment.id), between(attachmentChunks.seq, first, last)))
-            .orderBy(asc(attachmentChunks.seq));
+          const current = ahead ?? fetch(windowAt(position));
+          const { from, to } = current.window;
+          ahead = to < range.end ? fetch(windowAt(to + 1)) : null;
+          const pieces = await current.pieces;
           if (cancelled) return;
-          let got = 0;
-          for (const [i, row] of rows.entries()) {
-            if (row.seq !== first + i) break;
-            const data = Buffer.from(row.b64, 'base64');
-            got += data.length;
-            await fill?.write(data);
-            controller.enqueue(data);
+          let at = from;
+          for (const p of pieces) {
+            if (p.at !== at) break;
+            at += p.data.length;
+            await fill?.write(p.data);
+            controller.enqueue(p.data);
           }
-          if (got !== to - from + 1) {
-            controller.error(new Error(`attachment ${attachment.id}: chunks ${first}-${last} are missing or short`));
+          if (at !== to + 1) {
+            controller.error(new Error(`attachment ${attachment.id}: bytes ${from}-${to} are missing or short`));
             end('aborted');
             return;
           }
@@ -112,6 +124,6 @@ export function streamChunks(db: Db, attachment: { id: string; chunkSize: number
         end('aborted');
       },
     },
-    { highWaterMark: 1 },
+    { highWaterMark: 0 },
   );
 }

@@ -1,0 +1,121 @@
+import { once } from 'node:events';
+import type { Writable } from 'node:stream';
+import { finished } from 'node:stream/promises';
+import type { DbOrTx } from '../../db/client.ts';
+
+/**
+ * Chunk rows written and read through the driver's own client instead of drizzle. Writes are one
+ * `COPY … FROM STDIN (FORMAT binary)`: the bytes go to the database as they are, neither base64
+ * nor hex (measured for 20 MiB on PostgreSQL: 0.3 s against 0.6–1.5 s for INSERTs of base64
+ * text, and a tenth of the Node CPU). Reads: the bytes come back as base64 text that Buffer
+ * decodes natively (PGlite's bytea parser is a JavaScript loop, and
+ * postgres.js would send hex, 2× the bytes). On postgres.js the row is asked for `raw()`: the
+ * text arrives as a slice of the socket's message and is read as latin1, not decoded as UTF-8
+ * into a string first (that decode was ≈40 % of the server's CPU for an uncached download).
+ */
+interface PostgresJsClient {
+  unsafe(query: string, params?: unknown[]): { raw(): Promise<Array<Array<Buffer | null>>>; writable(): Promise<Writable> };
+}
+interface PgliteClient {
+  query<T>(query: string, params: unknown[], options: { rowMode?: 'array'; blob?: Blob }): Promise<{ rows: T[] }>;
+}
+
+/** drizzle keeps the driver's client (pool, reserved transaction, or PGlite) as `session.client`. */
+function clientOf(db: DbOrTx): PostgresJsClient | PgliteClient {
+  const client = (db as unknown as { session?: { client?: unknown } }).session?.client;
+  if (!client) throw new Error('attachments: the database handle has no driver client');
+  return client as PostgresJsClient | PgliteClient;
+}
+
+const isPostgresJs = (client: PostgresJsClient | PgliteClient): client is PostgresJsClient => typeof (client as PostgresJsClient).unsafe === 'function';
+
+/** A piece of a file's bytes that starts at byte `at`. */
+export interface ChunkPiece { at: number; data: Buffer }
+
+/** Runs `query`, whose rows are (at, base64 text), and returns the decoded pieces in row order. */
+export async function selectBase64Pieces(db: DbOrTx, query: string, params: unknown[]): Promise<ChunkPiece[]> {
+  const client = clientOf(db);
+  if (isPostgresJs(client)) {
+    const rows = await client.unsafe(query, params).raw();
+    return rows.map(([at, text]) => ({ at: Number(at!.toString('latin1')), data: Buffer.from(text!.toString('latin1'), 'base64') }));
+  }
+  const { rows } = await client.query<[number, string]>(query, params, { rowMode: 'array' });
+  return rows.map(([at, text]) => ({ at, data: Buffer.from(text, 'base64') }));
+}
+
+
+const COPY_COLUMNS = 'attachment_chunks (attachment_id, seq, data)';
+/** The binary COPY signature, flags and header extension length (PostgreSQL docs, "COPY", binary format). */
+const COPY_HEADER = Buffer.concat([Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1'), Buffer.alloc(8)]);
+const COPY_TRAILER = Buffer.from([0xff, 0xff]);
+/** PGlite takes a COPY's input as one Blob: rows go in batches of about this many bytes. */
+const PGLITE_COPY_BYTES = 4 * 1024 * 1024;
+/**
+ * postgres.js calls back the end of a COPY only when the database confirms it; should the
+ * connection die in that moment the callback never comes (the stream is already let go):
+ * the upload fails after this long instead of waiting forever.
+ */
+const COPY_END_TIMEOUT_MS = 60_000;
+
+/** One row in binary COPY format: 3 fields — uuid (16 bytes), int4, bytea. */
+function tupleHead(id: Buffer, seq: number, length: number): Buffer {
+  const head = Buffer.allocUnsafe(2 + 4 + 16 + 4 + 4 + 4);
+  head.writeInt16BE(3, 0);
+  head.writeInt32BE(16, 2);
+  id.copy(head, 6);
+  head.writeInt32BE(4, 22);
+  head.writeInt32BE(seq, 26);
+  head.writeInt32BE(length, 30);
+  return head;
+}
+
+/**
+ * Writes `chunks` as rows 0, 1, … of `attachmentId` in the transaction `tx` (one binary COPY on
+ * PostgreSQL, streamed with the socket's backpressure; COPYs of ≈ 4 MiB on PGlite) and returns the
+ * number of rows. A failure rejects; the caller's transaction then rolls back.
+ */
+export async function copyChunks(tx: DbOrTx, attachmentId: string, chunks: AsyncIterable<Buffer>): Promise<number> {
+  const client = clientOf(tx);
+  const id = Buffer.from(attachmentId.replace(/-/g, ''), 'hex');
+  let seq = 0;
+  if (isPostgresJs(client)) {
+    const copy = await client.unsafe(`copy ${COPY_COLUMNS} from stdin (format binary)`).writable();
+    const done = finished(copy);
+    done.catch(() => {});
+    const write = async (data: Buffer) => {
+      if (!copy.write(data)) await once(copy, 'drain');
+    };
+    try {
+      await write(COPY_HEADER);
+      for await (const data of chunks) {
+        await write(tupleHead(id, seq++, data.length));
+        await write(data);
+      }
+      copy.end(COPY_TRAILER);
+    } catch (err) {
+      copy.destroy(err as Error); // postgres.js sends CopyFail: the COPY, and with it the transaction, fails
+      throw err;
+    }
+    let timer: NodeJS.Timeout | undefined;
+    const stuck = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error('the database did not confirm the end of the COPY')), COPY_END_TIMEOUT_MS);
+    });
+    await Promise.race([done, stuck]).finally(() => clearTimeout(timer));
+    return seq;
+  }
+  let parts: Buffer[] = [COPY_HEADER];
+  let bytes = 0;
+  const flush = async () => {
+    parts.push(COPY_TRAILER);
+    await client.query(`copy ${COPY_COLUMNS} from '/dev/blob' (format binary)`, [], { blob: new Blob(parts as Uint8Array<ArrayBuffer>[]) });
+    parts = [COPY_HEADER];
+    bytes = 0;
+  };
+  for await (const data of chunks) {
+    parts.push(tupleHead(id, seq++, data.length), data);
+    bytes += data.length;
+    if (bytes >= PGLITE_COPY_BYTES) await flush();
+  }
+  if (bytes > 0) await flush();
+  return seq;
+}
