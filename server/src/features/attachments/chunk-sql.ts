@@ -7,14 +7,13 @@ import type { DbOrTx } from '../../db/client.ts';
  * Chunk rows written and read through the driver's own client instead of drizzle. Writes are one
  * `COPY … FROM STDIN (FORMAT binary)`: the bytes go to the database as they are, neither base64
  * nor hex (measured for 20 MiB on PostgreSQL: 0.3 s against 0.6–1.5 s for INSERTs of base64
- * text, and a tenth of the Node CPU). Reads: the bytes come back as base64 text that Buffer
- * decodes natively (PGlite's bytea parser is a JavaScript loop, and
- * postgres.js would send hex, 2× the bytes). On postgres.js the row is asked for `raw()`: the
- * text arrives as a slice of the socket's message and is read as latin1, not decoded as UTF-8
- * into a string first (that decode was ≈40 % of the server's CPU for an uncached download).
+ * text, and a tenth of the Node CPU). Reads: the bytes come back as base64 text in
+ * pieces of 64 KiB (download.ts) that Buffer decodes natively (PGlite's bytea parser is a
+ * JavaScript loop, and postgres.js would receive hex, 2× the bytes). postgres.js cannot ask for
+ * binary results, and `COPY … TO STDOUT` can leave its connection hanging (porsager/postgres#499).
  */
 interface PostgresJsClient {
-  unsafe(query: string, params?: unknown[]): { raw(): Promise<Array<Array<Buffer | null>>>; writable(): Promise<Writable> };
+  unsafe(query: string, params?: unknown[]): { values(): Promise<Array<[number, string]>>; writable(): Promise<Writable> };
 }
 interface PgliteClient {
   query<T>(query: string, params: unknown[], options: { rowMode?: 'array'; blob?: Blob }): Promise<{ rows: T[] }>;
@@ -35,14 +34,9 @@ export interface ChunkPiece { at: number; data: Buffer }
 /** Runs `query`, whose rows are (at, base64 text), and returns the decoded pieces in row order. */
 export async function selectBase64Pieces(db: DbOrTx, query: string, params: unknown[]): Promise<ChunkPiece[]> {
   const client = clientOf(db);
-  if (isPostgresJs(client)) {
-    const rows = await client.unsafe(query, params).raw();
-    return rows.map(([at, text]) => ({ at: Number(at!.toString('latin1')), data: Buffer.from(text!.toString('latin1'), 'base64') }));
-  }
-  const { rows } = await client.query<[number, string]>(query, params, { rowMode: 'array' });
+  const rows = isPostgresJs(client) ? await client.unsafe(query, params).values() : (await client.query<[number, string]>(query, params, { rowMode: 'array' })).rows;
   return rows.map(([at, text]) => ({ at, data: Buffer.from(text, 'base64') }));
 }
-
 
 const COPY_COLUMNS = 'attachment_chunks (attachment_id, seq, data)';
 /** The binary COPY signature, flags and header extension length (PostgreSQL docs, "COPY", binary format). */

@@ -14,8 +14,7 @@ import type { AttachmentCache } from './cache.ts';
 
 /**
  * Bytes per chunk row of a new upload (each attachment records its own `chunk_size`; older ones
- * have 256 KiB). 64 KiB: base64 strings and buffers above ≈ 96 KiB cost Node 5× more per byte
- * (fresh pages for every large allocation, and their garbage collection).
+ * have 256 KiB): the size of the pieces a download reads (download.ts), so a piece is one row.
  */
 const CHUNK_SIZE = 64 * 1024;
 /** A client that sends nothing for this long is cut off; nothing is stored. */
