@@ -7,7 +7,8 @@
 // Run: DATABASE_URL=postgres://postgres@127.0.0.1:5432/test npx tsx bench/download.bench.ts
 // (without DATABASE_URL: embedded PGlite). BENCH_CACHE_MB=0 turns the attachment byte cache off
 // (ATTACHMENT_CACHE_MB; every download then reads the database); BENCH_PROFILE=<dir> writes
-// --cpu-prof files of the route server there. CPU per MiB (server process, and its PostgreSQL
+// --cpu-prof files of the route server there; BENCH_ONLY=upload|download measures one phase (download:
+// after one upload), BENCH_UPLOADS=<n> the number of uploads, BENCH_GC=1 prints the app's GCs by kind. CPU per MiB (server process, and its PostgreSQL
 // backends) is printed beside each figure: on a loaded machine it is the steadier number. Servers are child processes on 127.0.0.1; the database
 // is a fresh one of its own, dropped afterwards.
 import { startChild as startChildServer, stopChild } from './lib/child-server.ts';
