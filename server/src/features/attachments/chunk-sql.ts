@@ -44,13 +44,6 @@ const COPY_HEADER = Buffer.concat([Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1'), 
 const COPY_TRAILER = Buffer.from([0xff, 0xff]);
 /** PGlite takes a COPY's input as one Blob: rows go in batches of about this many bytes. */
 const PGLITE_COPY_BYTES = 4 * 1024 * 1024;
-/**
- * postgres.js calls back the end of a COPY only when the database confirms it; should the
- * connection die in that moment the callback never comes (the stream is already let go):
- * the upload fails after this long instead of waiting forever.
- */
-const COPY_END_TIMEOUT_MS = 60_000;
-
 /** One row in binary COPY format: 3 fields — uuid (16 bytes), int4, bytea. */
 function tupleHead(id: Buffer, seq: number, length: number): Buffer {
   const head = Buffer.allocUnsafe(2 + 4 + 16 + 4 + 4 + 4);
@@ -76,6 +69,17 @@ export async function copyChunks(tx: DbOrTx, attachmentId: string, chunks: Async
     const copy = await client.unsafe(`copy ${COPY_COLUMNS} from stdin (format binary)`).writable();
     const done = finished(copy);
     done.catch(() => {});
+    // postgres.js writes CopyDone in the stream's final step and lets the stream go: an error the
+    // database reports after that (a constraint checked at the end of the statement, the
+    // connection lost) never reaches the stream. So the end is confirmed by the next statement on
+    // the connection instead: it fails at once when the COPY failed (the transaction is aborted).
+    const copyDoneSent = new Promise<void>((resolve) => {
+      const final = copy._final!.bind(copy);
+      copy._final = (callback) => {
+        final(callback);
+        resolve();
+      };
+    });
     const write = async (data: Buffer) => {
       if (!copy.write(data)) await once(copy, 'drain');
     };
@@ -86,15 +90,13 @@ export async function copyChunks(tx: DbOrTx, attachmentId: string, chunks: Async
         await write(data);
       }
       copy.end(COPY_TRAILER);
+      await Promise.race([copyDoneSent, done]);
     } catch (err) {
       copy.destroy(err as Error); // postgres.js sends CopyFail: the COPY, and with it the transaction, fails
       throw err;
     }
-    let timer: NodeJS.Timeout | undefined;
-    const stuck = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error('the database did not confirm the end of the COPY')), COPY_END_TIMEOUT_MS);
-    });
-    await Promise.race([done, stuck]).finally(() => clearTimeout(timer));
+    await client.unsafe('select 1').values();
+    await done;
     return seq;
   }
   let parts: Buffer[] = [COPY_HEADER];
