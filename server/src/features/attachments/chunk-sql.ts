@@ -74,7 +74,7 @@ export async function copyChunks(tx: DbOrTx, attachmentId: string, chunks: Async
     // connection lost) never reaches the stream. So the end is confirmed by the next statement on
     // the connection instead: it fails at once when the COPY failed (the transaction is aborted).
     const copyDoneSent = new Promise<void>((resolve) => {
-      const final = copy._final!.bind(copy);
+      const final = copy._final.bind(copy);
       copy._final = (callback) => {
         final(callback);
         resolve();
