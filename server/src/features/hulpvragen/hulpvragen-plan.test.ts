@@ -101,4 +101,18 @@ describe('staff list query plan (GET /hulpvragen, one prepared statement per rol
     expect(text).not.toMatch(/\bSort\b/);
     if (status) expect(text).toContain('Index Only Scan using hulpvragen_org_status_date_idx on hulpvragen c');
   });
+
+  it('is planned once per connection: PostgreSQL keeps the generic plan (no custom plan per execution)', async () => {
+    // A bare `limit $n` made every execution a custom plan (0.8 ms of planning each, staff-list.ts).
+    const rows = await database.db.transaction(async (tx) => {
+      await tx.execute(sql.raw(`prepare staff_plan_check as ${sessionStaffListStatement({ status: true, mine: false })}`));
+      const now = new Date().toISOString();
+      for (let i = 0; i < 8; i++) await tx.execute(sql.raw(`execute staff_plan_check('no-such-token-hash', '${now}', '${now}', '${now}', 20, 40, 'in behandeling')`));
+      const result = (await tx.execute(sql`select generic_plans::int as generic, custom_plans::int as custom from pg_prepared_statements where name = 'staff_plan_check'`)) as unknown;
+      await tx.execute(sql`deallocate staff_plan_check`);
+      return (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as { generic: number; custom: number }[];
+    });
+    expect(rows[0]!.generic).toBeGreaterThanOrEqual(3);
+    expect(rows[0]!.custom).toBeLessThanOrEqual(5);
+  });
 });
