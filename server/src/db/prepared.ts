@@ -39,7 +39,7 @@ let statements = 0;
 async function pgliteStatement(client: Pglite, text: string, params: unknown[]) {
   const literals = params.map(literal);
   let prepared = pglitePrepared.get(client);
-  if (!prepared) pglitePrepared.set(client, (prepared = new Map()));
+  if (!prepared) pglitePrepared.set(client, (prepared = new Map<string, Promise<string | null>>()));
   let name = prepared.get(text);
   if (!name) {
     const chosen = `kk_statement_${++statements}`;
