@@ -26,12 +26,16 @@ const pageSql = (parent: string, limit: string, offset: string) => `
     limit ${limit} offset ${offset}
   )`;
 
-/** `PageColumns` from `visible` and `page` (`pageSql`). */
+/**
+ * `PageColumns` from `visible` and `page` (`pageSql`). The total is two index-only counts over
+ * the partial indexes that partition a dossier's hulpvragen (`hulpvragen_dossier_parents_idx`:
+ * shared with parents; `hulpvragen_dossier_hidden_idx`: not), the second only for a reader who
+ * is not a parent — small deduplicated indexes where the date index would be walked entry by
+ * entry (hulpvragen-plan.test.ts).
+ */
 const pageColumns = (parent: string) => `visible.school_id as "dossierSchoolId", visible.label as "dossierLabel",
-    -- Two counts, not one with "visible_to_parents or role <> 'parent'": the parent's is index-only
-    -- through hulpvragen_dossier_parents_idx (partial), which a condition with an OR cannot use.
-    case when ${parent} then (select count(*)::int from hulpvragen c where c.dossier_id = visible.id and c.visible_to_parents)
-      else (select count(*)::int from hulpvragen c where c.dossier_id = visible.id) end as total,
+    (select count(*)::int from hulpvragen c where c.dossier_id = visible.id and c.visible_to_parents)
+      + case when ${parent} then 0 else (select count(*)::int from hulpvragen c where c.dossier_id = visible.id and not c.visible_to_parents) end as total,
     (select coalesce(json_agg(json_build_object('id', p.id, 'date', p.date, 'title', p.title, 'status', p.status,
       'attachmentCount', p.attachment_count, 'visibleToParents', p.visible_to_parents)), '[]')::text from page p) as items`;
 
@@ -51,7 +55,7 @@ type PageColumns = { dossierSchoolId: string | null; dossierLabel: string | null
  * (authz/visibility.ts) written out per role in SQL: a change there must be made here too —
  * hot-list.test.ts compares the two for every role.
  */
-const statement = preparedStatement<LiveSessionRow & PageColumns>(`
+export const sessionStatementSql = `
   with ${liveSessionSql},
   visible as (
     select d.id, d.school_id, d.first_name || ' ' || d.last_name as label
@@ -63,7 +67,8 @@ const statement = preparedStatement<LiveSessionRow & PageColumns>(`
   ),
   ${pageSql(`(select role from live) = 'parent'`, '$6', '$7')}
   select live.*, ${pageColumns(`live.role = 'parent'`)}
-  from live left join visible on true`);
+  from live left join visible on true`;
+const statement = preparedStatement<LiveSessionRow & PageColumns>(sessionStatementSql);
 
 /** What the statement found: the dossier and the answer's body, ready to send. */
 interface HotPage { dossier: VisibleDossier; body: string }
@@ -87,7 +92,7 @@ function hotPage(row: PageColumns, dossierId: string, organisationId: string, pa
  * but never sent (429). The page and total are the session statement's (`pageSql`) without the
  * parent's filter; hot-list-token.test.ts compares it with the ordinary path.
  */
-const tokenStatement = preparedStatement<LiveTokenRow & PageColumns>(`
+export const tokenStatementSql = `
   with ${liveTokenSql},
   visible as (
     select d.id, d.school_id, d.first_name || ' ' || d.last_name as label
@@ -96,7 +101,8 @@ const tokenStatement = preparedStatement<LiveTokenRow & PageColumns>(`
   ),
   ${pageSql('false', '$11', '$12')}
   select api_token.*, ${pageColumns('false')}, ${tokenHitsColumn}
-  from api_token left join visible on true`);
+  from api_token left join visible on true`;
+const tokenStatement = preparedStatement<LiveTokenRow & PageColumns>(tokenStatementSql);
 
 const scope = scopeOf('dossier.read');
 
