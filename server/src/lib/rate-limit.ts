@@ -30,7 +30,7 @@ export async function hitRateLimit(db: DbOrTx, key: string, rule: RateLimitRule,
 }
 
 /** How long to wait when `count` hits in the current window are over the limit, else null. */
-export function overLimit(count: number, rule: RateLimitRule, now: Date): { retryAfterSeconds: number } | null {
+function overLimit(count: number, rule: RateLimitRule, now: Date): { retryAfterSeconds: number } | null {
   return count <= rule.max ? null : { retryAfterSeconds: retryAfter(windowStartAt(now, rule), rule, now) };
 }
 
@@ -67,9 +67,9 @@ export const rateLimitHitSql = (name: string, keyExpr: string, from: string, win
  * process the limit is exact. Refused requests are not counted (the window is used up anyway).
  *
  * Use: `plan()` before the statement gives the number of hits to reserve in it (0: this request
- * counts on hits this process has or is reserving), `settle()` after it with the reservation's
- * count (`rateLimitHitSql`; null if it made none) gives the 429's wait or null, `release()` when the statement failed
- * or found no key (an unknown token).
+ * counts on hits this process has or is reserving); `settle()` after it, with the reservation's
+ * count (`rateLimitHitSql`; null if it made none), gives the 429's wait or null; `release()` when
+ * the statement failed or found no key (an unknown token).
  */
 export class RateLimitBlocks {
   readonly #windows = new Map<string, Budget>();
@@ -216,7 +216,7 @@ export async function peekRateLimit(db: DbOrTx, key: string, rule: RateLimitRule
   return { retryAfterSeconds: retryAfter(windowStart, rule, now) };
 }
 
-export const windowStartAt = (now: Date, rule: RateLimitRule) => new Date(Math.floor(now.getTime() / 1000 / rule.windowSeconds) * rule.windowSeconds * 1000);
+const windowStartAt = (now: Date, rule: RateLimitRule) => new Date(Math.floor(now.getTime() / 1000 / rule.windowSeconds) * rule.windowSeconds * 1000);
 const retryAfter = (windowStart: Date, rule: RateLimitRule, now: Date) => Math.max(1, Math.ceil((windowStart.getTime() + rule.windowSeconds * 1000 - now.getTime()) / 1000));
 
 /** Housekeeping: drops windows that ended before `before`. */

@@ -35,8 +35,8 @@ describe('the per-token limit in blocks, two app instances on one database', () 
   }, 180_000);
   afterAll(() => a?.close());
 
-  const list = (t: TestContext, token: string) => t.app.request(`/api/v1/dossiers/${w.dossiers.own.id}/hulpvragen`, { headers: bearer(token) });
-  const news = (t: TestContext, token: string) => t.app.request('/api/v1/news', { headers: bearer(token) });
+  const list = async (t: TestContext, token: string) => t.app.request(`/api/v1/dossiers/${w.dossiers.own.id}/hulpvragen`, { headers: bearer(token) });
+  const news = async (t: TestContext, token: string) => t.app.request('/api/v1/news', { headers: bearer(token) });
 
   it('together never more than the limit; the first refusal leaves at most block − 1 hits unused in the other', async () => {
     at('2030-01-01T10:00:05Z');
