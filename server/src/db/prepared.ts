@@ -25,7 +25,6 @@ export function preparedStatement<R extends Row>(text: string): (db: Db, params:
 
 /** Per PGlite instance: each statement text → the name it was prepared under (or null: it could not be). */
 const pglitePrepared = new WeakMap<Pglite, Map<string, Promise<string | null>>>();
-let statements = 0;
 
 /**
  * PGlite: `PREPARE` the text once (PostgreSQL infers the parameter types, as for a bind), then
@@ -42,7 +41,7 @@ async function pgliteStatement(client: Pglite, text: string, params: unknown[]) 
   if (!prepared) pglitePrepared.set(client, (prepared = new Map<string, Promise<string | null>>()));
   let name = prepared.get(text);
   if (!name) {
-    const chosen = `kk_statement_${++statements}`;
+    const chosen = `kk_statement_${prepared.size + 1}`;
     name = client.query(`prepare ${chosen} as ${text}`).then(() => chosen, () => null);
     prepared.set(text, name);
   }
