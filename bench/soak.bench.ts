@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startKindkans } from './lib/kindkans-process.ts';
 import { createScratchDatabase } from './lib/scratch-database.ts';
-import { describeSoak, rssMbOf, runSoak, SOAK_KEEP_ALIVE_MS } from './lib/soak.ts';
+import { describeSoak, rssMbOf, runSoak, SOAK_SERVER_ENV } from './lib/soak.ts';
 import { seedWorld } from './lib/world.ts';
 
 const num = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
@@ -71,7 +71,7 @@ async function main() {
     const { token: staffToken } = await createSession(database.db, world.staff.at(-1)!.id, new Date(), { idleMinutes: 120, maxHours: 8 });
     await database.close();
 
-    const server = await startKindkans({ APP_SECRET: SECRET, DATA_DIR: dataDir, TRUST_PROXY: 'true', SESSION_IDLE_MINUTES: '120', KEEP_ALIVE_TIMEOUT_MS: SOAK_KEEP_ALIVE_MS, ...(scratch ? { DATABASE_URL: scratch.url } : {}) });
+    const server = await startKindkans({ APP_SECRET: SECRET, DATA_DIR: dataDir, TRUST_PROXY: 'true', SESSION_IDLE_MINUTES: '120', ...SOAK_SERVER_ENV, ...(scratch ? { DATABASE_URL: scratch.url } : {}) });
     let soak;
     let rampRows: unknown[] = [];
     try {

@@ -12,7 +12,16 @@ import { multipart, pdfBytes, sha256, WORLD_PASSWORD, type Account, type Family,
  * with "other side closed" (a browser retries such a request; fetch does not). That is the
  * client's race, not the server's fault, so the soak gives the server a longer keep-alive.
  */
-export const SOAK_KEEP_ALIVE_MS = '30000';
+const SOAK_KEEP_ALIVE_MS = '30000';
+
+/**
+ * The server settings a soak runs with: the longer keep-alive above, and a per-token limit that
+ * fits the integration's pace. The integration reads as fast as it can (80+ requests a second on a
+ * quiet machine since the token path became one statement), far over the default 600 a minute; a
+ * real partnership with such a feed gets the limit it needs (`API_TOKEN_RATE_PER_MINUTE`). The
+ * 429 itself is tested in api-tokens.test.ts and rate-limit-blocks.test.ts, not here.
+ */
+export const SOAK_SERVER_ENV = { KEEP_ALIVE_TIMEOUT_MS: SOAK_KEEP_ALIVE_MS, API_TOKEN_RATE_PER_MINUTE: '100000' };
 
 export interface SoakOptions {
   base: string;

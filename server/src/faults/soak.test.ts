@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { startKindkans, type KindkansProcess } from '../../../bench/lib/kindkans-process.ts';
-import { describeSoak, runSoak, SOAK_KEEP_ALIVE_MS } from '../../../bench/lib/soak.ts';
+import { describeSoak, runSoak, SOAK_SERVER_ENV } from '../../../bench/lib/soak.ts';
 import { seedWorld } from '../../../bench/lib/world.ts';
 import { createEmptyPostgresDatabase } from '../../test/db.ts';
 import { openPglite, openPostgres } from '../db/client.ts';
@@ -34,7 +34,7 @@ it(`soak (${onPostgres ? 'PostgreSQL, 20 s' : 'embedded PGlite, 10 s'}): zero er
   await migrateDatabase(database);
   const world = await seedWorld(database.db, SECRET, { families: 12, parentsPerFamily: 4, hulpvragenPerFamily: 3, attachmentsPerFamily: 2, attachmentBytes: 48 * 1024, staff: 3 });
   await database.close();
-  server = await startKindkans({ APP_SECRET: SECRET, DATA_DIR: dataDir, TRUST_PROXY: 'true', KEEP_ALIVE_TIMEOUT_MS: SOAK_KEEP_ALIVE_MS, ...(scratch ? { DATABASE_URL: scratch.url } : {}) });
+  server = await startKindkans({ APP_SECRET: SECRET, DATA_DIR: dataDir, TRUST_PROXY: 'true', ...SOAK_SERVER_ENV, ...(scratch ? { DATABASE_URL: scratch.url } : {}) });
 
   const result = await runSoak({
     base: server.base,
