@@ -47,17 +47,6 @@ export const rateLimitHitSql = (name: string, keyExpr: string, from: string, win
     returning count
   )`;
 
-/**
- * Reads `key`'s count in the current window without counting: how long to wait when it has
- * reached `rule.max` already, else null (for limits that count only failures).
- */
-export async function peekRateLimit(db: DbOrTx, key: string, rule: RateLimitRule, now: Date): Promise<{ retryAfterSeconds: number } | null> {
-  const windowStart = windowStartAt(now, rule);
-  const [row] = await db.select({ windowStart: rateLimits.windowStart, count: rateLimits.count }).from(rateLimits).where(eq(rateLimits.key, key)).limit(1);
-  if (!row || row.windowStart.getTime() !== windowStart.getTime() || row.count < rule.max) return null;
-  return { retryAfterSeconds: retryAfter(windowStart, rule, now) };
-}
-
 export const windowStartAt = (now: Date, rule: RateLimitRule) => new Date(Math.floor(now.getTime() / 1000 / rule.windowSeconds) * rule.windowSeconds * 1000);
 const retryAfter = (windowStart: Date, rule: RateLimitRule, now: Date) => Math.max(1, Math.ceil((windowStart.getTime() + rule.windowSeconds * 1000 - now.getTime()) / 1000));
 
