@@ -36,7 +36,7 @@ const VERSION = 'v1';
 
 /**
  * The boxes made so far, by purpose and secret: HKDF runs once per key, not on every call (login
- * decrypts the TOTP secret on every try; bench/README.md "Login against its goal"). A process has
+ * decrypts the TOTP secret on every try; bench/README.md "Login: what it costs besides argon2"). A process has
  * one APP_SECRET (tests a few), so this stays tiny.
  */
 const boxes = new Map<string, SecretBox>();

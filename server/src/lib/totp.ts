@@ -7,8 +7,9 @@ const base32 = new ScureBase32Plugin();
 
 /**
  * otplib with Node's native HMAC-SHA1 instead of its default pure-JavaScript one (noble): the
- * same codes (the RFC 6238 vectors in totp.test.ts), at a fraction of the main thread's time per
- * login try (bench/README.md "Login against its goal"). Comparison stays otplib's constant-time one.
+ * same codes (the RFC 6238 vectors in totp.test.ts), less main-thread time per login try (up to
+ * three HMACs; bench/README.md "Login: what it costs besides argon2"). Comparison stays otplib's
+ * constant-time one.
  */
 const noble = new NobleCryptoPlugin();
 const nodeCrypto: CryptoPlugin = {
