@@ -1,10 +1,9 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import { depsOf, type AppEnv } from '../app-env.ts';
-import { checkApiToken, liveTokenParams, tokenPrincipalOf, type LiveTokenParams, type LiveTokenRow } from '../features/api-tokens/service.ts';
+import { checkApiToken, tokenPrincipalOf, type LiveTokenParams, type LiveTokenRow } from '../features/api-tokens/service.ts';
 import { sessionPolicy, validateSessionToken } from '../features/auth/session.ts';
 import { AppError } from '../lib/errors.ts';
-import { overLimit } from '../lib/rate-limit.ts';
 import { API_TOKEN_PREFIX } from '../lib/crypto.ts';
 import { recordRefusal } from './authorize.ts';
 import { sessionPrincipal, type Principal, type SessionPrincipal } from './principal.ts';
@@ -55,7 +54,7 @@ export function authenticate(options: { sessionOnly?: boolean; combined?: Combin
  * - for a session token (`session`): it gives the principal when the session is live (else null:
  *   the ordinary check runs and answers);
  * - for an API token (`token`, optional): its statement includes the token check (`liveTokenSql`,
- *   placeholders `$1`–`$6` as given), and it gives the token's row with `hits` (`row` undefined: no live
+ *   placeholders `$1`–`$8` as given), and it gives the token's row with `hits` (`row` undefined: no live
  *   token, 401), or null when it does not apply (the ordinary token check runs).
  * Its result, when it has one, is kept for the handler (`resultOf(c)`; undefined → the handler
  * reads the ordinary way). The route's `authorize()` still runs after it, so a refused role or a
@@ -100,13 +99,9 @@ async function sessionPrincipalOf<E extends AppEnv>(c: Context<E>, token: string
 }
 
 async function tokenPrincipal<E extends AppEnv>(c: Context<E>, token: string, combined?: CombinedRead<unknown>): Promise<Principal> {
-  const { db, clock, env } = depsOf(c);
-  const now = clock.now();
-  const rule = { max: env.API_TOKEN_RATE_PER_MINUTE, windowSeconds: 60 };
-  const params = liveTokenParams(token, now, c.var.clientIp, rule);
-  const { row } = (await combined?.runToken(c, params)) ?? { row: await checkApiToken(db, params) };
-  if (!row) throw unauthorized('The API token is unknown, revoked or expired.');
-  const over = overLimit(row.hits, rule, now);
+  const checked = await checkApiToken(depsOf(c), token, c.var.clientIp, combined && ((params) => combined.runToken(c, params)));
+  if (!checked) throw unauthorized('The API token is unknown, revoked or expired.');
+  const { row, over } = checked;
   if (over) {
     throw new AppError('rate_limited', `Too many requests with this API token. Try again in ${over.retryAfterSeconds} seconds.`, { retryAfter: over.retryAfterSeconds }, { 'Retry-After': String(over.retryAfterSeconds) });
   }

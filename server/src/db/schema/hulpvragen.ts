@@ -43,6 +43,10 @@ export const hulpvragen = pgTable(
     // A parent's total counts only what parents may see: an index-only count here, where the
     // index above would have to read the heap for `visible_to_parents` (hulpvragen-plan.test.ts).
     index('hulpvragen_dossier_parents_idx').on(t.dossierId).where(sql`${t.visibleToParents}`),
+    // ... and the hulpvragen hidden from parents: with the index above they partition a dossier,
+    // so everyone else's total is two small index-only counts (the dossier id deduplicated), not
+    // a walk through the wide date index (hot-list.ts, hulpvragen-plan.test.ts).
+    index('hulpvragen_dossier_hidden_idx').on(t.dossierId).where(sql`not ${t.visibleToParents}`),
     // The staff list across dossiers (GET /hulpvragen), newest first, with or without a status
     // filter: one page read in index order at a million rows (hulpvragen-plan.test.ts). The first
     // also serves the status foreign key (organisation, status).

@@ -1,11 +1,12 @@
 import { and, count, desc, eq, isNull } from 'drizzle-orm';
+import type { AppDeps } from '../../app-env.ts';
 import type { Db, DbOrTx } from '../../db/client.ts';
 import { preparedStatement } from '../../db/prepared.ts';
 import { apiTokens, users } from '../../db/schema/index.ts';
 import type { Scope, TokenPrincipal } from '../../authz/principal.ts';
 import { generateApiToken, hashToken } from '../../lib/crypto.ts';
 import { AppError } from '../../lib/errors.ts';
-import { rateLimitHitSql, windowStartAt, type RateLimitRule } from '../../lib/rate-limit.ts';
+import { RateLimitBlocks, rateLimitHitSql, reserveHits } from '../../lib/rate-limit.ts';
 import { isUuid, type Page, type PageQuery } from '../../lib/openapi.ts';
 import { recordAudit, type AuditEntry } from '../audit/service.ts';
 import type { ApiTokenCreate, ApiTokenItem } from './schemas.ts';
@@ -90,18 +91,19 @@ export async function revokeApiToken(db: Db, organisationId: string, id: string,
  * with its page in the same statement.
  * - `api_token`: the token and its service account when it is live (known, not revoked, not
  *   expired, the account an active service account);
- * - `token_hit`: the request counted against the per-token rate limit (`rateLimitHitSql`, the
- *   same upsert as `hitRateLimit`, key `api-token:<id>`); the statement selects its `count` as
- *   `hits` (`overLimit` reads it) in its **last** column, so that the counter's row is locked
- *   only at the end of the statement (concurrent requests of one token wait on it, not on each
- *   other's page);
+ * - `token_hit`: the per-token rate limit (key `api-token:<id>`), taken in blocks
+ *   (`RateLimitBlocks` in lib/rate-limit.ts): when this process needs hits for the token it
+ *   reserves `$6` of them here (`rateLimitHitSql`), else (`$6` = 0) nothing is written or locked.
+ *   The statement selects the window's count as `hits` in its **last** column, so that a
+ *   reservation locks the counter's row only at the end of the statement;
  * - `token_used`: the last use (time and address) noted at most every 15 s per token, or when the
- *   address changes, and only for a request within the limit;
- * - `no_flush`: these two writes are committed without waiting for the WAL flush
+ *   address changes, and only for a request within the limit (`$8`, or with a reservation: the
+ *   reservation holds at least one hit under `$7`);
+ * - `no_flush`: these writes are committed without waiting for the WAL flush
  *   (`synchronous_commit` off for this statement's transaction only): a crash may lose the last
- *   moment's counts and notes, nothing else — the audit row of the request is written apart,
- *   durably, before the answer.
- * Placeholders `$1`–`$6`: `liveTokenParams`.
+ *   moment's reservations and notes, nothing else — the audit row of the request is written
+ *   apart, durably, before the answer.
+ * Placeholders `$1`–`$8`: `LiveTokenParams`.
  */
 export const liveTokenSql = `
   api_token as (
@@ -111,40 +113,79 @@ export const liveTokenSql = `
     where t.token_hash = $1 and t.revoked_at is null and t.expires_at > $2::timestamptz and u.status = 'active' and u.role = 'service'
   ),
   no_flush as (select set_config('synchronous_commit', 'off', true)),
-  ${rateLimitHitSql('token_hit', `'api-token:' || id`, 'api_token, no_flush', '$3')},
+  ${rateLimitHitSql('token_hit', `'api-token:' || id`, 'api_token, no_flush', '$3', '$6')},
   token_used as (
     update api_tokens set last_used_at = $2::timestamptz, last_used_from = $4
-    where id = (select id from api_token) and (select count from token_hit) <= $6
+    where id = (select id from api_token)
+      and case when $6::int > 0 then (select count from token_hit) - $6::int < $7::int else $8::boolean end
       and (last_used_at is null or last_used_at <= $5::timestamptz or last_used_from is distinct from $4)
   )`;
 
-/** `liveTokenSql`'s last column: this window's count, with this request. */
+/** `liveTokenSql`'s last column: the window's count with this statement's reservation (null: none made). */
 export const tokenHitsColumn = '(select count from token_hit) as hits';
 
 /** A row of `api_token` with `hits` (`tokenHitsColumn`). */
 export type LiveTokenRow = {
-  id: string; name: string; scopes: string[]; hits: number;
+  id: string; name: string; scopes: string[]; hits: number | null;
   userId: string; username: string; displayName: string; email: string; organisationId: string; organisationCode: string; organisationName: string;
 };
 
 /**
  * The placeholders of `liveTokenSql`: `$1` the token's hash, `$2` now, `$3` the rate-limit window's
- * start, `$4` the client's address, `$5` now − 15 s, `$6` the limit per window.
+ * start, `$4` the client's address, `$5` now − 15 s, `$6` hits to reserve (0: none), `$7` the limit
+ * per window, `$8` whether a request without a reservation is within the limit (its use is noted).
  */
-export type LiveTokenParams = [string, string, string, string, string, number];
-
-export function liveTokenParams(token: string, now: Date, address: string, rule: RateLimitRule): LiveTokenParams {
-  return [hashToken(token), now.toISOString(), windowStartAt(now, rule).toISOString(), address.slice(0, 100), new Date(now.getTime() - TOUCH_EVERY_MS).toISOString(), rule.max];
-}
+export type LiveTokenParams = [string, string, string, string, string, number, number, boolean];
 
 const check = preparedStatement<LiveTokenRow>(`with ${liveTokenSql} select api_token.*, ${tokenHitsColumn} from api_token`);
 
+/** Each app's share of the per-token limits (one per process in production; tests run several apps). */
+const limits = new WeakMap<AppDeps, RateLimitBlocks>();
+
+function tokenLimits(deps: AppDeps): RateLimitBlocks {
+  let blocks = limits.get(deps);
+  if (blocks?.rule.max !== deps.env.API_TOKEN_RATE_PER_MINUTE) {
+    blocks = RateLimitBlocks.for({ max: deps.env.API_TOKEN_RATE_PER_MINUTE, windowSeconds: 60 });
+    limits.set(deps, blocks);
+  }
+  return blocks;
+}
+
 /**
- * Checks a token and counts the request (`liveTokenSql`): its row, or undefined when
- * the token is unknown, revoked, expired, or its service account is not active.
+ * Checks a token and counts the request against its limit (`liveTokenSql`). `read`, when given,
+ * runs a statement that includes the check (the hot list) and gives its row, or null when it
+ * does not apply — then the check runs alone. The token's row and the 429's wait (null: within
+ * the limit), or undefined when the token is unknown, revoked, expired, or its service account
+ * is not active.
  */
-export async function checkApiToken(db: Db, params: LiveTokenParams): Promise<LiveTokenRow | undefined> {
-  return (await check(db, params))[0];
+export async function checkApiToken(
+  deps: AppDeps,
+  token: string,
+  address: string,
+  read?: (params: LiveTokenParams) => Promise<{ row: LiveTokenRow | undefined } | null>,
+): Promise<{ row: LiveTokenRow; over: { retryAfterSeconds: number } | null } | undefined> {
+  const now = deps.clock.now();
+  const blocks = tokenLimits(deps);
+  const hash = hashToken(token);
+  const ticket = blocks.plan(hash, now);
+  const params: LiveTokenParams = [
+    hash, now.toISOString(), ticket.windowStart.toISOString(), address.slice(0, 100), new Date(now.getTime() - TOUCH_EVERY_MS).toISOString(),
+    ticket.reserve, blocks.rule.max, !ticket.over,
+  ];
+  let row: LiveTokenRow | undefined;
+  try {
+    row = ((await read?.(params)) ?? { row: (await check(deps.db, params))[0] }).row;
+  } catch (err) {
+    blocks.release(ticket);
+    throw err;
+  }
+  if (!row) {
+    blocks.release(ticket);
+    return undefined;
+  }
+  const id = row.id;
+  const over = await blocks.settle(ticket, row.hits, now, (n, windowStart) => reserveHits(deps.db, `api-token:${id}`, n, windowStart));
+  return { row, over };
 }
 
 /** The principal of a token's row: the organisation's service account with the token's scopes. */

@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 import type { AppEnv } from '../../app-env.ts';
 import { AppError } from '../../lib/errors.ts';
-import { hitRateLimit, overLimit, windowStartAt, type RateLimitRule } from '../../lib/rate-limit.ts';
+import { hitRateLimit, usedUp, windowStartAt, type RateLimitRule } from '../../lib/rate-limit.ts';
 
 /** Per client address, per kind of attempt (a fixed window in the database, shared by all processes). */
 export const ADDRESS_LIMITS = {
@@ -22,8 +22,7 @@ const loginFailures = (c: Context<AppEnv>): [string, RateLimitRule] => [`login-f
 /**
  * Before a login: the address's failed logins are read in the account lookup's statement (login.ts,
  * one round trip) from the counter `key` in the window that starts at `windowStart`; `check` gets
- * their count and refuses with 429 when they have used up the limit (nothing is counted): when
- * one failure more would be over it.
+ * their count and refuses with 429 when they have used up the limit (nothing is counted).
  */
 export function loginFailureLimit(c: Context<AppEnv>): { key: string; windowStart: Date; check(failures: number): void } {
   const [key, rule] = loginFailures(c);
@@ -32,7 +31,7 @@ export function loginFailureLimit(c: Context<AppEnv>): { key: string; windowStar
     key,
     windowStart: windowStartAt(now, rule),
     check(failures) {
-      const over = overLimit(failures + 1, rule, now);
+      const over = usedUp(failures, rule, now);
       if (over) throw tooMany(over.retryAfterSeconds);
     },
   };

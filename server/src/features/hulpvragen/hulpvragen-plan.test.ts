@@ -7,6 +7,7 @@ import { explain } from '../../../test/explain.ts';
 import { seedStatuses } from '../statuses/service.ts';
 import { linkGuardian, makeDossier, makeOrganisation, makeSchool, makeUser } from '../../../test/fixtures.ts';
 import { visibleHulpvragenPageQuery } from './service.ts';
+import { sessionStatementSql, tokenStatementSql } from './hot-list.ts';
 import { sessionStaffListStatement, staffListCall, type StaffListQuery } from './staff-list.ts';
 
 /**
@@ -66,6 +67,22 @@ describe("the parent's total", () => {
   it('is an index-only count of the hulpvragen parents may see', async () => {
     const text = await plan(1);
     expect(text).toContain('Index Only Scan using hulpvragen_dossier_parents_idx');
+  });
+});
+
+describe('the one-statement list (hot-list.ts): page in index order; the total from the partial indexes alone', () => {
+  const now = new Date().toISOString();
+  const at = (sql: string, params: unknown[]) => explain(database, { toSQL: () => ({ sql, params }) });
+  it.each([
+    ['session', () => at(sessionStatementSql, ['no-such-token-hash', now, now, now, dossierId, 20, 0])],
+    ['API token', () => at(tokenStatementSql, ['no-such-token-hash', now, now, '203.0.113.1', now, 0, 600, true, dossierId, 'dossiers:read', 20, 0])],
+  ])('%s', async (_, plan) => {
+    const text = await plan();
+    expect(text).toContain('Index Scan using hulpvragen_dossier_date_idx on hulpvragen h');
+    expect(text).not.toMatch(/\bSort\b/);
+    expect(text).toContain('Index Only Scan using hulpvragen_dossier_parents_idx on hulpvragen c');
+    expect(text).toContain('Index Only Scan using hulpvragen_dossier_hidden_idx on hulpvragen c');
+    expect(text).not.toContain('Index Only Scan using hulpvragen_dossier_date_idx on hulpvragen c');
   });
 });
 

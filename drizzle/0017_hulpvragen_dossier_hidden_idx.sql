@@ -1,0 +1,1 @@
+CREATE INDEX "hulpvragen_dossier_hidden_idx" ON "hulpvragen" USING btree ("dossier_id") WHERE not "hulpvragen"."visible_to_parents";
