@@ -54,4 +54,4 @@ export interface AppEnv {
 }
 
 /** The app's dependencies from a context whose env is generic (`Context<E extends AppEnv>`), typed. */
-export const depsOf = <E extends AppEnv>(c: Context<E>): AppDeps => (c.var as unknown as AppEnv['Variables']).deps;
+export const depsOf = <E extends AppEnv>(c: Context<E>): AppDeps => (c as unknown as Context<AppEnv>).get('deps');

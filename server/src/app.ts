@@ -1,4 +1,3 @@
-import { except } from 'hono/combine';
 import { HTTPException } from 'hono/http-exception';
 import type { Context } from 'hono';
 import type { AppDeps, AppEnv } from './app-env.ts';
@@ -40,13 +39,9 @@ import { redactTokens } from './lib/redact.ts';
 import { systemClock } from './lib/clock.ts';
 import { problem } from './lib/openapi.ts';
 import { createRouter } from './lib/router.ts';
-import { accessLog } from './middleware/access-log.ts';
 import { admission } from './middleware/admission.ts';
-import { bodyLimit } from './middleware/body-limit.ts';
-import { cors } from './middleware/cors.ts';
-import { requestContext } from './middleware/request-context.ts';
-import { securityHeaders } from './middleware/security-headers.ts';
-import { unreadBody } from './middleware/unread-body.ts';
+import { edge } from './middleware/edge.ts';
+import { gate } from './middleware/gate.ts';
 
 export type CreateAppOptions = Omit<AppDeps, 'clock' | 'logger' | 'background'> & Partial<Pick<AppDeps, 'clock' | 'logger' | 'background'>>;
 
@@ -88,28 +83,17 @@ export function createApp(options: CreateAppOptions) {
   };
   const app = createRouter();
 
-  app.use('*', async (c, next) => {
-    c.set('deps', deps);
-    await next();
-  });
-  // Outermost after the context: it sees every answer, also the error ones, before it goes out.
-  app.use('*', unreadBody({ drainBytes: JSON_BODY_LIMIT, drainMs: 2_000 }));
-  app.use('*', requestContext({ trustProxy: deps.env.TRUST_PROXY }));
-  app.use('*', accessLog());
-  app.use('*', securityHeaders({ hsts: deps.env.PUBLIC_URL.startsWith('https://') }));
-  app.use('*', cors({ origins: deps.env.EXTENSION_ORIGINS }));
-  // Uploads stream their body with their own limit (UPLOAD_MAX_MB): the upload routes are left out.
-  app.use('*', except(isStreamedUpload, bodyLimit({ maxBytes: JSON_BODY_LIMIT })));
-  // The admission gate: never for the load balancer's /health, nor for streamed uploads (they
-  // spool to disk without the database and have their own limits).
-  const gate = admission({ maxInFlight: deps.env.MAX_CONCURRENT_REQUESTS, maxWaitMs: deps.env.QUEUE_TIMEOUT_MS });
-  deps.admission = gate.stats;
-  app.use('*', except((c) => c.req.path === '/health' || isStreamedUpload(c), gate));
-  // While the database is away (PostgreSQL's circuit breaker is open): 503 at once.
-  app.use('*', async (c, next) => {
-    if (deps.database?.available?.() === false && c.req.path !== '/health') throw databaseUnavailable();
-    await next();
-  });
+  // Two middlewares on every request (issue 12: one per concern cost a closure, a promise and a
+  // `next()` each): `edge` sets the context and, on every answer (error answers too), the CORS and
+  // security headers, the request id, the access log line and the drain of an unread body;
+  // `gate`, inside it, refuses early: the JSON body limit, the admission gate, the database breaker.
+  app.use('*', edge(deps, {
+    trustProxy: deps.env.TRUST_PROXY, hsts: deps.env.PUBLIC_URL.startsWith('https://'), origins: deps.env.EXTENSION_ORIGINS,
+    drainBytes: JSON_BODY_LIMIT, drainMs: 2_000,
+  }));
+  const admitted = admission({ maxInFlight: deps.env.MAX_CONCURRENT_REQUESTS, maxWaitMs: deps.env.QUEUE_TIMEOUT_MS });
+  deps.admission = admitted.stats;
+  app.use('*', gate(deps, { maxBodyBytes: JSON_BODY_LIMIT, admission: admitted, isStreamedUpload }));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer', description: 'A session token from POST /api/v1/auth/login, or an API token (`kk_…`) with the scopes the operation needs' });
 

@@ -42,11 +42,8 @@ export function admission(options: AdmissionOptions) {
     stats.inFlight--;
   }
 
-  function acquire(): Promise<boolean> {
-    if (stats.inFlight < options.maxInFlight) {
-      stats.inFlight++;
-      return Promise.resolve(true);
-    }
+  /** Waits in line for a slot (the caller found none free); false when refused. */
+  function waitForSlot(): Promise<boolean> {
     if (options.maxWaitMs <= 0) return Promise.resolve(false);
     return new Promise((resolve) => {
       const waiter: Waiter = {
@@ -73,7 +70,9 @@ export function admission(options: AdmissionOptions) {
     // A slow client sends its (size-capped) body before it takes a slot, so that slow bodies
     // never hold a slot; the route reads the same bytes from Hono's body cache.
     if (c.req.method !== 'GET' && c.req.method !== 'HEAD' && c.req.raw.body) await c.req.arrayBuffer();
-    if (!(await acquire())) {
+    // The usual case, a free slot, without a promise to wait on.
+    if (stats.inFlight < options.maxInFlight) stats.inFlight++;
+    else if (!(await waitForSlot())) {
       stats.rejected++;
       throw new AppError('service_unavailable', 'The server is busy; please try again in a few seconds.', {}, { 'Retry-After': String(RETRY_AFTER_SECONDS) });
     }

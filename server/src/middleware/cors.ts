@@ -1,3 +1,4 @@
+import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import type { AppEnv } from '../app-env.ts';
 import { FIREFOX_EXTENSIONS } from '../lib/extension-id.ts';
@@ -24,32 +25,50 @@ export function originMatcher(origins: readonly string[]): (origin: string | und
  * CORS for an allow-list of extension origins only. An allowed origin is echoed back (never
  * `*`, never with credentials: the API takes Bearer tokens, not cookies); an unknown origin
  * gets no CORS headers at all, so the browser blocks it; a preflight from it gets a bare 204.
+ * Two steps, so that the edge middleware (edge.ts) runs them without a middleware of their own:
+ * `preflight` answers an OPTIONS preflight before any route; `apply` adds the headers to an answer.
+ * The header values are built once.
  */
-export function cors(options: CorsOptions) {
+export function corsPolicy(options: CorsOptions) {
   const allowed = originMatcher(options.origins);
   const allowHeaders = (options.allowHeaders ?? ['Authorization', 'Content-Type', 'Range', 'X-Request-Id']).join(', ');
   const allowMethods = (options.allowMethods ?? ['GET', 'POST', 'PATCH', 'DELETE', 'OPTIONS']).join(', ');
   const exposeHeaders = (
     options.exposeHeaders ?? ['Content-Disposition', 'Content-Length', 'Content-Range', 'ETag', 'Retry-After', 'X-Request-Id']
   ).join(', ');
-  return createMiddleware<AppEnv>(async (c, next) => {
-    const origin = c.req.header('origin');
-    const ok = allowed(origin);
-    if (c.req.method === 'OPTIONS' && c.req.header('access-control-request-method')) {
-      if (!ok) return c.body(null, 204, { Vary: 'Origin' });
+  const maxAge = String(options.maxAge ?? 600);
+  return {
+    /** The answer to a CORS preflight, or undefined when the request is not one. */
+    preflight(c: Context, origin: string | undefined): Response | undefined {
+      if (c.req.method !== 'OPTIONS' || !c.req.header('access-control-request-method')) return undefined;
+      if (!allowed(origin)) return c.body(null, 204, { Vary: 'Origin' });
       return c.body(null, 204, {
         'Access-Control-Allow-Origin': origin!,
         'Access-Control-Allow-Methods': allowMethods,
         'Access-Control-Allow-Headers': allowHeaders,
-        'Access-Control-Max-Age': String(options.maxAge ?? 600),
+        'Access-Control-Max-Age': maxAge,
         Vary: 'Origin',
       });
-    }
+    },
+    /** Adds `Vary: Origin`, and for an allowed origin the CORS headers, to an answer's headers. */
+    apply(headers: Headers, origin: string | undefined): void {
+      headers.append('Vary', 'Origin');
+      if (allowed(origin)) {
+        headers.set('Access-Control-Allow-Origin', origin!);
+        headers.set('Access-Control-Expose-Headers', exposeHeaders);
+      }
+    },
+  };
+}
+
+/** The same policy as a middleware of its own (cors.test.ts; the app runs it inside edge.ts). */
+export function cors(options: CorsOptions) {
+  const policy = corsPolicy(options);
+  return createMiddleware<AppEnv>(async (c, next) => {
+    const origin = c.req.header('origin');
+    const early = policy.preflight(c, origin);
+    if (early) return early;
     await next();
-    c.header('Vary', 'Origin', { append: true });
-    if (ok) {
-      c.header('Access-Control-Allow-Origin', origin);
-      c.header('Access-Control-Expose-Headers', exposeHeaders);
-    }
+    policy.apply(c.res.headers, origin);
   });
 }

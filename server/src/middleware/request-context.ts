@@ -1,24 +1,24 @@
 import { getConnInfo } from '@hono/node-server/conninfo';
-import { createMiddleware } from 'hono/factory';
+import type { Context } from 'hono';
 import { randomUUID } from 'node:crypto';
 import type { AppEnv } from '../app-env.ts';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
 
 /**
- * Sets `requestId` (a sane incoming X-Request-Id or a new UUID, echoed back), the client's
- * address (the socket's, or with `trustProxy` the last X-Forwarded-For hop) and user agent.
+ * Sets `requestId` (a sane incoming X-Request-Id or a new UUID; edge.ts echoes it back), the
+ * client's address (the socket's, or with `trustProxy` the last X-Forwarded-For hop) and user agent.
  */
 export function requestContext(options: { trustProxy?: boolean } = {}) {
-  return createMiddleware<AppEnv>(async (c, next) => {
+  const trustProxy = options.trustProxy ?? false;
+  return (c: Context<AppEnv>): string => {
     const incoming = c.req.header('x-request-id');
     const requestId = incoming && REQUEST_ID.test(incoming) ? incoming : randomUUID();
     c.set('requestId', requestId);
-    c.set('clientIp', clientAddress(c, options.trustProxy ?? false));
+    c.set('clientIp', clientAddress(c, trustProxy));
     c.set('userAgent', (c.req.header('user-agent') ?? '').slice(0, 512));
-    c.header('X-Request-Id', requestId);
-    await next();
-  });
+    return requestId;
+  };
 }
 
 function clientAddress(c: Parameters<typeof getConnInfo>[0], trustProxy: boolean): string {

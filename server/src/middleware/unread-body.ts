@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { createMiddleware } from 'hono/factory';
+import type { Context } from 'hono';
 import type { AppEnv } from '../app-env.ts';
 
 /**
@@ -10,11 +10,11 @@ import type { AppEnv } from '../app-env.ts';
  * `drainMs`, so the connection stays usable; anything else — a large or chunked body, one the
  * route already began to read — is answered with `Connection: close`, so the client opens a new
  * connection for its next request instead of finding this one gone.
- * Only on Node's server (`c.env.incoming`); `app.request()` in tests has no connection.
+ * Only on Node's server (`c.env.incoming`); `app.request()` in tests has no connection. Run by
+ * edge.ts after the answer is made; a request without a body (every GET) costs a header lookup.
  */
 export function unreadBody(options: { drainBytes: number; drainMs: number }) {
-  return createMiddleware<AppEnv>(async (c, next) => {
-    await next();
+  return async (c: Context<AppEnv>): Promise<void> => {
     const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
     if (!incoming || incoming.readableEnded || !hasBody(incoming)) return;
     if (await drain(c.req.raw, incoming, options)) return;
@@ -23,7 +23,7 @@ export function unreadBody(options: { drainBytes: number; drainMs: number }) {
     } catch {
       c.res = new Response(c.res.body, { status: c.res.status, headers: { ...Object.fromEntries(c.res.headers), Connection: 'close' } });
     }
-  });
+  };
 }
 
 function hasBody(incoming: IncomingMessage): boolean {

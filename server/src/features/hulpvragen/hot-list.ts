@@ -11,7 +11,8 @@ import { liveSession, liveSessionParams, liveSessionSql, sessionPolicy, type Liv
 
 /**
  * The page and its total for the dossier in CTE `visible` (id, school_id, label), the same for
- * both statements below: CTE `page` (`limit`/`offset` placeholders) and the select's columns
+ * both statements below: CTE `page` (`limit`/`offset` placeholders, as scalar subqueries so that
+ * PostgreSQL keeps the cached generic plan — see staff-list.ts `pageSql`) and the select's columns
  * `pageColumns`. `parent` is SQL that is true when the reader is a parent, who sees only the
  * hulpvragen shared with parents (`parentsSeeOnlyShared`); for a token it is `false`, which the
  * planner folds away.
@@ -23,7 +24,7 @@ const pageSql = (parent: string, limit: string, offset: string) => `
     from hulpvragen h
     where h.dossier_id = (select id from visible) and (h.visible_to_parents or not ${parent})
     order by h.date desc nulls last, h.created_at desc nulls last, h.id desc nulls last
-    limit ${limit} offset ${offset}
+    limit (select ${limit}) offset (select ${offset})
   )`;
 
 /**
@@ -65,7 +66,7 @@ export const sessionStatementSql = `
       when 'school' then d.school_id in (select ss.school_id from staff_schools ss where ss.user_id = live."userId")
       else live.role in ('coordinator', 'admin') end
   ),
-  ${pageSql(`(select role from live) = 'parent'`, '$6', '$7')}
+  ${pageSql(`(select role from live) = 'parent'`, '$6::int', '$7::int')}
   select live.*, ${pageColumns(`live.role = 'parent'`)}
   from live left join visible on true`;
 const statement = preparedStatement<LiveSessionRow & PageColumns>(sessionStatementSql);
@@ -99,7 +100,7 @@ export const tokenStatementSql = `
     from dossiers d join api_token t on d.organisation_id = t."organisationId"
     where d.id = $9::uuid and $10 = any(t.scopes)
   ),
-  ${pageSql('false', '$11', '$12')}
+  ${pageSql('false', '$11::int', '$12::int')}
   select api_token.*, ${pageColumns('false')}, ${tokenHitsColumn}
   from api_token left join visible on true`;
 const tokenStatement = preparedStatement<LiveTokenRow & PageColumns>(tokenStatementSql);
