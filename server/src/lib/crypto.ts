@@ -34,7 +34,21 @@ export interface SecretBox {
 
 const VERSION = 'v1';
 
+/**
+ * The boxes made so far, by purpose and secret: HKDF runs once per key, not on every call (login
+ * decrypts the TOTP secret on every try; bench/README.md "Login: what it costs besides argon2"). A process has
+ * one APP_SECRET (tests a few), so this stays tiny.
+ */
+const boxes = new Map<string, SecretBox>();
+
 export function createSecretBox(appSecret: string, purpose: string): SecretBox {
+  const id = `${purpose}\u0000${appSecret}`;
+  let box = boxes.get(id);
+  if (!box) boxes.set(id, (box = newSecretBox(appSecret, purpose)));
+  return box;
+}
+
+function newSecretBox(appSecret: string, purpose: string): SecretBox {
   const key = Buffer.from(hkdfSync('sha256', appSecret, 'kindkans', `kindkans:${purpose}`, 32));
   return {
     encrypt(plaintext) {

@@ -1,4 +1,4 @@
-import { eq, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../db/client.ts';
 import { preparedStatement } from '../db/prepared.ts';
 import { rateLimits } from '../db/schema/index.ts';
@@ -206,17 +206,16 @@ const wakeAll = (budget: Budget) => {
 };
 
 /**
- * Reads `key`'s count in the current window without counting: how long to wait when it has
- * reached `rule.max` already, else null (for limits that count only failures).
+ * For limits that count only failures (the per-address login limit, which login reads in its
+ * account lookup's statement, features/auth/login.ts): `count` hits read in the current window
+ * (`windowStartAt`) without counting — how long to wait when they have reached `rule.max` already,
+ * else null.
  */
-export async function peekRateLimit(db: DbOrTx, key: string, rule: RateLimitRule, now: Date): Promise<{ retryAfterSeconds: number } | null> {
-  const windowStart = windowStartAt(now, rule);
-  const [row] = await db.select({ windowStart: rateLimits.windowStart, count: rateLimits.count }).from(rateLimits).where(eq(rateLimits.key, key)).limit(1);
-  if (!row || row.windowStart.getTime() !== windowStart.getTime() || row.count < rule.max) return null;
-  return { retryAfterSeconds: retryAfter(windowStart, rule, now) };
+export function usedUp(count: number, rule: RateLimitRule, now: Date): { retryAfterSeconds: number } | null {
+  return count < rule.max ? null : { retryAfterSeconds: retryAfter(windowStartAt(now, rule), rule, now) };
 }
 
-const windowStartAt = (now: Date, rule: RateLimitRule) => new Date(Math.floor(now.getTime() / 1000 / rule.windowSeconds) * rule.windowSeconds * 1000);
+export const windowStartAt = (now: Date, rule: RateLimitRule) => new Date(Math.floor(now.getTime() / 1000 / rule.windowSeconds) * rule.windowSeconds * 1000);
 const retryAfter = (windowStart: Date, rule: RateLimitRule, now: Date) => Math.max(1, Math.ceil((windowStart.getTime() + rule.windowSeconds * 1000 - now.getTime()) / 1000));
 
 /** Housekeeping: drops windows that ended before `before`. */

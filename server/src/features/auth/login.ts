@@ -1,8 +1,8 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import type { AuthSession, AuthUser } from '../../app-env.ts';
 import type { Db } from '../../db/client.ts';
 import { preparedStatement } from '../../db/prepared.ts';
-import { organisations, users, isPersonRole } from '../../db/schema/index.ts';
+import { users, isPersonRole } from '../../db/schema/index.ts';
 import type { Role } from '../../db/schema/users.ts';
 import { verifyDummyPassword, verifyPassword } from '../../lib/password.ts';
 import { verifyTotp } from '../../lib/totp.ts';
@@ -11,7 +11,7 @@ import { totpBox } from '../activation/service.ts';
 import { ORG_CODE } from '../organisations/service.ts';
 import { CLEARED_BY_LOGIN, recordWrongCode, recordWrongPassword, lockoutState } from './lockout.ts';
 import type { LoginRequest, User } from './schemas.ts';
-import { createSession, newSession, type SessionPolicy } from './session.ts';
+import { createSession, isoText, newSession, type SessionPolicy } from './session.ts';
 
 export type LoginInput = LoginRequest;
 
@@ -24,8 +24,11 @@ interface LoginContext {
   policy: SessionPolicy;
   now: Date;
   audit: Omit<AuditEntry, 'action' | 'outcome'>;
-  /** Runs beside the account lookup and before the password check: throws to refuse (the per-address limit). */
-  gate?: () => Promise<void>;
+  /**
+   * The per-address limit on failed logins (throttle.ts `loginFailureLimit`): its counter is read
+   * in the account lookup's statement, and `check` throws to refuse before the password check.
+   */
+  addressLimit?: { key: string; windowStart: Date; check(failures: number): void };
 }
 
 /**
@@ -48,7 +51,7 @@ export async function loginUser(db: Db, ctx: LoginContext, input: LoginInput): P
   const code = input.organisation.trim().toUpperCase();
   // PostgreSQL text cannot hold NUL: such a name matches no one (and is not stored in the audit log).
   const username = input.username.includes('\u0000') ? '' : input.username.trim().toLowerCase();
-  const [, candidate] = await Promise.all([ctx.gate?.(), ORG_CODE.test(code) ? findCandidate(db, code, username) : undefined]);
+  const candidate = await findCandidate(db, ORG_CODE.test(code) ? code : null, username, ctx.addressLimit);
   const passwordOk = candidate?.passwordHash ? await verifyPassword(candidate.passwordHash, input.password) : await verifyDummyPassword(input.password);
   const base = { ...ctx.audit, action: 'auth.login', subjectType: 'user', subjectLabel: username.slice(0, 64) } as const;
   if (candidate && passwordOk) {
@@ -97,28 +100,43 @@ export async function loginUser(db: Db, ctx: LoginContext, input: LoginInput): P
   });
 }
 
-/** The account a login names, with only what login needs (read without a lock). */
-function candidateQuery(db: Db) {
-  return db
-    .select({
-      id: users.id, organisationId: users.organisationId, username: users.username, displayName: users.displayName, email: users.email,
-      role: users.role, status: users.status, passwordHash: users.passwordHash, totpSecretEnc: users.totpSecretEnc, totpLastStep: users.totpLastStep,
-      failedLogins: users.failedLogins, lastFailedLoginAt: users.lastFailedLoginAt, lockedUntil: users.lockedUntil, blockedAt: users.blockedAt,
-      organisationCode: organisations.code, organisationName: organisations.name,
-    })
-    .from(users)
-    .innerJoin(organisations, eq(organisations.id, users.organisationId))
-    .where(and(eq(organisations.code, sql.placeholder('code')), eq(users.username, sql.placeholder('username'))))
-    .limit(1)
-    .prepare('login_candidate');
-}
-type Candidate = Awaited<ReturnType<ReturnType<typeof candidateQuery>['execute']>>[number];
-const candidateQueries = new WeakMap<Db, ReturnType<typeof candidateQuery>>();
+/**
+ * The account a login names, with only what login needs (read without a lock), and in the same
+ * statement this address's failed logins in the current window (`$3` key, `$4` window start): one
+ * round trip before the password check. No organisation code (`$1` null) matches no account, but
+ * the address is still read. Timestamps come as ISO text and `totp_last_step` as float8, so that
+ * both drivers give the same values.
+ */
+const lookup = preparedStatement<{ addressFailures: number | null } & LookupColumns>(`
+  select l.count as "addressFailures", c.*
+  from (select 1) as one
+  left join rate_limits l on l.key = $3 and l.window_start = $4::timestamptz
+  left join lateral (
+    select u.id, u.organisation_id as "organisationId", u.username, u.display_name as "displayName", u.email, u.role, u.status,
+      u.password_hash as "passwordHash", u.totp_secret_enc as "totpSecretEnc", u.totp_last_step::float8 as "totpLastStep",
+      u.failed_logins as "failedLogins", ${isoText('u.last_failed_login_at')} as "lastFailedLoginAt",
+      ${isoText('u.locked_until')} as "lockedUntil", ${isoText('u.blocked_at')} as "blockedAt",
+      o.code as "organisationCode", o.name as "organisationName"
+    from users u join organisations o on o.id = u.organisation_id
+    where o.code = $1 and u.username = $2
+    limit 1
+  ) as c on true`);
 
-async function findCandidate(db: Db, code: string, username: string): Promise<Candidate | undefined> {
-  let query = candidateQueries.get(db);
-  if (!query) candidateQueries.set(db, (query = candidateQuery(db)));
-  return (await query.execute({ code, username }))[0];
+/** A row of `lookup`: the candidate's columns (all null when no account matched), timestamps as text. */
+type LookupColumns = { [K in keyof Candidate]: Candidate[K] extends Date | null ? string | null : Candidate[K] };
+type Candidate = Pick<
+  typeof users.$inferSelect,
+  'id' | 'organisationId' | 'username' | 'displayName' | 'email' | 'role' | 'status' | 'passwordHash' | 'totpSecretEnc' | 'totpLastStep' | 'failedLogins' | 'lastFailedLoginAt' | 'lockedUntil' | 'blockedAt'
+> & { organisationCode: string; organisationName: string };
+
+/** The named account (or none), after the per-address limit has had its say (it throws to refuse). */
+async function findCandidate(db: Db, code: string | null, username: string, limit: LoginContext['addressLimit']): Promise<Candidate | undefined> {
+  const [row] = await lookup(db, [code, username, limit?.key ?? null, limit?.windowStart.toISOString() ?? null]);
+  limit?.check(row?.addressFailures ?? 0);
+  if (!row?.id) return undefined;
+  const date = (iso: string | null) => (iso === null ? null : new Date(iso));
+  const { addressFailures: _, ...c } = row;
+  return { ...c, lastFailedLoginAt: date(c.lastFailedLoginAt), lockedUntil: date(c.lockedUntil), blockedAt: date(c.blockedAt) };
 }
 
 /**

@@ -9,7 +9,7 @@ import { loginUser, publicUser } from './login.ts';
 import { authenticate, authorize } from '../../authz/index.ts';
 import { LoginAnswer, LoginBody, SessionAnswer, SessionItem } from './schemas.ts';
 import { invalidateSession, sessionPolicy } from './session.ts';
-import { checkLoginFailures, countLoginFailure } from './throttle.ts';
+import { countLoginFailure, loginFailureLimit } from './throttle.ts';
 
 const GENERIC = 'Aanmelden is niet gelukt. Controleer organisatie, naam, wachtwoord en code. / Login failed: check organisation, name, password and code.';
 
@@ -33,8 +33,8 @@ export const authRoutes = createRouter()
     async (c) => {
       const { db, env, clock, mailer } = c.var.deps;
       const policy = sessionPolicy(env);
-      // The per-address limit is read beside the account lookup, and refuses before any password check.
-      const result = await loginUser(db, { appSecret: env.APP_SECRET, policy, now: clock.now(), audit: auditContext(c), gate: () => checkLoginFailures(c) }, c.req.valid('json'));
+      // The per-address limit is read in the account lookup's statement, and refuses before any password check.
+      const result = await loginUser(db, { appSecret: env.APP_SECRET, policy, now: clock.now(), audit: auditContext(c), addressLimit: loginFailureLimit(c) }, c.req.valid('json'));
       if (!result.ok) {
         await countLoginFailure(c);
         if (result.lockedNow) mailer.kick();

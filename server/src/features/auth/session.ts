@@ -100,10 +100,11 @@ function toUserAndSession(row: LookupRow, lastSeenAt: Date, policy: SessionPolic
  * `$4` now − 15 s (all timestamptz). A token that finds no row goes the ordinary way
  * (`validateSessionToken`), which deletes an expired session and answers 401.
  */
-const iso = (column: string) => `to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+/** A timestamptz column as ISO text in UTC, milliseconds (what `Date#toISOString` gives; null stays null). */
+export const isoText = (column: string) => `to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 export const liveSessionSql = `
   live as (
-    select s.id, ${iso('s.created_at')} as "createdAt", ${iso('s.last_seen_at')} as "lastSeenAt", ${iso('s.expires_at')} as "expiresAt",
+    select s.id, ${isoText('s.created_at')} as "createdAt", ${isoText('s.last_seen_at')} as "lastSeenAt", ${isoText('s.expires_at')} as "expiresAt",
       u.id as "userId", u.username, u.display_name as "displayName", u.email, u.role, u.organisation_id as "organisationId",
       u.status, o.code as "organisationCode", o.name as "organisationName"
     from sessions s join users u on u.id = s.user_id join organisations o on o.id = u.organisation_id
