@@ -52,19 +52,23 @@ async function serveChild(kind: 'app' | 'baseline', target: Target) {
     const app = createApp({ db: database.db, database, env, mailer: createLogMailer(silentLogger), logger: silentLogger });
     handler = getRequestListener(app.fetch);
   } else {
+    // Prepared as the route's statements are (db/prepared.ts: postgres.js `prepare: true`; PGlite
+    // PREPARE/EXECUTE), with LIMIT/OFFSET as scalar subqueries so PostgreSQL keeps the generic
+    // plan: a fair baseline does no planning per request either.
+    const { preparedStatement } = await import('../server/src/db/prepared.ts');
     const query = `select h.id, to_char(h.date, 'YYYY-MM-DD') as date, h.title, h.status,
         (select count(*)::int from attachments a where a.hulpvraag_id = h.id) as "attachmentCount",
         (select count(*)::int from hulpvragen c where c.dossier_id = $1) as total
       from hulpvragen h where h.dossier_id = $1
-      order by h.date desc nulls last, h.created_at desc nulls last, h.id desc nulls last limit $2 offset $3`;
+      order by h.date desc nulls last, h.created_at desc nulls last, h.id desc nulls last limit (select $2::int) offset (select $3::int)`;
     type Row = { id: string; date: string; title: string; status: string; attachmentCount: number; total: number };
     let run: (params: unknown[]) => Promise<Row[]>;
     if (target.url) {
       const client = postgres(target.url, { max: 10, onnotice: () => {} });
       run = (params) => client.unsafe(query, params as string[], { prepare: true }) as unknown as Promise<Row[]>;
     } else {
-      const pg = (database.db as unknown as { $client: { query: (q: string, p: unknown[]) => Promise<{ rows: Row[] }> } }).$client;
-      run = async (params) => (await pg.query(query, params)).rows;
+      const statement = preparedStatement<Row>(query);
+      run = (params) => statement(database.db, params);
     }
     // The staff list (GET /hulpvragen?status=…, a coordinator): page and total in one prepared query.
     const staffQuery = `select h.id, to_char(h.date, 'YYYY-MM-DD') as date, h.title, h.status,
@@ -73,10 +77,10 @@ async function serveChild(kind: 'app' | 'baseline', target: Target) {
         (select count(*)::int from hulpvragen c where c.organisation_id = $1 and c.status = $2) as total
       from hulpvragen h join dossiers d on d.id = h.dossier_id left join users u on u.id = h.coordinator_id
       where h.organisation_id = $1 and h.status = $2
-      order by h.date desc nulls last, h.created_at desc nulls last, h.id desc nulls last limit $3 offset $4`;
+      order by h.date desc nulls last, h.created_at desc nulls last, h.id desc nulls last limit (select $3::int) offset (select $4::int)`;
     const runStaff = target.url
       ? (() => { const client = postgres(target.url, { max: 10, onnotice: () => {} }); return (params: unknown[]) => client.unsafe(staffQuery, params as string[], { prepare: true }) as unknown as Promise<Row[]>; })()
-      : async (params: unknown[]) => (await (database.db as unknown as { $client: { query: (q: string, p: unknown[]) => Promise<{ rows: Row[] }> } }).$client.query(staffQuery, params)).rows;
+      : (() => { const statement = preparedStatement<Row>(staffQuery); return (params: unknown[]) => statement(database.db, params); })();
     const orgRows = await runStaffOrg(database);
     handler = (req, res) => {
       const staff = /^\/api\/v1\/hulpvragen\?status=([^&]+)/.exec(req.url ?? '');
