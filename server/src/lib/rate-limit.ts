@@ -31,7 +31,7 @@ export async function hitRateLimit(db: DbOrTx, key: string, rule: RateLimitRule,
 
 /** How long to wait when `count` hits in the current window are over the limit, else null. */
 function overLimit(count: number, rule: RateLimitRule, now: Date): { retryAfterSeconds: number } | null {
-  return count <= rule.max ? null : { retryAfterSeconds: retryAfter(windowStartAt(now, rule), rule, now) };
+  return count <= rule.max ? null : untilNextWindow(rule, now);
 }
 
 /**
@@ -106,7 +106,7 @@ export class RateLimitBlocks {
    */
   async settle(ticket: RateLimitTicket, count: number | null, now: Date, reserve: (n: number, windowStart: Date) => Promise<number>): Promise<{ retryAfterSeconds: number } | null> {
     const { budget } = ticket;
-    if (ticket.over) return this.#over(now);
+    if (ticket.over) return untilNextWindow(this.rule, now);
     if (ticket.reserve > 0) this.#reserved(budget, ticket.reserve, count);
     for (;;) {
       if (budget.available > 0) {
@@ -120,7 +120,7 @@ export class RateLimitBlocks {
       }
       if (budget.exhausted) {
         budget.claims--;
-        return this.#over(now);
+        return untilNextWindow(this.rule, now);
       }
       budget.pending++;
       let reserved: number;
@@ -151,10 +151,6 @@ export class RateLimitBlocks {
     if (count === null) return;
     budget.available += Math.max(0, Math.min(n, this.rule.max - (count - n)));
     if (count >= this.rule.max) budget.exhausted = true;
-  }
-
-  #over(now: Date) {
-    return { retryAfterSeconds: retryAfter(windowStartAt(now, this.rule), this.rule, now) };
   }
 
   /** Forgets an idle budget with nothing in it (an unknown key; a used-up window). */
@@ -212,11 +208,14 @@ const wakeAll = (budget: Budget) => {
  * else null.
  */
 export function usedUp(count: number, rule: RateLimitRule, now: Date): { retryAfterSeconds: number } | null {
-  return count < rule.max ? null : { retryAfterSeconds: retryAfter(windowStartAt(now, rule), rule, now) };
+  return count < rule.max ? null : untilNextWindow(rule, now);
 }
 
 export const windowStartAt = (now: Date, rule: RateLimitRule) => new Date(Math.floor(now.getTime() / 1000 / rule.windowSeconds) * rule.windowSeconds * 1000);
-const retryAfter = (windowStart: Date, rule: RateLimitRule, now: Date) => Math.max(1, Math.ceil((windowStart.getTime() + rule.windowSeconds * 1000 - now.getTime()) / 1000));
+/** The 429's wait: whole seconds (at least 1) until the window of `now` ends. */
+const untilNextWindow = (rule: RateLimitRule, now: Date) => ({
+  retryAfterSeconds: Math.max(1, Math.ceil((windowStartAt(now, rule).getTime() + rule.windowSeconds * 1000 - now.getTime()) / 1000)),
+});
 
 /** Housekeeping: drops windows that ended before `before`. */
 export async function deleteOldRateLimits(db: DbOrTx, before: Date): Promise<void> {

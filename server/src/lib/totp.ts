@@ -1,27 +1,18 @@
-import { createHmac, randomBytes } from 'node:crypto';
-import { AlgorithmUnsupportedError, generate, generateURI, NobleCryptoPlugin, ScureBase32Plugin, verify, type CryptoPlugin } from 'otplib';
+import { randomBytes } from 'node:crypto';
+import { NodeCryptoPlugin } from '@otplib/plugin-crypto-node';
+import { generate, generateURI, ScureBase32Plugin, verify } from 'otplib';
 
 /** RFC 6238: SHA-1, 6 digits, 30-second steps, ±1 step accepted. */
 export const TOTP_PERIOD = 30;
 const base32 = new ScureBase32Plugin();
 
 /**
- * otplib with Node's native HMAC-SHA1 instead of its default pure-JavaScript one (noble): the
- * same codes (the RFC 6238 vectors in totp.test.ts), less main-thread time per login try (up to
- * three HMACs; bench/README.md "Login: what it costs besides argon2"). Comparison stays otplib's
- * constant-time one.
+ * otplib with Node's native HMAC-SHA1 (its own `@otplib/plugin-crypto-node`) instead of the default
+ * pure-JavaScript one (noble): the same codes (the RFC 6238 vectors in totp.test.ts), less
+ * main-thread time per login try (up to three HMACs; bench/README.md "Login: what it costs besides
+ * argon2"); codes are compared with `timingSafeEqual`.
  */
-const noble = new NobleCryptoPlugin();
-const nodeCrypto: CryptoPlugin = {
-  name: 'node',
-  algorithms: ['sha1'],
-  hmac(algorithm, key, data) {
-    if (algorithm.toLowerCase().replace(/[-_]/, '') !== 'sha1') throw new AlgorithmUnsupportedError(algorithm, { supported: ['sha1'] });
-    return createHmac('sha1', key).update(data).digest();
-  },
-  randomBytes: (length) => randomBytes(length),
-  constantTimeEqual: (a, b) => noble.constantTimeEqual(a, b),
-};
+const nodeCrypto = new NodeCryptoPlugin();
 
 /** A new 20-byte secret from the CSPRNG, base32 (upper case, no padding). */
 export function newTotpSecret(): string {

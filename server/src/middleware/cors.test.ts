@@ -1,14 +1,18 @@
 import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
-import type { AppEnv } from '../app-env.ts';
+import type { AppDeps, AppEnv } from '../app-env.ts';
 import { FIREFOX_EXTENSIONS } from '../lib/extension-id.ts';
-import { cors, originMatcher } from './cors.ts';
+import { silentLogger } from '../lib/logger.ts';
+import { originMatcher } from './cors.ts';
+import { edge } from './edge.ts';
 
 const CHROMIUM = 'chrome-extension://cobgfedbohaccaonegfgdhhokclkacio';
 const FIREFOX = 'moz-extension://3f0b5c1e-9d2a-4c7b-8e61-0a4d2f9b7c15';
 
+/** The app's own edge middleware (where the CORS policy runs) in front of two small routes. */
 function app(origins: string[]) {
-  return new Hono<AppEnv>().use('*', cors({ origins })).get('/x', (c) => c.json({ ok: true })).post('/x', (c) => c.json({ ok: true }));
+  const deps = { logger: silentLogger } as unknown as AppDeps;
+  return new Hono<AppEnv>().use('*', edge(deps, { trustProxy: false, hsts: false, origins, drainBytes: 1024, drainMs: 100 })).get('/x', (c) => c.json({ ok: true })).post('/x', (c) => c.json({ ok: true }));
 }
 
 const preflight = (origin: string, method = 'POST') => ({

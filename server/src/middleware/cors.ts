@@ -1,6 +1,4 @@
 import type { Context } from 'hono';
-import { createMiddleware } from 'hono/factory';
-import type { AppEnv } from '../app-env.ts';
 import { FIREFOX_EXTENSIONS } from '../lib/extension-id.ts';
 
 export interface CorsOptions {
@@ -59,16 +57,4 @@ export function corsPolicy(options: CorsOptions) {
       }
     },
   };
-}
-
-/** The same policy as a middleware of its own (cors.test.ts; the app runs it inside edge.ts). */
-export function cors(options: CorsOptions) {
-  const policy = corsPolicy(options);
-  return createMiddleware<AppEnv>(async (c, next) => {
-    const origin = c.req.header('origin');
-    const early = policy.preflight(c, origin);
-    if (early) return early;
-    await next();
-    policy.apply(c.res.headers, origin);
-  });
 }
