@@ -5,6 +5,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, mkdirSync, rmSync, createWriteStream, type WriteStream } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { createScratchDatabase } from '../../bench/lib/scratch-database';
 import { startSmtp } from './smtp';
 import { Phone } from './totp';
 
@@ -29,9 +30,13 @@ export async function startKindkans({ port, idleMinutes, name }: ServerOptions) 
   mkdirSync(ARTIFACTS, { recursive: true });
   const smtp = await startSmtp();
   const dataDir = mkdtempSync(join(tmpdir(), 'kindkans-e2e-'));
+  // On PostgreSQL (DATABASE_URL) each server gets an empty database of its own, as on PGlite:
+  // the demo organisation is seeded only into an empty database, and spec files run side by side.
+  const scratch = process.env.DATABASE_URL ? await createScratchDatabase(process.env.DATABASE_URL, 'kk_e2e') : null;
   const url = `http://127.0.0.1:${port}`;
   const env: NodeJS.ProcessEnv = {
     ...process.env,
+    ...(scratch ? { DATABASE_URL: scratch.url } : {}),
     NODE_ENV: 'development',
     PORT: String(port),
     DATA_DIR: dataDir,
@@ -52,6 +57,7 @@ export async function startKindkans({ port, idleMinutes, name }: ServerOptions) 
     demo,
     async stop() {
       await stopServer(child);
+      await scratch?.drop();
       await smtp.close();
       log.end();
       rmSync(dataDir, { recursive: true, force: true });
@@ -74,7 +80,8 @@ async function demoAccount(output: () => string, label: 'beheerder' | 'ouder', d
 }
 
 async function startServer(env: NodeJS.ProcessEnv, log: WriteStream, url: string): Promise<{ child: ChildProcess; output: () => string }> {
-  const child = spawn(TSX, ['server/src/main.ts'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // The specs log in as the demo accounts: `--demo` seeds them on PostgreSQL too (PGlite's default).
+  const child = spawn(TSX, ['server/src/main.ts', '--demo'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString(); });
   child.stdout.pipe(log, { end: false });
