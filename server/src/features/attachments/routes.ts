@@ -128,9 +128,10 @@ export const attachmentRoutes = createRouter()
       };
       if (head) return c.body(null, range ? 206 : 200, headers);
       // The entry says whether every byte went out: `complete`, or `aborted` when the client left (or a read failed).
-      const { logger } = c.var.deps;
+      // Written after the answer, as the app's background work (awaited at shutdown and by tests).
+      const { logger, background } = c.var.deps;
       const stream = await readBytes(db, c.var.deps.attachmentCache, file, bytes, (end) => {
-        completeAuditDetail(db, auditId, { ...end }).catch((err) => logger.error('recording the end of a download failed', { auditId, err }));
+        background.track(completeAuditDetail(db, auditId, { ...end }).catch((err) => logger.error('recording the end of a download failed', { auditId, err })));
       });
       return c.body(stream, range ? 206 : 200, headers);
     },
