@@ -246,6 +246,10 @@ const result = {
   cpuPerLoginMs: { mainThread: round((mainCpu * 1000) / n, 2), postgres: admin ? round((pgCpuSeconds * 1000) / n, 2) : null, client: round((measuredClientCpu * 1000) / n, 2), mainThreadPerBareVerify: round((verifyMainCpu * 1000) / n, 2) },
   // Whole-process CPU (argon2 included; the profiler's own work too when BENCH_PROFILE is set): what each costs the machine besides PostgreSQL.
   processCpuMs: { perLogin: round((loginProcessCpu * 1000) / n, 2), perBareVerify: round((verifyProcessCpu * 1000) / n, 2) },
+  // When the bare verifies alone keep every core busy (4 at a time on 2 cores), a login can go no
+  // faster than the machine's CPU allows: (CPU per bare verify) ÷ (CPU per login, the client and
+  // PostgreSQL included). This is that ceiling for the ratio above.
+  cpuBoundCeiling: round((verifyProcessCpu * 1000) / n / ((loginProcessCpu + pgCpuSeconds) * 1000 / n), 2),
   sixteenLogins: { wallMs: round(median(during.map((d) => d.ms))), loopDelayP99Ms: round(median(during.map((d) => d.p99))), loopDelayP99AllMs: during.map((d) => round(d.p99)), loopDelayMaxMs: round(Math.max(...during.map((d) => d.max))) },
   idleLoopDelayP99Ms: round(idle.p99),
   sixteenBareAsyncVerifies: { wallMs: round(median(bare.map((d) => d.ms))), loopDelayP99Ms: round(median(bare.map((d) => d.p99))), loopDelayP99AllMs: bare.map((d) => round(d.p99)) },
@@ -256,6 +260,7 @@ console.log(`bare argon2id verify:   ${result.argon2VerifiesPerSecond}/s`);
 console.log(`HTTP login (full flow): ${result.loginsPerSecond}/s  → ${result.loginToArgon2Ratio} × the argon2 floor (rounds: ${result.perRoundRatios.join(', ')})`);
 console.log(`CPU per login besides argon2: main thread ${result.cpuPerLoginMs.mainThread} ms${admin ? `, PostgreSQL backends ${result.cpuPerLoginMs.postgres} ms` : ''}; the HTTP client (worker) ${result.cpuPerLoginMs.client} ms (main thread per bare verify: ${result.cpuPerLoginMs.mainThreadPerBareVerify} ms)`);
 console.log(`CPU of the whole process (argon2 included): ${result.processCpuMs.perLogin} ms per login${admin ? ' (+ the PostgreSQL backends)' : ' (PGlite in it)'}, ${result.processCpuMs.perBareVerify} ms per bare verify`);
+console.log(`CPU-bound ceiling of the ratio (CPU per bare verify ÷ CPU per login, client and PostgreSQL included): ${result.cpuBoundCeiling}×`);
 console.log(`16 logins at once: ${result.sixteenLogins.wallMs} ms, event-loop delay p99 ${result.sixteenLogins.loopDelayP99Ms} ms (rounds: ${result.sixteenLogins.loopDelayP99AllMs.join(', ')})`);
 console.log(`  baselines: idle ${result.idleLoopDelayP99Ms} ms; 16 bare async argon2 verifies ${result.sixteenBareAsyncVerifies.loopDelayP99Ms} ms (${result.sixteenBareAsyncVerifies.wallMs} ms; rounds: ${result.sixteenBareAsyncVerifies.loopDelayP99AllMs.join(', ')}); one hashSync per tick ${result.sixteenSyncHashesLoopDelayP99Ms} ms`);
 atLeast('login ÷ bare argon2id verifies, same concurrency', result.loginToArgon2Ratio, 0.9);
