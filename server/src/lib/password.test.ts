@@ -1,3 +1,4 @@
+import { stat } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { hashPassword, passwordProblem, verifyDummyPassword, verifyPassword } from './password.ts';
 
@@ -9,6 +10,17 @@ describe('passwords', () => {
     expect(await verifyPassword(hash, 'een lange zin als wachtwoorD')).toBe(false);
     expect(await verifyPassword('not a hash', 'x')).toBe(false);
     expect(await verifyDummyPassword('whatever')).toBe(false);
+  });
+
+  it('leaves libuv pool threads free for file reads while many passwords are checked', async () => {
+    // argon2 and fs share libuv's 4 pool threads: a burst of logins must not hold up a download's file reads.
+    const hash = await hashPassword('een lange zin als wachtwoord');
+    const order: string[] = [];
+    const checks = Array.from({ length: 8 }, () => verifyPassword(hash, 'een lange zin als wachtwoord').then(() => order.push('verify')));
+    const read = stat(new URL(import.meta.url)).then(() => order.push('read'));
+    await Promise.all([...checks, read]);
+    // Uncapped, the pool takes the 8 checks first (in order) and the read gets a thread only after 5 have ended.
+    expect(order.indexOf('read')).toBeLessThan(2);
   });
 
   it.each([
