@@ -11,22 +11,12 @@ export interface RateLimitRule {
 
 /**
  * Counts one hit for `key` in a fixed window kept in `rate_limits` (shared by every server
- * process). Returns how long to wait when over the limit, else null.
+ * process). Returns how long to wait when over the limit, else null. The same upsert as
+ * `rateLimitHitSql`: a hit that arrives late, for a window that another process has already left,
+ * is counted in the newer window and never resets it.
  */
-export async function hitRateLimit(db: DbOrTx, key: string, rule: RateLimitRule, now: Date): Promise<{ retryAfterSeconds: number } | null> {
-  const windowStart = windowStartAt(now, rule);
-  const [row] = await db
-    .insert(rateLimits)
-    .values({ key, windowStart, count: 1 })
-    .onConflictDoUpdate({
-      target: rateLimits.key,
-      set: {
-        count: sql`case when ${rateLimits.windowStart} = ${windowStart.toISOString()}::timestamptz then ${rateLimits.count} + 1 else 1 end`,
-        windowStart,
-      },
-    })
-    .returning({ count: rateLimits.count });
-  return overLimit(row!.count, rule, now);
+export async function hitRateLimit(db: Db, key: string, rule: RateLimitRule, now: Date): Promise<{ retryAfterSeconds: number } | null> {
+  return overLimit(await reserveHits(db, key, 1, windowStartAt(now, rule)), rule, now);
 }
 
 /** How long to wait when `count` hits in the current window are over the limit, else null. */
