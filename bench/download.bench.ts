@@ -8,7 +8,7 @@
 // (without DATABASE_URL: embedded PGlite). BENCH_CACHE_MB=0 turns the attachment byte cache off
 // (ATTACHMENT_CACHE_MB; every download then reads the database); BENCH_PROFILE=<dir> writes
 // --cpu-prof files of the route server there; BENCH_ONLY=upload|download measures one phase (download:
-// after one upload), BENCH_UPLOADS=<n> the number of uploads, BENCH_GC=1 prints the app's GCs by kind. CPU per MiB (server process, and its PostgreSQL
+// after one upload), BENCH_UPLOADS=<n> the number of uploads, BENCH_WARMUP=<n> downloads at once before measuring (default 1), BENCH_GC=1 prints the app's GCs by kind. CPU per MiB (server process, and its PostgreSQL
 // backends) is printed beside each figure: on a loaded machine it is the steadier number. Servers are child processes on 127.0.0.1; the database
 // is a fresh one of its own, dropped afterwards.
 import { startChild as startChildServer, stopChild } from './lib/child-server.ts';
@@ -30,6 +30,7 @@ const SEQUENTIAL = Number(process.env.BENCH_RUNS ?? 5);
 // 20 first: its RSS growth is measured from the idle server, before any other concurrent run.
 const CONCURRENCY = [20, 8];
 const UPLOADS = Number(process.env.BENCH_UPLOADS ?? 3);
+const WARMUP = Math.max(1, Number(process.env.BENCH_WARMUP ?? 1));
 const SELF = fileURLToPath(import.meta.url);
 const SECRET = 'bench-secret-bench-secret-bench-secret-0123456789';
 const CACHE_MB = process.env.BENCH_CACHE_MB;
@@ -120,7 +121,11 @@ const perMiB = (used: { node: number; pg: number | null }, mib: number): Cpu => 
 const cpuText = (c: Cpu) => `CPU/MiB node ${c.nodeMsPerMiB.toFixed(1)} ms${c.pgMsPerMiB === null ? '' : ` + pg ${c.pgMsPerMiB.toFixed(1)} ms`}`;
 
 async function measure(kind: string, child: ChildProcess, port: number, path: string, token: string, meter: Meter): Promise<Figures> {
-  await download(port, path, token); // warm-up
+  // Warm-up: one download, or BENCH_WARMUP downloads at once (the same for the route and the baseline;
+  // more than one lets the JIT compile the route's code and PGlite's WASM before the figures are taken).
+  // With BENCH_WARMUP the RSS growth of the first concurrent run counts from before the warm-up.
+  const coldRss = rssOf(child.pid!);
+  await Promise.all(Array.from({ length: WARMUP }, () => download(port, path, token)));
   const seconds: number[] = [];
   const cpu0 = await meter.snapshot();
   for (let i = 0; i < SEQUENTIAL; i++) {
@@ -134,7 +139,7 @@ async function measure(kind: string, child: ChildProcess, port: number, path: st
   const mbps = SIZE / 2 ** 20 / seconds[Math.floor(seconds.length / 2)]!;
   const concurrent: Figures['concurrent'] = {};
   for (const n of CONCURRENCY) {
-    const idleRss = rssOf(child.pid!);
+    const idleRss = WARMUP > 1 && n === CONCURRENCY[0] ? Math.min(coldRss, rssOf(child.pid!)) : rssOf(child.pid!);
     let peakRss = idleRss;
     const sampler = setInterval(() => {
       peakRss = Math.max(peakRss, rssOf(child.pid!));

@@ -23,6 +23,19 @@ export function preparedStatement<R extends Row>(text: string): (db: Db, params:
   };
 }
 
+/**
+ * A query drizzle built, run as a prepared statement keyed by its text (`preparedStatement`): the
+ * SQL stays drizzle's — for a filter that must stay in one place, such as authz/visibility.ts —
+ * but PGlite plans it once per text instead of on every call. For a hot read whose text takes
+ * only a few shapes (one per role, say), so that the statements kept stay few. The rows come
+ * back as the database names their columns, in the database driver's types (not drizzle's
+ * mapping: alias the columns, convert `bigint` and dates yourself).
+ */
+export function runPrepared<R extends Row>(db: Db, query: { toSQL(): { sql: string; params: unknown[] } }): Promise<R[]> {
+  const { sql, params } = query.toSQL();
+  return preparedStatement<R>(sql)(db, params);
+}
+
 /** Per PGlite instance: each statement text → the name it was prepared under (or null: it could not be). */
 const pglitePrepared = new WeakMap<Pglite, Map<string, Promise<string | null>>>();
 
