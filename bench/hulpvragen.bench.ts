@@ -53,6 +53,13 @@ async function serveChild(kind: 'app' | 'baseline', target: Target) {
     const env = parseEnv({ NODE_ENV: 'production', APP_SECRET: SECRET, DATA_DIR: target.dataDir ?? tmpdir(), LOG_LEVEL: 'silent', API_TOKEN_RATE_PER_MINUTE: '1000000', ...(target.url ? { DATABASE_URL: target.url } : {}) });
     const app = createApp({ db: database.db, database, env, mailer: createLogMailer(silentLogger), logger: silentLogger });
     handler = getRequestListener(app.fetch);
+    // The audit group commit's batches over this server's life (group-commit.ts: a batch's commit
+    // costs PostgreSQL far more than its rows, so the average batch explains part of the pg CPU).
+    const { auditBatchStats } = await import('../server/src/features/audit/group-commit.ts');
+    process.once('SIGTERM', () => {
+      const { batches, rows } = auditBatchStats(database.db);
+      if (batches) process.stderr.write(`  (app: ${rows} audit rows in ${batches} commits, ${(rows / batches).toFixed(1)} a batch)\n`);
+    });
   } else {
     // Prepared as the route's statements are (db/prepared.ts: postgres.js `prepare: true`; PGlite
     // PREPARE/EXECUTE), with LIMIT/OFFSET as scalar subqueries so PostgreSQL keeps the generic

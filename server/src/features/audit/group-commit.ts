@@ -61,6 +61,7 @@ function createAuditWriter(db: Db) {
   let lastStart = -Infinity;
   /** Ends the wait for the interval early (a full batch is queued). */
   let wake: (() => void) | null = null;
+  const stats = { batches: 0, rows: 0 };
 
   /** Until `BATCH_INTERVAL_MS` after the last batch began, or until `FULL_BATCH` rows wait. */
   async function gather() {
@@ -84,6 +85,8 @@ function createAuditWriter(db: Db) {
         lastStart = performance.now();
         const batch = queue.slice(0, MAX_BATCH);
         queue = queue.slice(batch.length);
+        stats.batches++;
+        stats.rows += batch.length;
         try {
           // PostgreSQL inserts and returns the rows of one VALUES list in order.
           const ids = await insertRows(db, batch.map((p) => p.row));
@@ -104,6 +107,7 @@ function createAuditWriter(db: Db) {
   }
 
   return {
+    stats,
     /** Resolves with the row's id once it is committed. */
     write(row: AuditRow): Promise<number> {
       return new Promise<number>((done, failed) => {
@@ -125,4 +129,9 @@ export function auditWriter(db: Db) {
     writers.set(db, writer);
   }
   return writer;
+}
+
+/** Batches and rows the audit writer of a database has written so far (the list bench prints the average batch). */
+export function auditBatchStats(db: Db): { batches: number; rows: number } {
+  return { ...(writers.get(db)?.stats ?? { batches: 0, rows: 0 }) };
 }
