@@ -34,13 +34,15 @@ const GOAL_P99 = 3;
 const GOAL_TOKEN_RPS = 0.7;
 const SELF = fileURLToPath(import.meta.url);
 const SECRET = 'bench-secret-bench-secret-bench-secret-0123456789';
+/** PostgreSQL connections of each server process, the app's and the baseline's alike (`BENCH_POOL`). */
+const POOL = Number(process.env.BENCH_POOL ?? 10);
 
 interface Target { url?: string; dataDir?: string }
 
 // ---------- child: one server, app or baseline ----------
 async function serveChild(kind: 'app' | 'baseline', target: Target) {
   const { openPglite, openPostgres } = await import('../server/src/db/client.ts');
-  const database = target.url ? openPostgres(target.url, { max: 10 }) : await openPglite(target.dataDir);
+  const database = target.url ? openPostgres(target.url, { max: POOL }) : await openPglite(target.dataDir);
   let handler: (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => void;
   if (kind === 'app') {
     const { getRequestListener } = await import('@hono/node-server');
@@ -51,6 +53,13 @@ async function serveChild(kind: 'app' | 'baseline', target: Target) {
     const env = parseEnv({ NODE_ENV: 'production', APP_SECRET: SECRET, DATA_DIR: target.dataDir ?? tmpdir(), LOG_LEVEL: 'silent', API_TOKEN_RATE_PER_MINUTE: '1000000', ...(target.url ? { DATABASE_URL: target.url } : {}) });
     const app = createApp({ db: database.db, database, env, mailer: createLogMailer(silentLogger), logger: silentLogger });
     handler = getRequestListener(app.fetch);
+    // The audit group commit's batches over this server's life (group-commit.ts: a batch's commit
+    // costs PostgreSQL far more than its rows, so the average batch explains part of the pg CPU).
+    const { auditBatchStats } = await import('../server/src/features/audit/group-commit.ts');
+    process.once('SIGTERM', () => {
+      const { batches, rows } = auditBatchStats(database.db);
+      if (batches) process.stderr.write(`  (app: ${rows} audit rows in ${batches} commits, ${(rows / batches).toFixed(1)} a batch)\n`);
+    });
   } else {
     // Prepared as the route's statements are (db/prepared.ts: postgres.js `prepare: true`; PGlite
     // PREPARE/EXECUTE), with LIMIT/OFFSET as scalar subqueries so PostgreSQL keeps the generic
@@ -64,7 +73,7 @@ async function serveChild(kind: 'app' | 'baseline', target: Target) {
     type Row = { id: string; date: string; title: string; status: string; attachmentCount: number; total: number };
     let run: (params: unknown[]) => Promise<Row[]>;
     if (target.url) {
-      const client = postgres(target.url, { max: 10, onnotice: () => {} });
+      const client = postgres(target.url, { max: POOL, onnotice: () => {} });
       run = (params) => client.unsafe(query, params as string[], { prepare: true }) as unknown as Promise<Row[]>;
     } else {
       const statement = preparedStatement<Row>(query);
@@ -79,7 +88,7 @@ async function serveChild(kind: 'app' | 'baseline', target: Target) {
       where h.organisation_id = $1 and h.status = $2
       order by h.date desc nulls last, h.created_at desc nulls last, h.id desc nulls last limit (select $3::int) offset (select $4::int)`;
     const runStaff = target.url
-      ? (() => { const client = postgres(target.url, { max: 10, onnotice: () => {} }); return (params: unknown[]) => client.unsafe(staffQuery, params as string[], { prepare: true }) as unknown as Promise<Row[]>; })()
+      ? (() => { const client = postgres(target.url, { max: POOL, onnotice: () => {} }); return (params: unknown[]) => client.unsafe(staffQuery, params as string[], { prepare: true }) as unknown as Promise<Row[]>; })()
       : (() => { const statement = preparedStatement<Row>(staffQuery); return (params: unknown[]) => statement(database.db, params); })();
     const orgRows = await runStaffOrg(database);
     handler = (req, res) => {
@@ -118,6 +127,18 @@ async function serveChild(kind: 'app' | 'baseline', target: Target) {
 async function runStaffOrg(database: { db: { execute(q: ReturnType<typeof sql>): Promise<unknown> } }): Promise<string> {
   const result = (await database.db.execute(sql`select id from organisations where code = 'BENCH'`)) as { id: string }[] | { rows: { id: string }[] };
   return (Array.isArray(result) ? result : result.rows)[0]!.id;
+}
+
+/**
+ * PostgreSQL: a CHECKPOINT after seeding, so that the pages the seed dirtied are written before the
+ * measurement, not during it. The 1M fill writes about 1 GB of WAL, which starts a checkpoint
+ * (`max_wal_size`) that is spread over minutes (`checkpoint_completion_target`) — over every 1M
+ * case: its writes slowed the WAL flushes the route's audit rows wait for, which the read-only
+ * baseline never does. Needs superuser or `pg_checkpoint`; without, it is skipped.
+ */
+async function settleWrites(database: { kind: string; db: { execute(q: ReturnType<typeof sql>): Promise<unknown> } }) {
+  if (database.kind !== 'postgres') return;
+  await database.db.execute(sql`checkpoint`).catch(() => console.log('(no CHECKPOINT: not permitted; the seed may still be written during the run)'));
 }
 
 // ---------- parent: database, seeding, load ----------
@@ -179,6 +200,7 @@ async function main() {
     // Vacuumed as well (as after the 1M fill): index-only counts need the visibility map, and
     // autovacuum would otherwise set it at some moment during the run.
     await db.execute(sql`vacuum analyze`);
+    await settleWrites(database);
     rows = 10_000 + BIG_DOSSIER;
     const seedSeconds = (performance.now() - t0) / 1000;
     const { token } = await createSession(db, user.id, new Date(), { idleMinutes: 24 * 60, maxHours: 24 });
@@ -187,9 +209,11 @@ async function main() {
     const apiToken = (await createApiToken(db, org.id, { name: 'Bench', scopes: ['dossiers:read'], expiresInDays: 1 }, { now: new Date(), createdBy: { id: null, displayName: 'bench' }, audit: {} })).token;
     await database.close();
 
+    // BENCH_QUICK=1: only the 20/dossier list (parent and token), for back-to-back comparisons.
+    const quick = process.env.BENCH_QUICK === '1';
     const dossierCases = [
       { label: `${PER_DOSSIER}/dossier`, dossierId: small.id, total: PER_DOSSIER },
-      { label: `${BIG_DOSSIER}/dossier`, dossierId: big.id, total: BIG_DOSSIER },
+      ...(quick ? [] : [{ label: `${BIG_DOSSIER}/dossier`, dossierId: big.id, total: BIG_DOSSIER }]),
     ];
     const scales: [string, number][] = [['20k', rows]];
     if (target.url && process.env.BENCH_1M !== '0') scales.push(['1M', 1_000_000]);
@@ -200,6 +224,7 @@ async function main() {
         const perBatch = 200_000;
         for (let done = rows; done < size; done += perBatch) await addDossiers(fill.db, Math.min(perBatch, size - done));
         await fill.db.execute(sql`vacuum analyze`);
+        await settleWrites(fill);
         await fill.close();
         rows = size;
         console.log(`filled to ${label} hulpvragen in ${((performance.now() - t1) / 1000).toFixed(1)} s`);
@@ -245,7 +270,7 @@ async function main() {
         atLeast(`${name} API token req/s ÷ baseline`, row.tokenRpsRatio, GOAL_TOKEN_RPS);
         if (app.errors) atMost(`${name} route errors`, app.errors, 0, '');
       }
-      {
+      if (!quick) {
         // The staff list over every hulpvraag of the organisation, filtered by status (a quarter of them).
         const path = '/api/v1/hulpvragen?status=in%20behandeling&page=1&pageSize=20';
         const expected = size / 4; // statuses cycle over four per hulpvraag number

@@ -22,6 +22,16 @@ describe('audit group commit', () => {
     expect(rows.map((r) => r.id)).toEqual(ids); // each caller gets the id of its own row
   });
 
+  it('rows one after the other, and a burst while a batch waits for its interval, are all written', async () => {
+    // The first row goes at once; the next ones arrive within the interval (they wait, or a full batch goes early).
+    const first = await recordAudit(database.db, { action: 'group.paced', outcome: 'success', subjectLabel: 'a' });
+    const second = await recordAudit(database.db, { action: 'group.paced', outcome: 'success', subjectLabel: 'b' });
+    const burst = await Promise.all(Array.from({ length: 40 }, (_, i) => recordAudit(database.db, { action: 'group.paced', outcome: 'success', subjectLabel: `c${i}` })));
+    const rows = await rowsOf('group.paced');
+    expect(rows.map((r) => r.subjectLabel)).toEqual(['a', 'b', ...burst.map((_, i) => `c${i}`)]);
+    expect(rows.map((r) => r.id)).toEqual([first, second, ...burst]);
+  });
+
   it('a bad row fails only its own call; the others of its batch are written', async () => {
     const calls = Array.from({ length: 10 }, (_, i) =>
       recordAudit(database.db, { action: 'group.mixed', outcome: 'success', subjectLabel: `n${i}`, dossierId: i === 4 ? 'not-a-uuid' : null }),
