@@ -2,7 +2,7 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import { depsOf, type AppEnv } from '../app-env.ts';
 import { checkApiToken, tokenPrincipalOf, type LiveTokenParams, type LiveTokenRow } from '../features/api-tokens/service.ts';
-import { sessionPolicy, validateSessionToken } from '../features/auth/session.ts';
+import { checkSessionToken, sessionPolicy } from '../features/auth/session.ts';
 import { AppError } from '../lib/errors.ts';
 import { API_TOKEN_PREFIX } from '../lib/crypto.ts';
 import { recordRefusal } from './authorize.ts';
@@ -93,7 +93,7 @@ export function combinedRead<T>(
 
 async function sessionPrincipalOf<E extends AppEnv>(c: Context<E>, token: string): Promise<SessionPrincipal> {
   const { db, clock, env } = depsOf(c);
-  const result = await validateSessionToken(db, token, clock.now(), sessionPolicy(env));
+  const result = await checkSessionToken(db, token, clock.now(), sessionPolicy(env));
   if (!result) throw unauthorized('Sign in again: the session is missing, has ended or has expired.');
   return sessionPrincipal(result.user, result.session);
 }

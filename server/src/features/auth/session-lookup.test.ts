@@ -1,11 +1,12 @@
-import { sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../db/client.ts';
 import { createTestDatabase } from '../../../test/db.ts';
 import { explain } from '../../../test/explain.ts';
 import { makeOrganisation, makeUser } from '../../../test/fixtures.ts';
 import { hashToken } from '../../lib/crypto.ts';
-import { createSession, sessionLookupQuery, validateSessionToken } from './session.ts';
+import { sessions } from '../../db/schema/index.ts';
+import { checkSessionToken, createSession, sessionLookupQuery, validateSessionToken } from './session.ts';
 
 /**
  * The session lookup runs on every authenticated request: it reads one row of the unique token
@@ -52,5 +53,23 @@ describe('session lookup', () => {
     expect(await validateSessionToken(database.db, 'y'.repeat(43), now, policy)).toBeNull();
     const inTx = await database.db.transaction((tx) => validateSessionToken(tx, a.token, now, policy));
     expect(inTx?.user).toMatchObject({ id: userId, role: 'parent' });
+  });
+
+  it('checkSessionToken: one statement finds a live session and records activity at most every 15 s; an ended one is deleted', async () => {
+    const { db } = database;
+    const a = await createSession(db, userId, now, policy);
+    const seen = async () => (await db.select({ at: sessions.lastSeenAt }).from(sessions).where(eq(sessions.id, a.session.id)))[0]?.at;
+    const later = (s: number) => new Date(now.getTime() + s * 1000);
+    const same = await checkSessionToken(db, a.token, later(10), policy);
+    expect(same).toMatchObject({ user: { id: userId, role: 'parent', organisation: { code: expect.any(String) } }, session: { id: a.session.id } });
+    expect(await seen()).toEqual(now); // within 15 s: not written
+    const touched = await checkSessionToken(db, a.token, later(60), policy);
+    expect(touched?.session.lastSeenAt).toEqual(later(60));
+    expect(touched?.session.idleExpiresAt).toEqual(later(60 + 15 * 60));
+    expect(await seen()).toEqual(later(60));
+    expect(await checkSessionToken(db, 'z'.repeat(43), later(60), policy)).toBeNull();
+    // Idle for 15 minutes: refused and deleted (the ordinary way).
+    expect(await checkSessionToken(db, a.token, later(60 + 15 * 60), policy)).toBeNull();
+    expect(await seen()).toBeUndefined();
   });
 });

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { and, eq, lt, ne, or, sql } from 'drizzle-orm';
 import { PgTransaction } from 'drizzle-orm/pg-core';
 import type { AuthSession, AuthUser } from '../../app-env.ts';
-import type { DbOrTx } from '../../db/client.ts';
+import type { Db, DbOrTx } from '../../db/client.ts';
+import { preparedStatement } from '../../db/prepared.ts';
 import { isPersonRole, organisations, sessions, users } from '../../db/schema/index.ts';
 import type { Role } from '../../db/schema/users.ts';
 import { generateSessionToken, hashToken } from '../../lib/crypto.ts';
@@ -128,6 +129,20 @@ export type LiveSessionRow = Omit<LookupRow, 'createdAt' | 'lastSeenAt' | 'expir
 export function liveSession(live: LiveSessionRow, now: Date, policy: SessionPolicy): { user: AuthUser; session: AuthSession } {
   const row = { ...live, createdAt: new Date(live.createdAt), lastSeenAt: new Date(live.lastSeenAt), expiresAt: new Date(live.expiresAt) };
   return toUserAndSession(row, now.getTime() - row.lastSeenAt.getTime() > TOUCH_EVERY_MS ? now : row.lastSeenAt, policy);
+}
+
+const liveSessionStatement = preparedStatement<LiveSessionRow>(`with ${liveSessionSql} select * from live`);
+
+/**
+ * The session check of an authenticated request (authz/authenticate.ts): a live session is found
+ * and its activity recorded by ONE prepared statement (`liveSessionSql`, as the hot list does
+ * inside its own; on PGlite, which plans drizzle's queries on every call, this is also the one
+ * plan kept); a token that finds no live row goes the ordinary way (`validateSessionToken`), which
+ * deletes an expired session and answers null.
+ */
+export async function checkSessionToken(db: Db, token: string, now: Date, policy: SessionPolicy): Promise<{ user: AuthUser; session: AuthSession } | null> {
+  const [live] = await liveSessionStatement(db, liveSessionParams(token, now, policy));
+  return live ? liveSession(live, now, policy) : validateSessionToken(db, token, now, policy);
 }
 
 /**
