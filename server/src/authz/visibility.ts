@@ -1,7 +1,7 @@
 import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Context } from 'hono';
 import type { DbOrTx } from '../db/client.ts';
-import type { AnyPgColumn } from 'drizzle-orm/pg-core';
+import type { AnyPgColumn, PgSelect } from 'drizzle-orm/pg-core';
 import { attachments, dossierEntries, dossiers, guardians, hulpvragen, schools, staffSchools, users } from '../db/schema/index.ts';
 import { auditContext, recordAudit } from '../features/audit/service.ts';
 import { AppError } from '../lib/errors.ts';
@@ -158,22 +158,30 @@ export async function findVisibleHulpvraag(db: DbOrTx, principal: Principal, id:
 
 export async function findVisibleAttachment(db: DbOrTx, principal: Principal, id: string): Promise<VisibleAttachment | null> {
   if (!isUuid(id)) return null;
-  // The owner is a hulpvraag or a dossier entry (Aanpak, TLV, Overlegronde); parents see it only when its owner is shared.
-  const [row] = await db
-    .select({ id: attachments.id, hulpvraagId: attachments.hulpvraagId, entryId: attachments.entryId, dossierId: dossiers.id, filename: attachments.filename })
-    .from(attachments)
+  const query = db.select({ id: attachments.id, hulpvraagId: attachments.hulpvraagId, entryId: attachments.entryId, dossierId: sql<string>`${dossiers.id}`, filename: attachments.filename }).from(attachments).$dynamic();
+  const [row] = await onlyVisibleAttachment(query, principal, id);
+  return row ?? null;
+}
+
+/**
+ * A select `from(attachments)` (`$dynamic()`) narrowed to attachment `id` when `principal` sees it:
+ * its owner (a hulpvraag or a dossier entry: Aanpak, TLV, Overlegronde; parents see it only when
+ * the owner is shared) and its `dossiers` row joined, so the select may name their columns. For
+ * `findVisibleAttachment` and the download's prepared statement (which wants more of the row).
+ */
+export function onlyVisibleAttachment<T extends PgSelect>(query: T, principal: Principal, id: string) {
+  return query
     .leftJoin(hulpvragen, eq(hulpvragen.id, attachments.hulpvraagId))
     .leftJoin(dossierEntries, eq(dossierEntries.id, attachments.entryId))
     .innerJoin(dossiers, sql`"dossiers"."id" = coalesce(${hulpvragen.dossierId}, ${dossierEntries.dossierId})`)
     .where(and(eq(attachments.id, id), visibleAttachments(principal)))
     .limit(1);
-  return row ?? null;
 }
 
 /**
  * Which attachments a principal sees: its dossier visible, and its owner — a hulpvraag (parents: only
  * one shared with them) or an item (`visibleEntries`). For a select of `attachments` left-joined to
- * `hulpvragen` and `dossier_entries` and joined to its `dossiers` row (as in `findVisibleAttachment`).
+ * `hulpvragen` and `dossier_entries` and joined to its `dossiers` row (as in `onlyVisibleAttachment`).
  */
 export function visibleAttachments(principal: Principal): SQL {
   return and(

@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { and, eq, sql } from 'drizzle-orm';
-import { attachments, dossierEntries, dossiers, hulpvragen } from '../../db/schema/index.ts';
+import { eq, sql } from 'drizzle-orm';
+import { attachments, dossiers } from '../../db/schema/index.ts';
 import type { Db } from '../../db/client.ts';
 import { runPrepared } from '../../db/prepared.ts';
 import { AppError } from '../../lib/errors.ts';
@@ -9,7 +9,7 @@ import { createRouter } from '../../lib/router.ts';
 import { auditContext, completeAuditDetail, recordAudit } from '../audit/service.ts';
 import { Attachment } from '../hulpvragen/schemas.ts';
 import { attachmentColumns, toAttachmentView } from '../hulpvragen/service.ts';
-import { authenticate, authorize, denyInvisible, findVisibleAttachment, findVisibleHulpvraag, loadVisible, refuseIfAnonymised, visibleAttachments, type AuthEnv, type Principal, type VisibleAttachment } from '../../authz/index.ts';
+import { authenticate, authorize, denyInvisible, findVisibleAttachment, findVisibleHulpvraag, loadVisible, onlyVisibleAttachment, refuseIfAnonymised, type AuthEnv, type Principal, type VisibleAttachment } from '../../authz/index.ts';
 import { etagMatches, parseRange } from './download.ts';
 import { forgetBytes, readBytes, type StoredFile } from './storage.ts';
 import { contentDisposition } from './filename.ts';
@@ -71,21 +71,18 @@ type DownloadableRow = { id: string; hulpvraag_id: string | null; entry_id: stri
  * filter of `findVisibleAttachment` (`visibleAttachments`, authz/visibility.ts) and the file's
  * row in ONE statement, run prepared (issue 12: on PGlite, which runs in the server's own thread,
  * the two drizzle statements a download made were planned on every call: ≈ 2.5 ms against ≈ 0.7 ms;
- * bench/README.md). The joins are `findVisibleAttachment`'s.
+ * bench/README.md). The joins and the filter are `onlyVisibleAttachment`'s.
  */
 async function findDownloadableAttachment(db: Db, principal: Principal, id: string): Promise<DownloadableAttachment | null> {
   if (!isUuid(id)) return null;
-  const [row] = await runPrepared<DownloadableRow>(db, db
+  const query = db
     .select({
       id: attachments.id, hulpvraagId: attachments.hulpvraagId, entryId: attachments.entryId, dossierId: sql<string>`${dossiers.id}`.as('dossier_id'),
       filename: attachments.filename, contentType: attachments.contentType, size: attachments.size, sha256: attachments.sha256, chunkSize: attachments.chunkSize,
     })
     .from(attachments)
-    .leftJoin(hulpvragen, eq(hulpvragen.id, attachments.hulpvraagId))
-    .leftJoin(dossierEntries, eq(dossierEntries.id, attachments.entryId))
-    .innerJoin(dossiers, sql`"dossiers"."id" = coalesce(${hulpvragen.dossierId}, ${dossierEntries.dossierId})`)
-    .where(and(eq(attachments.id, id), visibleAttachments(principal)))
-    .limit(1));
+    .$dynamic();
+  const [row] = await runPrepared<DownloadableRow>(db, onlyVisibleAttachment(query, principal, id));
   if (!row) return null;
   return {
     id: row.id, hulpvraagId: row.hulpvraag_id, entryId: row.entry_id, dossierId: row.dossier_id, filename: row.filename,
